@@ -1,0 +1,1 @@
+export { ENDPOINT_VARIABLE, localTestConfig, uniqueTablePrefix } from './endpoint';

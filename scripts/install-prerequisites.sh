@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what a fresh machine with only Node.js 20 and npm lacks to build and test Dynamodel:
+#   - pnpm 10 (pinned; corepack is not used)
+#   - Java 17 for DynamoDB Local, from Debian's packages, when no `java` runs
+# Used by `npm run quickstart` and by .ci/run. Safe to run again: it skips what is present.
+set -euo pipefail
+
+PNPM_VERSION=10.34.9
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo "$@"; else
+    echo "error: '$*' needs root; run it as root or install sudo" >&2
+    exit 1
+  fi
+}
+
+if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version 2>/dev/null | cut -d. -f1)" != "10" ]; then
+  echo "installing pnpm@${PNPM_VERSION}"
+  as_root npm install -g "pnpm@${PNPM_VERSION}"
+fi
+
+if ! java -version >/dev/null 2>&1; then
+  echo "installing Java 17 (openjdk-17-jre-headless) for DynamoDB Local"
+  as_root apt-get update
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openjdk-17-jre-headless
+fi
+
+echo "prerequisites: node $(node --version), pnpm $(pnpm --version), $(java -version 2>&1 | head -n 1)"
