@@ -1,0 +1,32 @@
+import { DynamodelError, type DynamodelErrorOptions } from './dynamodel-error';
+
+export interface ValidationErrorOptions extends DynamodelErrorOptions {
+  /** The model class, when the error is about a model's item. */
+  readonly model?: string;
+  /** Dotted path of the attribute at fault, e.g. `author.name`. */
+  readonly attribute?: string;
+  /** The rule that was broken, e.g. `required`, `max-key-bytes`. */
+  readonly rule?: string;
+  /** The service's error code when DynamoDB raised it (`ValidationException`). */
+  readonly code?: string;
+}
+
+/**
+ * A request or item breaks a rule: raised before sending when Dynamodel can tell, and for
+ * DynamoDB's own `ValidationException` otherwise.
+ */
+export class ValidationError extends DynamodelError {
+  override name = 'ValidationError';
+  readonly model: string | undefined;
+  readonly attribute: string | undefined;
+  readonly rule: string | undefined;
+  readonly code: string;
+
+  constructor(message: string, options: ValidationErrorOptions = {}) {
+    super(message, options);
+    this.model = options.model;
+    this.attribute = options.attribute;
+    this.rule = options.rule;
+    this.code = options.code ?? 'ValidationError';
+  }
+}

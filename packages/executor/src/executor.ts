@@ -1,0 +1,18 @@
+import type { ExecutorEvents } from './events/executor-events';
+import type { InputOf, OperationName, OutputOf } from './operations';
+
+export interface SendOptions {
+  /** Aborts the request, a wait in a queue, or a retry backoff. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Everything the model layer sends to DynamoDB goes through `send`. Implement it to plug in your
+ * own transport (tracing, DAX, a recording executor for tests); add behaviour by wrapping one
+ * (`withConcurrencyLimit(executor, 32)`).
+ */
+export interface Executor {
+  send<Op extends OperationName>(operation: Op, input: InputOf<Op>, options?: SendOptions): Promise<OutputOf<Op>>;
+  /** Events of this executor; wrappers pass their inner executor's through. */
+  readonly events?: ExecutorEvents;
+}

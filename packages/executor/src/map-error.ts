@@ -1,0 +1,127 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import {
+  attemptsOf,
+  errorCode,
+  isAbortError,
+  isResponseLost,
+  isThrottlingError,
+  isTransientError,
+  requestIdOf,
+} from './classify';
+import {
+  AuthError,
+  ConditionFailedError,
+  DynamodelError,
+  OutcomeUnknownError,
+  RequestAbortedError,
+  ResourceInUseError,
+  ResourceNotFoundError,
+  ServiceError,
+  ThrottledError,
+  TransactionCanceledError,
+  TransientServiceError,
+  ValidationError,
+  describeContext,
+  type CancellationReason,
+  type ThrottlingReason,
+} from './errors';
+import { isDataWrite, type OperationName } from './operations';
+import { sanitizeMessage } from './sanitize';
+
+/** Thrown inside the SDK's retry loop when re-sending a non-idempotent write would be unsafe. */
+export class ResendRefused extends Error {
+  override name = 'ResendRefused';
+  constructor(readonly previous: unknown) {
+    super('re-sending a non-idempotent write after a lost response was refused');
+  }
+}
+
+export interface ErrorContext {
+  readonly operation: OperationName;
+  readonly table: string | undefined;
+}
+
+const AUTH_CODES = new Set([
+  'AccessDeniedException',
+  'UnrecognizedClientException',
+  'MissingAuthenticationTokenException',
+  'IncompleteSignatureException',
+  'InvalidSignatureException',
+  'ExpiredTokenException',
+  'InvalidClientTokenId',
+  'SignatureDoesNotMatch',
+  'CredentialsProviderError',
+]);
+
+/** Turns whatever the SDK threw into one of our typed errors, keeping the original as `cause`. */
+export function mapSdkError(error: unknown, context: ErrorContext): DynamodelError {
+  if (error instanceof DynamodelError) return error;
+  if (error instanceof ResendRefused) return outcomeUnknown(error.previous, context, 'resend refused');
+
+  const code = errorCode(error);
+  const base = {
+    code,
+    cause: error,
+    operation: context.operation,
+    table: context.table,
+    requestId: requestIdOf(error),
+    attempts: attemptsOf(error),
+  };
+  const serviceMessage = sanitizeMessage(error instanceof Error ? error.message : String(error));
+  const message = `${code}: ${serviceMessage}${describeContext(base)}`;
+  const raw = error as Record<string, unknown>;
+
+  if (isAbortError(error)) return new RequestAbortedError(`Request aborted${describeContext(base)}`, base);
+  if (isThrottlingError(error)) return new ThrottledError(message, { ...base, reasons: throttlingReasons(raw) });
+  switch (code) {
+    case 'ConditionalCheckFailedException':
+      return new ConditionFailedError(message, {
+        ...base,
+        item: raw.Item as Record<string, AttributeValue> | undefined,
+      });
+    case 'TransactionCanceledException':
+      return new TransactionCanceledError(message, { ...base, reasons: cancellationReasons(raw) });
+    case 'ValidationException':
+      return new ValidationError(message, base);
+    case 'ResourceNotFoundException':
+      return new ResourceNotFoundError(message, base);
+    case 'ResourceInUseException':
+      return new ResourceInUseError(message, base);
+  }
+  if (AUTH_CODES.has(code)) return new AuthError(message, base);
+  if (isDataWrite(context.operation) && isResponseLost(error)) return outcomeUnknown(error, context, 'response lost');
+  if (isTransientError(error) || code === 'TransactionConflictException')
+    return new TransientServiceError(message, base);
+  return new ServiceError(message, base);
+}
+
+function outcomeUnknown(error: unknown, context: ErrorContext, why: string): OutcomeUnknownError {
+  const code = errorCode(error);
+  const base = {
+    code,
+    cause: error,
+    operation: context.operation,
+    table: context.table,
+    requestId: requestIdOf(error),
+    attempts: attemptsOf(error),
+  };
+  const detail = sanitizeMessage(error instanceof Error ? error.message : String(error));
+  return new OutcomeUnknownError(
+    `The write may or may not have been applied (${why}: ${code}: ${detail})${describeContext(base)}. ` +
+      'Read the item before sending it again.',
+    base,
+  );
+}
+
+function throttlingReasons(raw: Record<string, unknown>): ThrottlingReason[] {
+  // ProvisionedThroughputExceeded uses ThrottlingReasons; ThrottlingException uses throttlingReasons.
+  const reasons = raw.ThrottlingReasons ?? raw.throttlingReasons;
+  return Array.isArray(reasons) ? (reasons as ThrottlingReason[]) : [];
+}
+
+function cancellationReasons(raw: Record<string, unknown>): CancellationReason[] {
+  const reasons = Array.isArray(raw.CancellationReasons) ? raw.CancellationReasons : [];
+  return (reasons as { Code?: string; Message?: string; Item?: Record<string, AttributeValue> }[])
+    .map((reason, index) => ({ index, code: reason.Code ?? 'None', message: reason.Message, item: reason.Item }))
+    .filter((reason) => reason.code !== 'None');
+}

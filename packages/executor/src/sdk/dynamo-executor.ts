@@ -1,0 +1,118 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Logger } from '@smithy/types';
+import { ExecutorEvents } from '../events/executor-events';
+import type { Executor, SendOptions } from '../executor';
+import { isIdempotent } from '../idempotency';
+import { mapSdkError } from '../map-error';
+import { tableOf, type InputOf, type OperationName, type OutputOf } from '../operations';
+import { ATTEMPT_GUARD_OPTIONS, attemptGuard } from './attempt-guard';
+import { createCommand } from './commands';
+import { redactingLogger } from './redacting-logger';
+
+export interface DynamoExecutorOptions {
+  /** Use this client as it is (its retry, signing and HTTP settings are kept). */
+  readonly client?: DynamoDBClient;
+  readonly region?: string;
+  readonly endpoint?: string;
+  /**
+   * Static credentials or any SDK credential provider (`fromIni`, `fromTemporaryCredentials` for STS
+   * session tokens with refresh…). Default: the SDK's default chain (environment, profile, SSO, IMDS).
+   */
+  readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** The SDK's retry mode. Default `standard` (adaptive throttles first attempts client-wide; RELIABILITY.md §2.3). */
+  readonly retryMode?: 'standard' | 'adaptive';
+  /** Attempts per request including the first. Default: the SDK's (4 for DynamoDB). */
+  readonly maxAttempts?: number;
+  /** Keep-alive sockets per host; keep it at or above your concurrency bound. Default 64. */
+  readonly maxSockets?: number;
+  /** Connection timeout in ms. Default 3,000. */
+  readonly connectionTimeoutMs?: number;
+  /** Time out (and retry) a request whose response has not arrived after this many ms. Default: none. */
+  readonly requestTimeoutMs?: number;
+  /** A logger for the SDK's own logging; item data is redacted before it sees anything. */
+  readonly logger?: Logger;
+  readonly events?: ExecutorEvents;
+}
+
+/** The default executor: the AWS SDK v3 client does signing, credentials and request-level retries. */
+export class DynamoExecutor implements Executor {
+  readonly client: DynamoDBClient;
+  readonly events: ExecutorEvents;
+  private readonly ownsClient: boolean;
+
+  constructor(options: DynamoExecutorOptions = {}) {
+    this.events = options.events ?? new ExecutorEvents();
+    this.ownsClient = !options.client;
+    this.client = options.client ?? new DynamoDBClient(clientConfig(options));
+  }
+
+  async send<Op extends OperationName>(
+    operation: Op,
+    input: InputOf<Op>,
+    options: SendOptions = {},
+  ): Promise<OutputOf<Op>> {
+    const table = tableOf(input);
+    const command = createCommand(operation, input);
+    command.middlewareStack.add(
+      attemptGuard({ operation, table, idempotent: isIdempotent(operation, input), events: this.events }) as never,
+      ATTEMPT_GUARD_OPTIONS,
+    );
+    const started = performance.now();
+    this.events.emit({ type: 'request', operation, table });
+    try {
+      const output = (await this.client.send(command, { abortSignal: options.signal })) as OutputOf<Op>;
+      this.events.emit({
+        type: 'response',
+        operation,
+        table,
+        durationMs: performance.now() - started,
+        attempts: output.$metadata.attempts ?? 1,
+      });
+      return output;
+    } catch (error) {
+      const mapped = mapSdkError(error, { operation, table });
+      this.events.emit({
+        type: 'error',
+        operation,
+        table,
+        durationMs: performance.now() - started,
+        errorName: mapped.name,
+        code: (mapped as { code?: string }).code ?? mapped.name,
+      });
+      throw mapped;
+    }
+  }
+
+  /** Closes the keep-alive sockets of a client this executor created. */
+  destroy(): void {
+    if (this.ownsClient) this.client.destroy();
+  }
+}
+
+function clientConfig(options: DynamoExecutorOptions): DynamoDBClientConfig {
+  const maxSockets = options.maxSockets ?? 64;
+  const agentOptions = { keepAlive: true, maxSockets };
+  return {
+    region: options.region,
+    endpoint: options.endpoint,
+    credentials: options.credentials,
+    retryMode: options.retryMode ?? 'standard',
+    maxAttempts: options.maxAttempts,
+    logger: options.logger ? redactingLogger(options.logger) : undefined,
+    requestHandler: new NodeHttpHandler({
+      httpAgent: new HttpAgent(agentOptions),
+      httpsAgent: new HttpsAgent(agentOptions),
+      connectionTimeout: options.connectionTimeoutMs ?? 3_000,
+      requestTimeout: options.requestTimeoutMs,
+      throwOnRequestTimeout: options.requestTimeoutMs !== undefined,
+    }),
+  };
+}
+
+/** `createDynamoExecutor({ region })` — the executor `connect()` uses unless given another. */
+export function createDynamoExecutor(options: DynamoExecutorOptions = {}): DynamoExecutor {
+  return new DynamoExecutor(options);
+}

@@ -1,0 +1,242 @@
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { localTestConfig, uniqueTablePrefix } from '@dynamodel/local/jest';
+import { startFaultProxy, type FaultProxy } from '@dynamodel/local/fault-proxy';
+import {
+  ConditionFailedError,
+  DynamoExecutor,
+  ExecutorEvents,
+  OutcomeUnknownError,
+  RequestAbortedError,
+  ResourceNotFoundError,
+  ServiceError,
+  ThrottledError,
+  TransactionCanceledError,
+  ValidationError,
+  type ExecutorEvent,
+} from '../src';
+import { CANARY, SECRETS, createTable, directClient } from './helpers';
+
+const table = `${uniqueTablePrefix('executor')}items`;
+const direct = directClient();
+const seenEvents: ExecutorEvent[] = [];
+const seenErrors: unknown[] = [];
+const logLines: string[] = [];
+let proxy: FaultProxy;
+let executor: DynamoExecutor;
+
+function logger(level: string) {
+  return (...args: unknown[]) => logLines.push(`${level} ${JSON.stringify(args)}`);
+}
+
+async function failure<T>(promise: Promise<T>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    seenErrors.push(error);
+    return error as Error;
+  }
+  throw new Error('expected the call to fail');
+}
+
+beforeAll(async () => {
+  await createTable(direct, table);
+  proxy = await startFaultProxy({ target: localTestConfig().endpoint });
+  const events = new ExecutorEvents();
+  for (const type of ['request', 'response', 'error', 'retry', 'throttle'] as const) {
+    events.on(type, (event) => seenEvents.push(event));
+  }
+  executor = new DynamoExecutor({
+    endpoint: proxy.endpoint,
+    region: 'us-east-1',
+    credentials: CANARY,
+    maxAttempts: 3,
+    events,
+    logger: {
+      trace: logger('trace'),
+      debug: logger('debug'),
+      info: logger('info'),
+      warn: logger('warn'),
+      error: logger('error'),
+    },
+  });
+});
+
+beforeEach(() => {
+  proxy.reset();
+  seenEvents.length = 0;
+});
+
+afterAll(async () => {
+  executor.destroy();
+  direct.destroy();
+  await proxy.close();
+});
+
+describe('DynamoExecutor', () => {
+  it('sends typed requests and returns the SDK output', async () => {
+    await executor.send('PutItem', { TableName: table, Item: { pk: { S: 'a' }, passwordHash: { S: 'hunter2-hash' } } });
+    const got = await executor.send('GetItem', { TableName: table, Key: { pk: { S: 'a' } } });
+    expect(got.Item?.passwordHash).toEqual({ S: 'hunter2-hash' });
+    expect(seenEvents.map((e) => e.type)).toEqual(['request', 'response', 'request', 'response']);
+  });
+
+  it('retries throttling with the SDK strategy and reports each throttle and retry', async () => {
+    proxy.enqueue('pte', 'throttling');
+    const got = await executor.send('GetItem', { TableName: table, Key: { pk: { S: 'a' } } });
+    expect(got.$metadata.attempts).toBe(3);
+    expect(seenEvents.filter((e) => e.type === 'throttle')).toHaveLength(2);
+    expect(seenEvents.filter((e) => e.type === 'retry').map((e) => e.type === 'retry' && e.reason)).toEqual([
+      'ProvisionedThroughputExceededException',
+      'ThrottlingException',
+    ]);
+  });
+
+  it('raises ThrottledError with reasons, request id and attempts when throttling outlasts the retries', async () => {
+    proxy.enqueue('pte', 'pte', 'pte');
+    const error = await failure(executor.send('GetItem', { TableName: table, Key: { pk: { S: 'a' } } }));
+    expect(error).toBeInstanceOf(ThrottledError);
+    const throttled = error as ThrottledError;
+    expect(throttled.retryable).toBe(true);
+    expect(throttled.attempts).toBe(3);
+    expect(throttled.requestId).toMatch(/^[A-Z0-9]{32}$/);
+    expect(throttled.reasons[0]?.reason).toBe('TableWriteProvisionedThroughputExceeded');
+    expect(throttled.message).toContain(`GetItem on table ${table}`);
+    expect((throttled.cause as Error).name).toBe('ProvisionedThroughputExceededException');
+  });
+
+  it('maps a failed condition to ConditionFailedError carrying the current item (ALL_OLD)', async () => {
+    const error = await failure(
+      executor.send('PutItem', {
+        TableName: table,
+        Item: { pk: { S: 'a' }, v: { N: '2' } },
+        ConditionExpression: 'attribute_not_exists(pk)',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    expect(error).toBeInstanceOf(ConditionFailedError);
+    expect((error as ConditionFailedError).item?.pk).toEqual({ S: 'a' });
+  });
+
+  it('maps a cancelled transaction to per-action reasons', async () => {
+    const error = await failure(
+      executor.send('TransactWriteItems', {
+        TransactItems: [
+          { Put: { TableName: table, Item: { pk: { S: 'tx-new' } } } },
+          {
+            ConditionCheck: {
+              TableName: table,
+              Key: { pk: { S: 'a' } },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        ],
+      }),
+    );
+    expect(error).toBeInstanceOf(TransactionCanceledError);
+    const cancelled = error as TransactionCanceledError;
+    expect(cancelled.reasons).toEqual([expect.objectContaining({ index: 1, code: 'ConditionalCheckFailed' })]);
+    expect(cancelled.retryable).toBe(false);
+  });
+
+  it('marks a transaction cancelled only by conflicts as retryable', async () => {
+    proxy.enqueue({ mode: 'txConflict', operation: 'TransactWriteItems' });
+    const error = await failure(
+      executor.send('TransactWriteItems', {
+        TransactItems: [{ Put: { TableName: table, Item: { pk: { S: 'tx2' } } } }],
+      }),
+    );
+    expect(error).toBeInstanceOf(TransactionCanceledError);
+    expect((error as TransactionCanceledError).retryable).toBe(true);
+  });
+
+  it('maps ValidationException and ResourceNotFoundException', async () => {
+    const invalid = await failure(executor.send('GetItem', { TableName: table, Key: { nope: { S: 'x' } } }));
+    expect(invalid).toBeInstanceOf(ValidationError);
+    expect((invalid as ValidationError).code).toBe('ValidationException');
+    const missing = await failure(executor.send('GetItem', { TableName: `${table}_missing`, Key: { pk: { S: 'x' } } }));
+    expect(missing).toBeInstanceOf(ResourceNotFoundError);
+  });
+
+  it('never re-sends a non-idempotent update whose response was lost: OutcomeUnknownError, applied once', async () => {
+    await executor.send('PutItem', { TableName: table, Item: { pk: { S: 'counter' }, n: { N: '0' } } });
+    proxy.enqueue({ mode: 'resetAfter', operation: 'UpdateItem' });
+    const error = await failure(
+      executor.send('UpdateItem', {
+        TableName: table,
+        Key: { pk: { S: 'counter' } },
+        UpdateExpression: 'ADD n :one',
+        ExpressionAttributeValues: { ':one': { N: '1' } },
+      }),
+    );
+    expect(error).toBeInstanceOf(OutcomeUnknownError);
+    expect(error.message).toContain('may or may not have been applied');
+    const stored = await direct.send(new GetItemCommand({ TableName: table, Key: { pk: { S: 'counter' } } }));
+    expect(stored.Item?.n).toEqual({ N: '1' });
+    expect(proxy.records.filter((r) => r.operation === 'UpdateItem')).toHaveLength(1);
+  });
+
+  it('still retries a non-idempotent update that was throttled (nothing was applied)', async () => {
+    proxy.enqueue({ mode: 'pte', operation: 'UpdateItem' });
+    await executor.send('UpdateItem', {
+      TableName: table,
+      Key: { pk: { S: 'counter' } },
+      UpdateExpression: 'ADD n :one',
+      ExpressionAttributeValues: { ':one': { N: '1' } },
+    });
+    const stored = await direct.send(new GetItemCommand({ TableName: table, Key: { pk: { S: 'counter' } } }));
+    expect(stored.Item?.n).toEqual({ N: '2' });
+  });
+
+  it('lets the SDK retry an idempotent put after a reset, and the item is stored once', async () => {
+    proxy.enqueue({ mode: 'resetAfter', operation: 'PutItem' });
+    await executor.send('PutItem', { TableName: table, Item: { pk: { S: 'idem' }, v: { S: 'x' } } });
+    expect(proxy.records.filter((r) => r.operation === 'PutItem').map((r) => r.attempt)).toEqual([1, 2]);
+  });
+
+  it('reports a truncated answer to a write as OutcomeUnknownError, and to a read as a ServiceError', async () => {
+    proxy.enqueue({ mode: 'truncated', operation: 'PutItem' });
+    const write = await failure(executor.send('PutItem', { TableName: table, Item: { pk: { S: 'trunc' } } }));
+    expect(write).toBeInstanceOf(OutcomeUnknownError);
+    const stored = await direct.send(new GetItemCommand({ TableName: table, Key: { pk: { S: 'trunc' } } }));
+    expect(stored.Item).toEqual({ pk: { S: 'trunc' } });
+
+    proxy.enqueue({ mode: 'truncated', operation: 'GetItem' });
+    const read = await failure(executor.send('GetItem', { TableName: table, Key: { pk: { S: 'trunc' } } }));
+    expect(read).toBeInstanceOf(ServiceError);
+    expect(read).not.toBeInstanceOf(OutcomeUnknownError);
+  });
+
+  it('retries 500 and 503 on reads', async () => {
+    proxy.enqueue('500', '503');
+    const got = await executor.send('GetItem', { TableName: table, Key: { pk: { S: 'a' } } });
+    expect(got.$metadata.attempts).toBe(3);
+  });
+
+  it('rejects promptly with AbortError when aborted during a throttling backoff', async () => {
+    proxy.enqueue('pte', 'pte', 'pte');
+    const controller = new AbortController();
+    const pending = failure(
+      executor.send('GetItem', { TableName: table, Key: { pk: { S: 'a' } } }, { signal: controller.signal }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    controller.abort();
+    const error = await pending;
+    expect(error).toBeInstanceOf(RequestAbortedError);
+    expect(error.name).toBe('AbortError');
+    expect(proxy.records.length).toBeLessThanOrEqual(2);
+  });
+
+  it('never lets credentials reach errors, events or logs, and redacts item data in logs', () => {
+    expect(seenErrors.length).toBeGreaterThan(5);
+    const texts = [
+      ...seenErrors.flatMap((e) => [String(e), (e as Error).stack ?? '', JSON.stringify(e)]),
+      ...seenEvents.map((e) => JSON.stringify(e)),
+      ...logLines,
+    ];
+    for (const text of texts) for (const secret of SECRETS) expect(text).not.toContain(secret);
+    // The SDK did log the commands (so the check above means something), with the item data replaced.
+    expect(logLines.some((line) => line.includes('GetItemCommand'))).toBe(true);
+    expect(logLines.some((line) => line.includes('[item data redacted]'))).toBe(true);
+    expect(logLines.join('\n')).not.toContain('hunter2-hash');
+  });
+});
