@@ -1,4 +1,5 @@
 import { isThrottlingError as sdkIsThrottling, isTransientError as sdkIsTransient } from '@smithy/core/retry';
+import { ThrottledError, TransientServiceError } from './errors';
 
 // Pure predicates that classify an error before any retry decision (STYLE.md §5). Throttling and
 // transient classification is the SDK's own, so our view never disagrees with its retry strategy.
@@ -28,11 +29,13 @@ export function isAbortError(error: unknown): boolean {
 
 /** ProvisionedThroughputExceeded, Throttling, RequestLimitExceeded, HTTP 429… (the SDK's list). */
 export function isThrottlingError(error: unknown): boolean {
+  if (error instanceof ThrottledError) return true;
   return typeof error === 'object' && error !== null && sdkIsThrottling(error as Parameters<typeof sdkIsThrottling>[0]);
 }
 
 /** 500/502/503/504, resets, timeouts and network failures (the SDK's list, causes included). */
 export function isTransientError(error: unknown): boolean {
+  if (error instanceof TransientServiceError) return true;
   return typeof error === 'object' && error !== null && sdkIsTransient(error as Parameters<typeof sdkIsTransient>[0]);
 }
 

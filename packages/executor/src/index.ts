@@ -29,3 +29,13 @@ export {
   type ExecutorEventType,
 } from './events/executor-events';
 export * from './errors';
+export { Semaphore } from './limits/semaphore';
+export { withConcurrencyLimit, type LimitedExecutor } from './limits/with-concurrency-limit';
+export { withAdaptiveConcurrency, type AdaptiveConcurrencyOptions } from './limits/with-adaptive-concurrency';
+export {
+  withRateLimit,
+  consumedUnits,
+  type RateLimitOptions,
+  type RateLimitedExecutor,
+} from './limits/with-rate-limit';
+export { TokenBucket, sleep } from './limits/token-bucket';

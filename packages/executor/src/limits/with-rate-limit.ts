@@ -1,0 +1,70 @@
+import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
+import type { Executor, SendOptions } from '../executor';
+import { CAPACITY_OPERATIONS, type InputOf, type OperationName, type OutputOf } from '../operations';
+import { TokenBucket } from './token-bucket';
+
+export interface RateLimitOptions {
+  /** Read capacity units per second to stay under. */
+  readonly readUnits?: number;
+  /** Write capacity units per second to stay under. */
+  readonly writeUnits?: number;
+  /** Seconds of unused capacity that may be spent in one burst. Default 1. */
+  readonly burstSeconds?: number;
+  readonly now?: () => number;
+}
+
+const READS = new Set<OperationName>(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems']);
+
+/** An executor that keeps consumed capacity under a budget, and exposes its buckets. */
+export interface RateLimitedExecutor extends Executor {
+  readonly read: TokenBucket | undefined;
+  readonly write: TokenBucket | undefined;
+}
+
+/**
+ * Keeps consumed read and write capacity under a per-second budget: a token bucket per kind, fed
+ * by the `ConsumedCapacity` DynamoDB returns (the wrapper asks for it). A request waits while its
+ * bucket is in debt.
+ */
+export function withRateLimit(executor: Executor, options: RateLimitOptions): RateLimitedExecutor {
+  const burst = options.burstSeconds ?? 1;
+  const bucket = (rate: number | undefined): TokenBucket | undefined =>
+    rate === undefined ? undefined : new TokenBucket(rate, rate * burst, options.now);
+  const read = bucket(options.readUnits);
+  const write = bucket(options.writeUnits);
+
+  return {
+    read,
+    write,
+    events: executor.events,
+    async send<Op extends OperationName>(
+      operation: Op,
+      input: InputOf<Op>,
+      sendOptions: SendOptions = {},
+    ): Promise<OutputOf<Op>> {
+      if (!CAPACITY_OPERATIONS.has(operation)) return executor.send(operation, input, sendOptions);
+      const target = READS.has(operation) ? read : write;
+      if (!target) return executor.send(operation, input, sendOptions);
+      await target.ready(sendOptions.signal);
+      const withCapacity = { ReturnConsumedCapacity: 'TOTAL', ...input } as InputOf<Op>;
+      const output = await executor.send(operation, withCapacity, sendOptions);
+      target.spend(consumedUnits(output, withCapacity));
+      return output;
+    },
+  };
+}
+
+/** Units a response says it consumed; an estimate (1 per item) when the server did not say. */
+export function consumedUnits(output: object, input: object): number {
+  const reported = (output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity;
+  const list = reported === undefined ? [] : Array.isArray(reported) ? reported : [reported];
+  if (list.length > 0) return list.reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
+  const batch = (input as { RequestItems?: Record<string, unknown[] | { Keys?: unknown[] }> }).RequestItems;
+  if (batch) {
+    return Object.values(batch).reduce(
+      (sum, value) => sum + (Array.isArray(value) ? value.length : (value.Keys?.length ?? 0)),
+      0,
+    );
+  }
+  return 1;
+}
