@@ -24,7 +24,7 @@ const projects: Config['projects'] = roots.flatMap((root) =>
     .map((name) => ({
       displayName: `${root === 'packages' ? '@dynamodel/' : 'example:'}${name}`,
       rootDir: join(__dirname, root, name),
-      testEnvironment: 'node',
+      testEnvironment: join(__dirname, 'scripts', 'jest-environment.cjs'),
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       transform,
       moduleNameMapper,

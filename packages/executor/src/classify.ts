@@ -56,7 +56,10 @@ export function wasNeverSent(error: unknown): boolean {
  * these, and a write may have been applied (RELIABILITY.md §0.4).
  */
 export function isDeserializationError(error: unknown): boolean {
-  const { name, message } = shape(error);
+  const { name, message, $metadata } = shape(error);
+  // An error that carries a 2xx status: DynamoDB said OK, but its answer could not be read.
+  const status = $metadata?.httpStatusCode ?? 0;
+  if (status >= 200 && status < 300) return true;
   return (
     name === 'SyntaxError' || (message !== undefined && /Deserialization error|Unexpected end of JSON/i.test(message))
   );

@@ -39,3 +39,15 @@ export {
   type RateLimitedExecutor,
 } from './limits/with-rate-limit';
 export { TokenBucket, sleep } from './limits/token-bucket';
+export {
+  batchWrite,
+  type BatchWriteFailure,
+  type BatchWriteOptions,
+  type BatchWriteProgress,
+  type BatchWriteReport,
+} from './batch/batch-write';
+export { batchGet, type BatchGetFailure, type BatchGetOptions, type BatchGetReport } from './batch/batch-get';
+export { BatchAbortedError, UnprocessedError } from './batch/batch-errors';
+export { fullJitterDelay, type BackoffOptions } from './batch/backoff';
+export { keyString, type Key } from './batch/item-key';
+export { MAX_ITEM_BYTES, attributeValueSize, itemSize, numberSize } from './item-size';

@@ -47,6 +47,8 @@ describe('classification', () => {
     expect(isResponseLost(reset)).toBe(true);
     expect(isResponseLost(sdkError('ProvisionedThroughputExceededException', 400))).toBe(false);
     expect(isResponseLost(Object.assign(new SyntaxError('Unexpected end of JSON input'), {}))).toBe(true);
+    // What the SDK throws for a truncated 200: an empty Error carrying the 200 status.
+    expect(isResponseLost(Object.assign(new Error(''), { $metadata: { httpStatusCode: 200 } }))).toBe(true);
   });
 
   it('maps a 500 on a write to OutcomeUnknownError and on a read to TransientServiceError', () => {

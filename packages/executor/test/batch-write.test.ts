@@ -1,0 +1,301 @@
+import { ScanCommand, type AttributeValue, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import { localTestConfig, uniqueTablePrefix } from '@dynamodel/local/jest';
+import { startFaultProxy, type FaultProxy } from '@dynamodel/local/fault-proxy';
+import {
+  BatchAbortedError,
+  DynamoExecutor,
+  ThrottledError,
+  UnprocessedError,
+  ValidationError,
+  batchWrite,
+  type EventOf,
+  type Executor,
+  type InputOf,
+  type OperationName,
+} from '../src';
+import { CANARY, createTable, directClient } from './helpers';
+
+type Item = Record<string, AttributeValue>;
+const direct = directClient();
+const prefix = uniqueTablePrefix('batch');
+let proxy: FaultProxy;
+let executor: DynamoExecutor;
+let tableNumber = 0;
+
+async function freshTable(): Promise<string> {
+  const name = `${prefix}t${tableNumber++}`;
+  await createTable(direct, name);
+  return name;
+}
+
+async function scanAll(table: string): Promise<Map<string, Item>> {
+  const found = new Map<string, Item>();
+  let start: Item | undefined;
+  do {
+    const page = await direct.send(
+      new ScanCommand({ TableName: table, ConsistentRead: true, ExclusiveStartKey: start }),
+    );
+    for (const item of page.Items ?? []) found.set(item.pk?.S ?? '', item);
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return found;
+}
+
+/** An item with every kind of value, so "exactly as written" covers sets, binaries, big numbers and maps. */
+function richItem(i: number): Item {
+  return {
+    pk: { S: `item-${String(i).padStart(6, '0')}` },
+    n: { N: i % 2 ? `${i}.5` : `-${i + 1}` },
+    big: { N: '12345678901234567890123456789012345678' },
+    tags: { SS: [`t${i % 7}`, `u${i % 11}`] },
+    bytes: { B: Uint8Array.from([i % 256, (i >> 8) % 256, 0, 255]) },
+    nested: {
+      M: {
+        when: { S: new Date(1_700_000_000_000 + i).toISOString() },
+        list: { L: [{ N: String(i) }, { BOOL: true }, { NULL: true }] },
+      },
+    },
+    text: { S: `héllo ${i} ✓` },
+  };
+}
+
+const puts = (items: Item[]): WriteRequest[] => items.map((Item) => ({ PutRequest: { Item } }));
+
+/** Wraps an executor and records every BatchWriteItem input, to prove what was (not) sent. */
+function recording(inner: Executor): Executor & { sent: InputOf<'BatchWriteItem'>[] } {
+  const sent: InputOf<'BatchWriteItem'>[] = [];
+  return {
+    sent,
+    events: inner.events,
+    send<Op extends OperationName>(op: Op, input: InputOf<Op>, options?: { signal?: AbortSignal }) {
+      if (op === 'BatchWriteItem') sent.push(input as InputOf<'BatchWriteItem'>);
+      return inner.send(op, input, options);
+    },
+  };
+}
+
+beforeAll(async () => {
+  proxy = await startFaultProxy({ target: localTestConfig().endpoint, seed: 42 });
+  executor = new DynamoExecutor({ endpoint: proxy.endpoint, region: 'us-east-1', credentials: CANARY, maxSockets: 32 });
+});
+beforeEach(() => proxy.reset());
+afterAll(async () => {
+  executor.destroy();
+  direct.destroy();
+  await proxy.close();
+});
+
+describe('batchWrite', () => {
+  it('writes 20,000 items exactly once each under throttling, 5xx, resets and partial unprocessed answers', async () => {
+    const table = await freshTable();
+    const items = Array.from({ length: 20_000 }, (_, i) => richItem(i));
+    proxy.setRates({
+      operations: ['BatchWriteItem'],
+      rates: { pte: 0.3, '500': 0.025, '503': 0.025, resetBefore: 0.005, resetAfter: 0.005, unprocessed: 0.2 },
+    });
+    const resends: EventOf<'unprocessed-resend'>[] = [];
+    const stop = executor.events.on('unprocessed-resend', (event) => resends.push(event));
+    const report = await batchWrite(executor, table, puts(items), {
+      keyAttributes: ['pk'],
+      concurrency: 16,
+      maxAttempts: 50,
+      backoff: { baseMs: 20, maxMs: 1_000 },
+    });
+    stop();
+    proxy.setRates();
+
+    expect(report.failed).toEqual([]);
+    expect(report.written).toBe(20_000);
+    expect(report.written + report.failed.length + report.notAttempted).toBe(items.length);
+    const modes = new Set(proxy.records.map((r) => r.mode.split(':')[0]));
+    for (const mode of ['pte', '500', '503', 'resetBefore', 'resetAfter', 'unprocessed']) expect(modes).toContain(mode);
+    expect(report.resent).toBeGreaterThan(0);
+    expect(resends.reduce((sum, e) => sum + e.count, 0)).toBe(report.resent);
+
+    const stored = await scanAll(table);
+    expect(stored.size).toBe(20_000);
+    for (const item of items) expect(stored.get(item.pk?.S ?? '')).toEqual(item);
+  });
+
+  it('reports items over 400 KB one by one before sending them, and writes all the others', async () => {
+    const table = await freshTable();
+    const big = (i: number): Item => ({ pk: { S: `big-${i}` }, blob: { S: 'x'.repeat(409_600) } });
+    const requests = puts(Array.from({ length: 250 }, (_, i) => (i % 5 === 0 ? big(i) : richItem(i))));
+    const recorder = recording(executor);
+    const report = await batchWrite(recorder, table, requests, { keyAttributes: ['pk'] });
+
+    expect(report.written).toBe(200);
+    expect(report.failed).toHaveLength(50);
+    for (const failure of report.failed) {
+      expect(failure.index % 5).toBe(0);
+      expect(failure.reason).toBeInstanceOf(ValidationError);
+      expect((failure.reason as ValidationError).rule).toBe('max-item-size');
+      expect(failure.attempts).toBe(0);
+    }
+    const sentKeys = recorder.sent.flatMap((input) =>
+      Object.values(input.RequestItems ?? {})
+        .flat()
+        .map((r) => r.PutRequest?.Item?.pk?.S),
+    );
+    expect(sentKeys.filter((k) => k?.startsWith('big-'))).toEqual([]);
+    const stored = await scanAll(table);
+    expect(stored.size).toBe(200);
+    expect([...stored.keys()].some((k) => k.startsWith('big-'))).toBe(false);
+  });
+
+  it('isolates an item DynamoDB rejects (empty key) so only that item fails', async () => {
+    const table = await freshTable();
+    const items = Array.from({ length: 30 }, (_, i) => richItem(i));
+    items[7] = { pk: { S: '' }, v: { S: 'bad' } };
+    const report = await batchWrite(executor, table, puts(items), { keyAttributes: ['pk'] });
+    expect(report.failed.map((f) => f.index)).toEqual([7]);
+    expect(report.failed[0]?.reason).toBeInstanceOf(ValidationError);
+    expect(report.failed[0]?.reason.message).toMatch(/empty string/i);
+    expect(report.written).toBe(29);
+    expect((await scanAll(table)).size).toBe(29);
+  });
+
+  it('refuses an array with a duplicate key before sending anything, naming both positions', async () => {
+    const table = await freshTable();
+    const recorder = recording(executor);
+    const requests = puts([richItem(1), richItem(2), richItem(1)]);
+    await expect(batchWrite(recorder, table, requests, { keyAttributes: ['pk'] })).rejects.toThrow(
+      expect.objectContaining({
+        name: 'ValidationError',
+        rule: 'duplicate-key',
+        message: expect.stringContaining('Requests 0 and 2'),
+      }),
+    );
+    expect(recorder.sent).toEqual([]);
+    expect((await scanAll(table)).size).toBe(0);
+  });
+
+  it('reports a streamed duplicate of a key still in flight as a failed item', async () => {
+    const table = await freshTable();
+    async function* stream(): AsyncGenerator<WriteRequest> {
+      yield* puts([richItem(1), richItem(2), { ...richItem(1), extra: { S: 'second' } }]);
+    }
+    const report = await batchWrite(executor, table, stream(), { keyAttributes: ['pk'] });
+    expect(report.written).toBe(2);
+    expect(report.failed.map((f) => [f.index, (f.reason as ValidationError).rule])).toEqual([[2, 'duplicate-key']]);
+  });
+
+  it('gives up on items still unprocessed after maxAttempts and reports each one', async () => {
+    const table = await freshTable();
+    proxy.setRates({ operations: ['BatchWriteItem'], rates: { unprocessed: 1 } });
+    const report = await batchWrite(executor, table, puts(Array.from({ length: 60 }, (_, i) => richItem(i))), {
+      keyAttributes: ['pk'],
+      maxAttempts: 3,
+      backoff: { baseMs: 1 },
+    });
+    proxy.setRates();
+    expect(report.written + report.failed.length).toBe(60);
+    expect(report.failed.length).toBeGreaterThan(0);
+    for (const failure of report.failed) {
+      // Trimmed to nothing, DynamoDB answers with a throttle instead of a 200: either way, retryable to the end.
+      expect([UnprocessedError, ThrottledError].some((type) => failure.reason instanceof type)).toBe(true);
+      expect(failure.attempts).toBe(3);
+    }
+    const stored = await scanAll(table);
+    expect(stored.size).toBe(report.written);
+    for (const failure of report.failed) expect(stored.has(failure.key?.pk?.S ?? '')).toBe(false);
+  });
+
+  it('counts every trimmed request as re-sent, and backs off between re-sends', async () => {
+    const table = await freshTable();
+    proxy.enqueue(
+      { operation: 'BatchWriteItem', mode: { unprocessed: 5 } },
+      { operation: 'BatchWriteItem', mode: { unprocessed: 10 } },
+    );
+    const resends: EventOf<'unprocessed-resend'>[] = [];
+    const stop = executor.events.on('unprocessed-resend', (event) => resends.push(event));
+    const report = await batchWrite(executor, table, puts(Array.from({ length: 50 }, (_, i) => richItem(i))), {
+      keyAttributes: ['pk'],
+      concurrency: 1,
+    });
+    stop();
+    const trimmed = proxy.records.reduce((sum, r) => sum + r.unprocessed, 0);
+    expect(trimmed).toBe(20 + 15);
+    expect(resends.reduce((sum, e) => sum + e.count, 0)).toBe(trimmed);
+    expect(report.resent).toBe(trimmed);
+    expect(report.written).toBe(50);
+  });
+
+  it('tolerates an answer without an UnprocessedItems member', async () => {
+    const table = await freshTable();
+    proxy.enqueue({ operation: 'BatchWriteItem', mode: 'noUnprocessedMember' });
+    const report = await batchWrite(executor, table, puts([richItem(1), richItem(2)]), { keyAttributes: ['pk'] });
+    expect(report.written).toBe(2);
+  });
+
+  it('reads the key schema with DescribeTable when not told', async () => {
+    const table = await freshTable();
+    const report = await batchWrite(executor, table, puts([richItem(1)]));
+    expect(report.written).toBe(1);
+  });
+
+  it('stops sending when aborted, rejects promptly, and accounts for every item taken', async () => {
+    const table = await freshTable();
+    const slowProxy = await startFaultProxy({ target: localTestConfig().endpoint, latencyMs: 20 });
+    const slow = recording(
+      new DynamoExecutor({ endpoint: slowProxy.endpoint, region: 'us-east-1', credentials: CANARY }),
+    );
+    const controller = new AbortController();
+    let taken = 0;
+    async function* stream(): AsyncGenerator<WriteRequest> {
+      for (let i = 0; i < 100_000; i++) {
+        taken++;
+        yield { PutRequest: { Item: richItem(i) } };
+      }
+    }
+    const pending = batchWrite(slow, table, stream(), {
+      keyAttributes: ['pk'],
+      concurrency: 2,
+      onProgress: (progress) => {
+        if (progress.written >= 100) controller.abort();
+      },
+      signal: controller.signal,
+    });
+    const error = (await pending.catch((e: unknown) => e)) as BatchAbortedError<{
+      written: number;
+      failed: unknown[];
+      notAttempted: number;
+    }>;
+    const sentAtAbort = slow.sent.length;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(error).toBeInstanceOf(BatchAbortedError);
+    expect(error.name).toBe('AbortError');
+    expect(slow.sent.length).toBe(sentAtAbort);
+    const { written, failed, notAttempted } = error.report;
+    expect(written + failed.length + notAttempted).toBe(taken);
+    expect(taken).toBeLessThan(1_000);
+    await slowProxy.close();
+  });
+});
+
+describe('batchWrite back-pressure (no server)', () => {
+  it('pulls from a 100,000-item stream only as fast as writes are acknowledged', async () => {
+    let pulled = 0;
+    let acknowledged = 0;
+    let maxAhead = 0;
+    const acknowledging: Executor = {
+      async send<Op extends OperationName>(op: Op, input: InputOf<Op>) {
+        await new Promise((resolve) => setImmediate(resolve));
+        const requests = Object.values((input as InputOf<'BatchWriteItem'>).RequestItems ?? {}).flat();
+        acknowledged += requests.length;
+        return { $metadata: {}, UnprocessedItems: {} } as never;
+      },
+    };
+    async function* stream(): AsyncGenerator<WriteRequest> {
+      for (let i = 0; i < 100_000; i++) {
+        pulled++;
+        maxAhead = Math.max(maxAhead, pulled - acknowledged);
+        yield { PutRequest: { Item: { pk: { S: `k${i}` } } } };
+      }
+    }
+    const report = await batchWrite(acknowledging, 'memory', stream(), { keyAttributes: ['pk'], concurrency: 8 });
+    expect(report.written).toBe(100_000);
+    // Queue (2 × 8 × 25) plus the groups in flight (8 × 25), plus one item being admitted.
+    expect(maxAhead).toBeLessThanOrEqual(8 * 25 * 3 + 1);
+  });
+});
