@@ -226,6 +226,30 @@ describe('DynamoExecutor', () => {
     expect(proxy.records.length).toBeLessThanOrEqual(2);
   });
 
+  it('uses a client it is given as it is, and keeps the SDK defaults we rely on (4 attempts for DynamoDB)', async () => {
+    const client = directClient();
+    const given = new DynamoExecutor({ client });
+    const tables = await given.send('ListTables', {});
+    expect(tables.TableNames).toContain(table);
+    // RELIABILITY.md §2.2: the 2026 retry defaults give DynamoDB 4 attempts. A change must be noticed.
+    expect(await client.config.maxAttempts()).toBe(4);
+    given.destroy(); // does not destroy a client it did not create
+    await expect(given.send('ListTables', {})).resolves.toBeDefined();
+    client.destroy();
+  });
+
+  it('resolves credentials through a provider and calls it again only when they near expiry', async () => {
+    let calls = 0;
+    const provider = () => {
+      calls++;
+      return Promise.resolve({ ...CANARY, expiration: new Date(Date.now() + 30 * 60_000) });
+    };
+    const refreshed = new DynamoExecutor({ endpoint: proxy.endpoint, region: 'us-east-1', credentials: provider });
+    for (let i = 0; i < 3; i++) await refreshed.send('GetItem', { TableName: table, Key: { pk: { S: 'a' } } });
+    expect(calls).toBe(1);
+    refreshed.destroy();
+  });
+
   it('never lets credentials reach errors, events or logs, and redacts item data in logs', () => {
     expect(seenErrors.length).toBeGreaterThan(5);
     const texts = [

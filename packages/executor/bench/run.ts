@@ -1,0 +1,170 @@
+// pnpm bench (in packages/executor): bulk-write throughput of the batch engine against the raw SDK,
+// on one DynamoDB Local in one process, directly and through a latency proxy (5 ms each way),
+// plus the engine's memory while it streams 1,000,000 items. Prints time per item and ratios.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import {
+  BatchWriteItemCommand,
+  CreateTableCommand,
+  DynamoDBClient,
+  PutItemCommand,
+  type AttributeValue,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
+import { startLocalDynamo, type LocalClientConfig } from '@dynamodel/local';
+import { startFaultProxy } from '@dynamodel/local/fault-proxy';
+import { DynamoExecutor, batchWrite, type Executor } from '../src';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const N = Number(process.env.BENCH_ITEMS ?? 10_000);
+/** Sequential PutItem through the proxy is slow; it runs on fewer items and is compared per item. */
+const N_SEQUENTIAL_PROXY = Number(process.env.BENCH_SEQUENTIAL_PROXY_ITEMS ?? 1_000);
+const WARMUP = 300;
+
+type Item = Record<string, AttributeValue>;
+const book = (run: string, i: number): Item => ({
+  isbn: { S: `${run}-${String(i).padStart(7, '0')}` },
+  title: { S: `Book number ${i}` },
+  author: { S: `Author ${i % 97}` },
+  published: { S: new Date(1_600_000_000_000 + i * 86_400_000).toISOString() },
+  pages: { N: String(100 + (i % 900)) },
+  tags: { L: [{ S: 'fiction' }, { S: `shelf-${i % 13}` }] },
+});
+
+let tableCount = 0;
+async function newTable(client: DynamoDBClient): Promise<string> {
+  const name = `bench_${process.pid}_${tableCount++}`;
+  await client.send(
+    new CreateTableCommand({
+      TableName: name,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'isbn', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'isbn', AttributeType: 'S' }],
+    }),
+  );
+  return name;
+}
+
+type Writer = (client: DynamoDBClient, executor: Executor, table: string, items: Item[]) => Promise<void>;
+
+const sequentialPut: Writer = async (client, _executor, table, items) => {
+  for (const Item of items) await client.send(new PutItemCommand({ TableName: table, Item }));
+};
+
+const concurrentPut: Writer = async (client, _executor, table, items) => {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await client.send(new PutItemCommand({ TableName: table, Item: items[next++] }));
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+};
+
+/** What a careful user writes by hand: chunks of 25, 8 in flight, UnprocessedItems re-sent. */
+const handWrittenBatch: Writer = async (client, _executor, table, items) => {
+  const chunks: WriteRequest[][] = [];
+  for (let i = 0; i < items.length; i += 25)
+    chunks.push(items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })));
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < chunks.length) {
+      let requests = chunks[next++] ?? [];
+      while (requests.length > 0) {
+        const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: requests } }));
+        requests = out.UnprocessedItems?.[table] ?? [];
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+};
+
+const engine: Writer = async (_client, executor, table, items) => {
+  const report = await batchWrite(
+    executor,
+    table,
+    items.map((Item) => ({ PutRequest: { Item } })),
+    {
+      keyAttributes: ['isbn'],
+      concurrency: 8,
+    },
+  );
+  if (report.written !== items.length) throw new Error(`engine wrote ${report.written} of ${items.length}`);
+};
+
+async function timePerItemMs(config: LocalClientConfig, writer: Writer, count: number, label: string): Promise<number> {
+  const client = new DynamoDBClient(config);
+  const executor = new DynamoExecutor({ ...config, maxSockets: 64 });
+  try {
+    await writer(
+      client,
+      executor,
+      await newTable(client),
+      Array.from({ length: WARMUP }, (_, i) => book(`warm-${label}`, i)),
+    );
+    const table = await newTable(client);
+    const items = Array.from({ length: count }, (_, i) => book(label, i));
+    const started = performance.now();
+    await writer(client, executor, table, items);
+    return (performance.now() - started) / count;
+  } finally {
+    client.destroy();
+    executor.destroy();
+  }
+}
+
+async function throughput(config: LocalClientConfig, where: string, sequentialCount: number): Promise<void> {
+  const results: [string, number, number][] = [];
+  for (const [name, writer, count] of [
+    ['sequential PutItem (raw SDK)', sequentialPut, sequentialCount],
+    ['PutItem, 16 in flight (raw SDK)', concurrentPut, N],
+    ['hand-written BatchWriteItem loop (25 × 8)', handWrittenBatch, N],
+    ['Dynamodel batchWrite (concurrency 8)', engine, N],
+  ] as const) {
+    results.push([name, count, await timePerItemMs(config, writer, count, `${where}-${results.length}`)]);
+  }
+  const hand = results[2]?.[2] ?? 1;
+  const sequential = results[0]?.[2] ?? 1;
+  console.log(`\n${where}`);
+  console.log(
+    '  writer                                        items   ms/item   vs hand loop   speed-up vs sequential',
+  );
+  for (const [name, count, ms] of results) {
+    console.log(
+      `  ${name.padEnd(44)} ${String(count).padStart(6)}  ${ms.toFixed(4).padStart(8)}   ${(ms / hand).toFixed(2).padStart(8)}×      ${(sequential / ms).toFixed(1).padStart(8)}×`,
+    );
+  }
+}
+
+/**
+ * Engine memory runs in a fresh Node process on the built package (no TypeScript compiler loaded,
+ * no garbage from the runs above), so its RSS is the engine's own.
+ */
+function memory(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', join(__dirname, 'memory.mjs')], { stdio: 'inherit' });
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`memory benchmark exited with ${code}`))));
+  });
+}
+
+async function main(): Promise<void> {
+  const db = await startLocalDynamo();
+  const proxy = await startFaultProxy({ target: db.endpoint, latencyMs: 5 });
+  try {
+    console.log(`DynamoDB Local at ${db.endpoint}; ${N} items per run (after a ${WARMUP}-item warm-up)`);
+    await throughput(db.clientConfig, 'direct to DynamoDB Local', N);
+    await throughput(
+      { ...db.clientConfig, endpoint: proxy.endpoint },
+      'through a 5 ms-per-direction latency proxy',
+      N_SEQUENTIAL_PROXY,
+    );
+    await memory();
+  } finally {
+    await proxy.close();
+    await db.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
