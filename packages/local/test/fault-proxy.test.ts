@@ -1,0 +1,87 @@
+import { crc32 } from 'node:zlib';
+import { localTestConfig, uniqueTablePrefix } from '@dynamodel/local/jest';
+import { startFaultProxy, type FaultProxy } from '@dynamodel/local/fault-proxy';
+
+// Raw HTTP against the proxy, so these tests see exactly what a client would receive.
+const table = `${uniqueTablePrefix('proxy')}t`;
+let proxy: FaultProxy;
+
+async function call(target: string, body: object): Promise<{ status: number; headers: Headers; text: string }> {
+  const response = await fetch(proxy.endpoint, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amz-target': `DynamoDB_20120810.${target}`,
+      authorization:
+        'AWS4-HMAC-SHA256 Credential=dynamodel/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+    },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, headers: response.headers, text: await response.text() };
+}
+
+beforeAll(async () => {
+  proxy = await startFaultProxy({ target: localTestConfig().endpoint });
+  await call('CreateTable', {
+    TableName: table,
+    BillingMode: 'PAY_PER_REQUEST',
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+  });
+});
+beforeEach(() => proxy.reset());
+afterAll(() => proxy.close());
+
+describe('fault proxy', () => {
+  it('forwards a request unchanged and relays the answer (regression: it once never answered)', async () => {
+    const answer = await call('ListTables', {});
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toMatchObject({ TableNames: expect.arrayContaining([table]) });
+    expect(proxy.records).toEqual([
+      expect.objectContaining({ operation: 'ListTables', mode: 'pass', forwarded: true }),
+    ]);
+  });
+
+  it('answers a throttle exactly as DynamoDB does: 400, JSON type, request id and a correct CRC32', async () => {
+    proxy.enqueue('pte');
+    const answer = await call('GetItem', { TableName: table, Key: { pk: { S: 'x' } } });
+    expect(answer.status).toBe(400);
+    expect(answer.headers.get('content-type')).toBe('application/x-amz-json-1.0');
+    expect(answer.headers.get('x-amzn-requestid')).toMatch(/^[A-Z0-9]{32}$/);
+    expect(answer.headers.get('x-amz-crc32')).toBe(String(crc32(Buffer.from(answer.text))));
+    const body = JSON.parse(answer.text) as { __type: string; ThrottlingReasons: { resource: string }[] };
+    expect(body.__type).toBe('com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException');
+    expect(body.ThrottlingReasons[0]?.resource).toContain(`table/${table}`);
+    expect(proxy.records[0]?.forwarded).toBe(false);
+  });
+
+  it('trims a BatchWriteItem: the first k requests are written, the rest come back unprocessed', async () => {
+    proxy.enqueue({ operation: 'BatchWriteItem', mode: { unprocessed: 2 } });
+    const requests = ['a', 'b', 'c', 'd'].map((pk) => ({ PutRequest: { Item: { pk: { S: pk } } } }));
+    const answer = await call('BatchWriteItem', { RequestItems: { [table]: requests } });
+    const body = JSON.parse(answer.text) as { UnprocessedItems: Record<string, unknown[]> };
+    expect(body.UnprocessedItems[table]).toEqual(requests.slice(2));
+    const scan = JSON.parse((await call('Scan', { TableName: table })).text) as { Items: { pk: { S: string } }[] };
+    expect(scan.Items.map((i) => i.pk.S).sort()).toEqual(['a', 'b']);
+    expect(proxy.records[0]?.unprocessed).toBe(2);
+  });
+
+  it('counts the most requests in flight at once', async () => {
+    proxy.enqueue({ mode: { slow: 100 } }, { mode: { slow: 100 } }, { mode: { slow: 100 } });
+    await Promise.all([call('ListTables', {}), call('ListTables', {}), call('ListTables', {})]);
+    expect(proxy.maxInFlight).toBe(3);
+  });
+
+  it('draws rated faults from a seed, so the same seed replays the same run', async () => {
+    const run = async (): Promise<string[]> => {
+      proxy.reset(99);
+      proxy.setRates({ rates: { '500': 0.5 } });
+      for (let i = 0; i < 20; i++) await call('ListTables', {});
+      return proxy.records.map((r) => r.mode);
+    };
+    const first = await run();
+    expect(first).toContain('500');
+    expect(first).toContain('pass');
+    expect(await run()).toEqual(first);
+  });
+});
