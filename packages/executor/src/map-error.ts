@@ -58,17 +58,9 @@ export function mapSdkError(error: unknown, context: ErrorContext): DynamodelErr
   if (error instanceof DynamodelError) return error;
   if (error instanceof ResendRefused) return outcomeUnknown(error.previous, context, 'resend refused');
 
-  const code = errorCode(error);
-  const base = {
-    code,
-    cause: error,
-    operation: context.operation,
-    table: context.table,
-    requestId: requestIdOf(error),
-    attempts: attemptsOf(error),
-  };
-  const serviceMessage = sanitizeMessage(error instanceof Error ? error.message : String(error));
-  const message = `${code}: ${serviceMessage}${describeContext(base)}`;
+  const base = errorOptions(error, context);
+  const { code } = base;
+  const message = `${code}: ${safeMessage(error)}${describeContext(base)}`;
   const raw = error as Record<string, unknown>;
 
   if (isAbortError(error)) return new RequestAbortedError(`Request aborted${describeContext(base)}`, base);
@@ -96,21 +88,28 @@ export function mapSdkError(error: unknown, context: ErrorContext): DynamodelErr
 }
 
 function outcomeUnknown(error: unknown, context: ErrorContext, why: string): OutcomeUnknownError {
-  const code = errorCode(error);
-  const base = {
-    code,
+  const base = errorOptions(error, context);
+  return new OutcomeUnknownError(
+    `The write may or may not have been applied (${why}: ${base.code}: ${safeMessage(error)})${describeContext(base)}. ` +
+      'Read the item before sending it again.',
+    base,
+  );
+}
+
+/** Code, cause, operation, table, request id and attempts: what every mapped error carries. */
+function errorOptions(error: unknown, context: ErrorContext) {
+  return {
+    code: errorCode(error),
     cause: error,
     operation: context.operation,
     table: context.table,
     requestId: requestIdOf(error),
     attempts: attemptsOf(error),
   };
-  const detail = sanitizeMessage(error instanceof Error ? error.message : String(error));
-  return new OutcomeUnknownError(
-    `The write may or may not have been applied (${why}: ${code}: ${detail})${describeContext(base)}. ` +
-      'Read the item before sending it again.',
-    base,
-  );
+}
+
+function safeMessage(error: unknown): string {
+  return sanitizeMessage(error instanceof Error ? error.message : String(error));
 }
 
 function throttlingReasons(raw: Record<string, unknown>): ThrottlingReason[] {
