@@ -20,7 +20,6 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const N = Number(process.env.BENCH_ITEMS ?? 10_000);
 /** Sequential PutItem through the proxy is slow; it runs on fewer items and is compared per item. */
 const N_SEQUENTIAL_PROXY = Number(process.env.BENCH_SEQUENTIAL_PROXY_ITEMS ?? 1_000);
-const WARMUP = 300;
 
 type Item = Record<string, AttributeValue>;
 const book = (run: string, i: number): Item => ({
@@ -91,47 +90,79 @@ const engine: Writer = async (_client, executor, table, items) => {
   if (report.written !== items.length) throw new Error(`engine wrote ${report.written} of ${items.length}`);
 };
 
-async function timePerItemMs(config: LocalClientConfig, writer: Writer, count: number, label: string): Promise<number> {
+const ROUNDS = 3;
+/** DynamoDB Local's JIT needs tens of thousands of writes before its speed settles. */
+const WARMUP_ITEMS = Number(process.env.BENCH_WARMUP_ITEMS ?? 20_000);
+
+interface Harness {
+  readonly client: DynamoDBClient;
+  readonly executor: DynamoExecutor;
+  close(): void;
+}
+
+function harness(config: LocalClientConfig): Harness {
   const client = new DynamoDBClient(config);
   const executor = new DynamoExecutor({ ...config, maxSockets: 64 });
+  return { client, executor, close: () => (client.destroy(), executor.destroy()) };
+}
+
+let runCount = 0;
+async function timePerItemMs(h: Harness, writer: Writer, count: number): Promise<number> {
+  const table = await newTable(h.client);
+  const items = Array.from({ length: count }, (_, i) => book(`run${runCount}`, i));
+  runCount++;
+  const started = performance.now();
+  await writer(h.client, h.executor, table, items);
+  return (performance.now() - started) / count;
+}
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+
+const BATCHED: [string, Writer][] = [
+  ['PutItem, 16 in flight (raw SDK)', concurrentPut],
+  ['hand-written BatchWriteItem loop (25 × 8)', handWrittenBatch],
+  ['Dynamodel batchWrite (concurrency 8)', engine],
+];
+
+/**
+ * Sequential PutItem runs once; the batched writers run in alternating rounds (so a drift in
+ * DynamoDB Local's speed hits them alike) and report their median.
+ */
+async function throughput(config: LocalClientConfig, where: string, sequentialCount: number): Promise<void> {
+  const h = harness(config);
   try {
-    await writer(
-      client,
-      executor,
-      await newTable(client),
-      Array.from({ length: WARMUP }, (_, i) => book(`warm-${label}`, i)),
+    const sequential = await timePerItemMs(h, sequentialPut, sequentialCount);
+    const rounds = new Map<string, number[]>(BATCHED.map(([name]) => [name, []]));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [name, writer] of BATCHED) rounds.get(name)?.push(await timePerItemMs(h, writer, N));
+    }
+    const results: [string, number, number][] = [
+      ['sequential PutItem (raw SDK)', sequentialCount, sequential],
+      ...BATCHED.map(([name]): [string, number, number] => [name, N, median(rounds.get(name) ?? [])]),
+    ];
+    const hand = results[2]?.[2] ?? 1;
+    console.log(`\n${where} (batched writers: median of ${ROUNDS} alternating rounds)`);
+    console.log(
+      '  writer                                        items   ms/item   vs hand loop   speed-up vs sequential',
     );
-    const table = await newTable(client);
-    const items = Array.from({ length: count }, (_, i) => book(label, i));
-    const started = performance.now();
-    await writer(client, executor, table, items);
-    return (performance.now() - started) / count;
+    for (const [name, count, ms] of results) {
+      console.log(
+        `  ${name.padEnd(44)} ${String(count).padStart(6)}  ${ms.toFixed(4).padStart(8)}   ${(ms / hand).toFixed(2).padStart(8)}×      ${(sequential / ms).toFixed(1).padStart(8)}×`,
+      );
+    }
   } finally {
-    client.destroy();
-    executor.destroy();
+    h.close();
   }
 }
 
-async function throughput(config: LocalClientConfig, where: string, sequentialCount: number): Promise<void> {
-  const results: [string, number, number][] = [];
-  for (const [name, writer, count] of [
-    ['sequential PutItem (raw SDK)', sequentialPut, sequentialCount],
-    ['PutItem, 16 in flight (raw SDK)', concurrentPut, N],
-    ['hand-written BatchWriteItem loop (25 × 8)', handWrittenBatch, N],
-    ['Dynamodel batchWrite (concurrency 8)', engine, N],
-  ] as const) {
-    results.push([name, count, await timePerItemMs(config, writer, count, `${where}-${results.length}`)]);
-  }
-  const hand = results[2]?.[2] ?? 1;
-  const sequential = results[0]?.[2] ?? 1;
-  console.log(`\n${where}`);
-  console.log(
-    '  writer                                        items   ms/item   vs hand loop   speed-up vs sequential',
-  );
-  for (const [name, count, ms] of results) {
-    console.log(
-      `  ${name.padEnd(44)} ${String(count).padStart(6)}  ${ms.toFixed(4).padStart(8)}   ${(ms / hand).toFixed(2).padStart(8)}×      ${(sequential / ms).toFixed(1).padStart(8)}×`,
-    );
+async function warmUp(config: LocalClientConfig): Promise<void> {
+  const h = harness(config);
+  try {
+    for (const writer of [handWrittenBatch, engine, concurrentPut, handWrittenBatch, engine]) {
+      await timePerItemMs(h, writer, Math.ceil(WARMUP_ITEMS / 5));
+    }
+  } finally {
+    h.close();
   }
 }
 
@@ -150,7 +181,8 @@ async function main(): Promise<void> {
   const db = await startLocalDynamo();
   const proxy = await startFaultProxy({ target: db.endpoint, latencyMs: 5 });
   try {
-    console.log(`DynamoDB Local at ${db.endpoint}; ${N} items per run (after a ${WARMUP}-item warm-up)`);
+    console.log(`DynamoDB Local at ${db.endpoint}; ${N} items per run, after a ${WARMUP_ITEMS}-item warm-up`);
+    await warmUp(db.clientConfig);
     await throughput(db.clientConfig, 'direct to DynamoDB Local', N);
     await throughput(
       { ...db.clientConfig, endpoint: proxy.endpoint },

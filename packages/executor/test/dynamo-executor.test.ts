@@ -248,6 +248,20 @@ describe('DynamoExecutor', () => {
     for (let i = 0; i < 3; i++) await refreshed.send('GetItem', { TableName: table, Key: { pk: { S: 'a' } } });
     expect(calls).toBe(1);
     refreshed.destroy();
+
+    // Session credentials with under 5 minutes left are refreshed before use (RELIABILITY.md §7).
+    let shortCalls = 0;
+    const shortLived = new DynamoExecutor({
+      endpoint: proxy.endpoint,
+      region: 'us-east-1',
+      credentials: () => {
+        shortCalls++;
+        return Promise.resolve({ ...CANARY, expiration: new Date(Date.now() + 4 * 60_000) });
+      },
+    });
+    for (let i = 0; i < 3; i++) await shortLived.send('GetItem', { TableName: table, Key: { pk: { S: 'a' } } });
+    expect(shortCalls).toBeGreaterThanOrEqual(3);
+    shortLived.destroy();
   });
 
   it('never lets credentials reach errors, events or logs, and redacts item data in logs', () => {

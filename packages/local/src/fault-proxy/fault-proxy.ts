@@ -128,8 +128,7 @@ export class FaultProxy {
     let unprocessed = 0;
     try {
       await this.delay();
-      const table = tableName(body);
-      if (mode === 'pte' || mode === 'throttling' || mode === 'requestLimit') sendThrottle(res, mode, table);
+      if (mode === 'pte' || mode === 'throttling' || mode === 'requestLimit') sendThrottle(res, mode, tableName(body));
       else if (mode === '500') sendServiceError(res, 500, 'InternalServerError', 'Internal server error');
       else if (mode === '503') sendText(res, 503, 'Service Unavailable');
       else if (mode === '501') sendText(res, 501, 'Not Implemented');
@@ -162,7 +161,7 @@ export class FaultProxy {
         if (held && unprocessed > 0 && outgoingIsEmpty(outgoing)) {
           // DynamoDB answers a batch of which nothing could be processed with a throttle, not a 200.
           forwarded = false;
-          sendThrottle(res, 'pte', table);
+          sendThrottle(res, 'pte', tableName(body));
         } else {
           forwarded = true;
           const answer = await this.forward(req, outgoing);
