@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import {
   BatchWriteItemCommand,
   CreateTableCommand,
+  DeleteTableCommand,
   DynamoDBClient,
   PutItemCommand,
   type AttributeValue,
@@ -90,7 +91,7 @@ const engine: Writer = async (_client, executor, table, items) => {
   if (report.written !== items.length) throw new Error(`engine wrote ${report.written} of ${items.length}`);
 };
 
-const ROUNDS = 3;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 /** DynamoDB Local's JIT needs tens of thousands of writes before its speed settles. */
 const WARMUP_ITEMS = Number(process.env.BENCH_WARMUP_ITEMS ?? 20_000);
 
@@ -113,7 +114,10 @@ async function timePerItemMs(h: Harness, writer: Writer, count: number): Promise
   runCount++;
   const started = performance.now();
   await writer(h.client, h.executor, table, items);
-  return (performance.now() - started) / count;
+  const msPerItem = (performance.now() - started) / count;
+  // DynamoDB Local slows down as its database grows: every run starts from the same state.
+  await h.client.send(new DeleteTableCommand({ TableName: table }));
+  return msPerItem;
 }
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
@@ -125,8 +129,8 @@ const BATCHED: [string, Writer][] = [
 ];
 
 /**
- * Sequential PutItem runs once; the batched writers run in alternating rounds (so a drift in
- * DynamoDB Local's speed hits them alike) and report their median.
+ * Sequential PutItem runs once; the batched writers run in rounds, in a rotating order (so a drift
+ * in DynamoDB Local's speed hits them alike), and report their median.
  */
 async function throughput(config: LocalClientConfig, where: string, sequentialCount: number): Promise<void> {
   const h = harness(config);
@@ -134,14 +138,16 @@ async function throughput(config: LocalClientConfig, where: string, sequentialCo
     const sequential = await timePerItemMs(h, sequentialPut, sequentialCount);
     const rounds = new Map<string, number[]>(BATCHED.map(([name]) => [name, []]));
     for (let round = 0; round < ROUNDS; round++) {
-      for (const [name, writer] of BATCHED) rounds.get(name)?.push(await timePerItemMs(h, writer, N));
+      // Rotate the order each round, so no writer always runs first or last.
+      const order = [...BATCHED.slice(round % BATCHED.length), ...BATCHED.slice(0, round % BATCHED.length)];
+      for (const [name, writer] of order) rounds.get(name)?.push(await timePerItemMs(h, writer, N));
     }
     const results: [string, number, number][] = [
       ['sequential PutItem (raw SDK)', sequentialCount, sequential],
       ...BATCHED.map(([name]): [string, number, number] => [name, N, median(rounds.get(name) ?? [])]),
     ];
     const hand = results[2]?.[2] ?? 1;
-    console.log(`\n${where} (batched writers: median of ${ROUNDS} alternating rounds)`);
+    console.log(`\n${where} (batched writers: median of ${ROUNDS} rounds in rotating order)`);
     console.log(
       '  writer                                        items   ms/item   vs hand loop   speed-up vs sequential',
     );
