@@ -2,6 +2,7 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { localTestConfig, uniqueTablePrefix } from '@dynamodel/local/jest';
 import { startFaultProxy, type FaultProxy } from '@dynamodel/local/fault-proxy';
 import {
+  AuthError,
   ConditionFailedError,
   DynamoExecutor,
   ExecutorEvents,
@@ -23,6 +24,11 @@ const seenErrors: unknown[] = [];
 const logLines: string[] = [];
 let proxy: FaultProxy;
 let executor: DynamoExecutor;
+
+/** 20261125T101500Z → 2026-11-25T10:15:00Z */
+function iso(amzDate: string): string {
+  return amzDate.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z');
+}
 
 function logger(level: string) {
   return (...args: unknown[]) => logLines.push(`${level} ${JSON.stringify(args)}`);
@@ -224,6 +230,25 @@ describe('DynamoExecutor', () => {
     expect(error).toBeInstanceOf(RequestAbortedError);
     expect(error.name).toBe('AbortError');
     expect(proxy.records.length).toBeLessThanOrEqual(2);
+  });
+
+  it('lets the SDK correct a skewed clock and retry, signing the retry 15 minutes later', async () => {
+    proxy.enqueue('skew');
+    const got = await executor.send('GetItem', { TableName: table, Key: { pk: { S: 'a' } } });
+    expect(got.$metadata.attempts).toBe(2);
+    const [first, second] = proxy.records.map((r) => r.amzDate ?? '');
+    const minutes = (Date.parse(iso(second)) - Date.parse(iso(first))) / 60_000;
+    expect(minutes).toBeGreaterThan(14);
+    expect(minutes).toBeLessThan(16);
+  });
+
+  it('maps an expired session token to AuthError, and parses error codes under any namespace', async () => {
+    proxy.enqueue('expiredToken');
+    const expired = await failure(executor.send('GetItem', { TableName: table, Key: { pk: { S: 'a' } } }));
+    expect(expired).toBeInstanceOf(AuthError);
+    proxy.enqueue('namespaceVariant', 'namespaceVariant', 'namespaceVariant');
+    const throttled = await failure(executor.send('GetItem', { TableName: table, Key: { pk: { S: 'a' } } }));
+    expect(throttled).toBeInstanceOf(ThrottledError);
   });
 
   it('uses a client it is given as it is, and keeps the SDK defaults we rely on (4 attempts for DynamoDB)', async () => {

@@ -1,7 +1,7 @@
 import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { modeName, seededRandom, type FaultMode, type FaultRates, type ScriptedFault } from './modes';
-import { sendServiceError, sendText, sendThrottle } from './responses';
+import { sendServiceError, sendSkew, sendText, sendThrottle } from './responses';
 
 export interface FaultProxyOptions {
   /** DynamoDB Local's endpoint, e.g. `http://127.0.0.1:8000`. */
@@ -25,6 +25,8 @@ export interface ProxyRecord {
   readonly inFlight: number;
   /** Items or keys that were not forwarded and came back as unprocessed. */
   readonly unprocessed: number;
+  /** The request's signing time (`x-amz-date`), to see clock-skew correction at work. */
+  readonly amzDate: string | undefined;
 }
 
 export interface RateRule {
@@ -133,7 +135,12 @@ export class FaultProxy {
       else if (mode === '503') sendText(res, 503, 'Service Unavailable');
       else if (mode === '501') sendText(res, 501, 'Not Implemented');
       else if (mode === 'resetBefore') req.socket.destroy();
-      else if (mode === 'txConflict') {
+      else if (mode === 'skew') sendSkew(res);
+      else if (mode === 'expiredToken') {
+        sendServiceError(res, 400, 'ExpiredTokenException', 'The security token included in the request is expired');
+      } else if (mode === 'namespaceVariant') {
+        sendServiceError(res, 400, 'ThrottlingException', 'Rate exceeded', {}, 'com.amazon.coral.availability#');
+      } else if (mode === 'txConflict') {
         const actions = (JSON.parse(body.toString() || '{}') as { TransactItems?: unknown[] }).TransactItems ?? [{}];
         sendServiceError(
           res,
@@ -178,6 +185,7 @@ export class FaultProxy {
         operation,
         attempt,
         invocationId: req.headers['amz-sdk-invocation-id'] as string | undefined,
+        amzDate: req.headers['x-amz-date'] as string | undefined,
         mode: modeName(mode),
         forwarded,
         inFlight,

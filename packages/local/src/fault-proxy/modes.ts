@@ -12,6 +12,9 @@
  * - `{ unprocessedKeys: k }`: BatchGetItem: forward only the first k keys, return the rest as UnprocessedKeys.
  * - `noUnprocessedMember`: forward, drop the UnprocessedItems/UnprocessedKeys member from the answer.
  * - `txConflict`: TransactWriteItems is cancelled with a TransactionConflict reason; not forwarded.
+ * - `skew`: 400 InvalidSignatureException "Signature expired" with a `Date` 15 minutes ahead; not forwarded.
+ * - `expiredToken`: 400 ExpiredTokenException; not forwarded.
+ * - `namespaceVariant`: a throttle under `com.amazon.coral.availability#`, as some endpoints send it.
  */
 export type FaultMode =
   | 'pass'
@@ -27,6 +30,9 @@ export type FaultMode =
   | 'truncated'
   | 'noUnprocessedMember'
   | 'txConflict'
+  | 'skew'
+  | 'expiredToken'
+  | 'namespaceVariant'
   | { readonly slow: number }
   | { readonly unprocessed: number }
   | { readonly unprocessedKeys: number };

@@ -17,8 +17,35 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-export function sendServiceError(res: ServerResponse, status: number, code: string, message: string, extra = {}): void {
-  sendJson(res, status, { __type: `${NAMESPACE}${code}`, message, ...extra });
+export function sendServiceError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  extra = {},
+  namespace = NAMESPACE,
+): void {
+  sendJson(res, status, { __type: `${namespace}${code}`, message, ...extra });
+}
+
+/** A signature rejected as expired, with the server's clock 15 minutes ahead in `Date`. */
+export function sendSkew(res: ServerResponse): void {
+  const serverTime = new Date(Date.now() + 15 * 60_000);
+  res.setHeader('Date', serverTime.toUTCString());
+  sendServiceError(
+    res,
+    400,
+    'InvalidSignatureException',
+    `Signature expired: ${compact(new Date())} is now earlier than ${compact(new Date(serverTime.getTime() - 5 * 60_000))} ` +
+      `(${compact(serverTime)} - 5 min.)`,
+  );
+}
+
+function compact(date: Date): string {
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 export function sendText(res: ServerResponse, status: number, text: string): void {
