@@ -3,6 +3,7 @@
 // plus the engine's memory while it streams 1,000,000 items. Prints time per item and ratios.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import {
   BatchWriteItemCommand,
   CreateTableCommand,
@@ -13,7 +14,6 @@ import {
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { startLocalDynamo, type LocalClientConfig } from '@dynamodel/local';
-import { startFaultProxy } from '@dynamodel/local/fault-proxy';
 import { DynamoExecutor, batchWrite, type Executor } from '../src';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -183,21 +183,34 @@ function memory(): Promise<void> {
   });
 }
 
+/** Starts bench/latency-proxy.mjs in its own process; resolves with its endpoint and a way to stop it. */
+async function startLatencyProxy(target: string, latencyMs: number): Promise<{ endpoint: string; close(): void }> {
+  const child = spawn(process.execPath, [join(__dirname, 'latency-proxy.mjs'), target, String(latencyMs)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`latency proxy exited with ${code}`)));
+  });
+  const { endpoint } = JSON.parse(line) as { endpoint: string };
+  return { endpoint, close: () => child.stdin.end() };
+}
+
 async function main(): Promise<void> {
   const db = await startLocalDynamo();
-  const proxy = await startFaultProxy({ target: db.endpoint, latencyMs: 5 });
+  const proxy = await startLatencyProxy(db.endpoint, 5);
   try {
     console.log(`DynamoDB Local at ${db.endpoint}; ${N} items per run, after a ${WARMUP_ITEMS}-item warm-up`);
     await warmUp(db.clientConfig);
     await throughput(db.clientConfig, 'direct to DynamoDB Local', N);
     await throughput(
       { ...db.clientConfig, endpoint: proxy.endpoint },
-      'through a 5 ms-per-direction latency proxy',
+      'through a 5 ms-per-direction latency proxy (own process)',
       N_SEQUENTIAL_PROXY,
     );
     await memory();
   } finally {
-    await proxy.close();
+    proxy.close();
     await db.stop();
   }
 }

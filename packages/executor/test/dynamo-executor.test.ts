@@ -237,7 +237,7 @@ describe('DynamoExecutor', () => {
     const got = await executor.send('GetItem', { TableName: table, Key: { pk: { S: 'a' } } });
     expect(got.$metadata.attempts).toBe(2);
     const [first, second] = proxy.records.map((r) => r.amzDate ?? '');
-    const minutes = (Date.parse(iso(second)) - Date.parse(iso(first))) / 60_000;
+    const minutes = (Date.parse(iso(second ?? '')) - Date.parse(iso(first ?? ''))) / 60_000;
     expect(minutes).toBeGreaterThan(14);
     expect(minutes).toBeLessThan(16);
   });
