@@ -1,9 +1,9 @@
 import { isThrottlingError } from '../classify';
 import { ExecutorEvents } from '../events/executor-events';
 import type { Executor, SendOptions } from '../executor';
-import type { InputOf, OperationName, OutputOf } from '../operations';
+import type { InputOf, OperationName } from '../operations';
 import { Semaphore } from './semaphore';
-import type { LimitedExecutor } from './with-concurrency-limit';
+import { withConcurrencyLimit, type LimitedExecutor } from './with-concurrency-limit';
 
 export interface AdaptiveConcurrencyOptions {
   /** Starting limit. Default 16. */
@@ -55,15 +55,10 @@ export function withAdaptiveConcurrency(executor: Executor, options: AdaptiveCon
   };
   if (executor.events) executor.events.on('throttle', onThrottle);
 
-  return {
-    limiter,
+  // The cap itself is withConcurrencyLimit's; this layer only watches outcomes and moves it.
+  const observed: Executor = {
     events,
-    async send<Op extends OperationName>(
-      operation: Op,
-      input: InputOf<Op>,
-      sendOptions: SendOptions = {},
-    ): Promise<OutputOf<Op>> {
-      await limiter.acquire(sendOptions.signal);
+    async send<Op extends OperationName>(operation: Op, input: InputOf<Op>, sendOptions?: SendOptions) {
       try {
         const output = await executor.send(operation, input, sendOptions);
         onSuccess();
@@ -72,9 +67,8 @@ export function withAdaptiveConcurrency(executor: Executor, options: AdaptiveCon
         // Without events from the inner executor, a thrown throttle is all we can see.
         if (!executor.events && isThrottlingError(error)) onThrottle();
         throw error;
-      } finally {
-        limiter.release();
       }
     },
   };
+  return withConcurrencyLimit(observed, limiter);
 }
