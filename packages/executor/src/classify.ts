@@ -1,5 +1,5 @@
 import { isThrottlingError as sdkIsThrottling, isTransientError as sdkIsTransient } from '@smithy/core/retry';
-import { ThrottledError, TransientServiceError } from './errors';
+import { OutcomeUnknownError, ThrottledError, TransientServiceError } from './errors';
 
 // Pure predicates that classify an error before any retry decision (STYLE.md §5). Throttling and
 // transient classification is the SDK's own, so our view never disagrees with its retry strategy.
@@ -86,4 +86,14 @@ export function requestIdOf(error: unknown): string | undefined {
 
 export function attemptsOf(error: unknown): number | undefined {
   return shape(error).$metadata?.attempts;
+}
+
+/**
+ * For requests that are safe to repeat (batch puts, deletes and reads): whether sending the same
+ * request again later may succeed — throttled, transient, or answered in a way we could not read.
+ */
+export function isWorthResending(error: unknown): boolean {
+  return (
+    error instanceof OutcomeUnknownError || isThrottlingError(error) || isTransientError(error) || isResponseLost(error)
+  );
 }

@@ -17,6 +17,7 @@ export {
   isResponseLost,
   isThrottlingError,
   isTransientError,
+  isWorthResending,
   wasNeverSent,
 } from './classify';
 export { mapSdkError } from './map-error';

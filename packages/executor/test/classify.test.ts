@@ -4,6 +4,7 @@ import {
   TransientServiceError,
   isIdempotent,
   isResponseLost,
+  isWorthResending,
   mapSdkError,
   redactItemData,
   sanitizeMessage,
@@ -49,6 +50,16 @@ describe('classification', () => {
     expect(isResponseLost(Object.assign(new SyntaxError('Unexpected end of JSON input'), {}))).toBe(true);
     // What the SDK throws for a truncated 200: an empty Error carrying the 200 status.
     expect(isResponseLost(Object.assign(new Error(''), { $metadata: { httpStatusCode: 200 } }))).toBe(true);
+  });
+
+  it('resends (for repeatable requests) throttles, transient failures and lost answers, not validation errors', () => {
+    const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    expect(isWorthResending(sdkError('ProvisionedThroughputExceededException', 400))).toBe(true);
+    expect(isWorthResending(sdkError('InternalServerError', 500))).toBe(true);
+    expect(isWorthResending(reset)).toBe(true);
+    expect(isWorthResending(mapSdkError(reset, { operation: 'BatchWriteItem', table: 't' }))).toBe(true);
+    expect(isWorthResending(sdkError('ValidationException', 400))).toBe(false);
+    expect(isWorthResending(sdkError('ResourceNotFoundException', 400))).toBe(false);
   });
 
   it('maps a 500 on a write to OutcomeUnknownError and on a read to TransientServiceError', () => {

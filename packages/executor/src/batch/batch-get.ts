@@ -1,5 +1,5 @@
 import type { AttributeValue, KeysAndAttributes } from '@aws-sdk/client-dynamodb';
-import { isResponseLost, isThrottlingError, isTransientError } from '../classify';
+import { isResponseLost, isWorthResending } from '../classify';
 import { DynamodelError, RequestAbortedError } from '../errors';
 import type { Executor } from '../executor';
 import { sleep } from '../limits/token-bucket';
@@ -112,7 +112,7 @@ export async function batchGet(
       } catch (error) {
         const reason =
           error instanceof DynamodelError ? error : new DynamodelError(String(error), { cause: error, table });
-        const retryable = isThrottlingError(reason) || isTransientError(reason) || isResponseLost(error);
+        const retryable = isWorthResending(reason) || isResponseLost(error);
         if (reason instanceof RequestAbortedError || !retryable || attempt >= maxAttempts) {
           for (const entry of pending) fail(entry.id, entry.key, reason);
           if (reason instanceof RequestAbortedError) throw reason;
@@ -133,14 +133,15 @@ export async function batchGet(
         }
         return;
       }
+      const delayMs = fullJitterDelay(attempt, options.backoff);
       executor.events?.emit({
         type: 'unprocessed-resend',
         operation: 'BatchGetItem',
         table,
         count: pending.length,
-        delayMs: 0,
+        delayMs,
       });
-      await sleep(fullJitterDelay(attempt, options.backoff), options.signal);
+      await sleep(delayMs, options.signal);
     }
   };
 

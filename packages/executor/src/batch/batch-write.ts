@@ -1,5 +1,5 @@
 import type { WriteRequest } from '@aws-sdk/client-dynamodb';
-import { isResponseLost, isThrottlingError, isTransientError } from '../classify';
+import { isResponseLost, isWorthResending } from '../classify';
 import { DynamodelError, OutcomeUnknownError, RequestAbortedError, ValidationError } from '../errors';
 import type { Executor } from '../executor';
 import { MAX_ITEM_BYTES, itemSize } from '../item-size';
@@ -64,7 +64,6 @@ interface Entry {
   attempts: number;
   readyAt: number;
   solo: boolean;
-  lastError: DynamodelError | undefined;
 }
 
 /**
@@ -200,7 +199,6 @@ class BatchWriter {
       attempts: 0,
       readyAt: 0,
       solo: false,
-      lastError: undefined,
     });
   }
 
@@ -276,14 +274,7 @@ class BatchWriter {
       return;
     }
     // Throttled, transient or response lost: puts and deletes are safe to send again (§4).
-    if (
-      isThrottlingError(reason) ||
-      isTransientError(reason) ||
-      isResponseLost(error) ||
-      reason instanceof OutcomeUnknownError
-    ) {
-      return this.retryLater(group, reason);
-    }
+    if (isWorthResending(reason) || isResponseLost(error)) return this.retryLater(group, reason);
     if (reason instanceof ValidationError && group.length > 1) {
       // DynamoDB rejects the whole call for one bad item and writes nothing: isolate the culprit.
       for (const entry of group) {
@@ -300,7 +291,6 @@ class BatchWriter {
     const now = Date.now();
     const again: Entry[] = [];
     for (const entry of entries) {
-      entry.lastError = reason;
       if (entry.attempts >= this.maxAttempts || now >= this.deadline) {
         const why =
           entry.attempts >= this.maxAttempts ? `after ${entry.attempts} attempts` : 'when the deadline passed';
