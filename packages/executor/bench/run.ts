@@ -1,7 +1,8 @@
 // pnpm bench (in packages/executor): bulk-write throughput of the batch engine against the raw SDK,
 // on one DynamoDB Local in one process, directly and through a latency proxy (5 ms each way),
 // plus the engine's memory while it streams 1,000,000 items. Prints time per item and ratios.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import {
@@ -196,11 +197,33 @@ async function startLatencyProxy(target: string, latencyMs: number): Promise<{ e
   return { endpoint, close: () => child.stdin.end() };
 }
 
+/**
+ * On a small machine DynamoDB Local, the client and the proxy fight over the same cores, and the
+ * scheduler's choices swamp the gap between writers. Pinning Local (every JVM thread) to the last core
+ * and this process and the proxy to the others makes rounds comparable. BENCH_PIN=0 turns it off.
+ */
+function pinProcesses(javaPid: number): string {
+  const cores = availableParallelism();
+  if (process.env.BENCH_PIN === '0' || cores < 2) return 'not pinned';
+  try {
+    const last = cores - 1;
+    const others = cores === 2 ? '0' : `0-${last - 1}`;
+    execFileSync('taskset', ['-a', '-p', '-c', String(last), String(javaPid)], { stdio: 'ignore' });
+    execFileSync('taskset', ['-a', '-p', '-c', others, String(process.pid)], { stdio: 'ignore' });
+    return `DynamoDB Local pinned to core ${last}, client and proxy to core ${others}`;
+  } catch {
+    return 'not pinned (taskset unavailable)';
+  }
+}
+
 async function main(): Promise<void> {
   const db = await startLocalDynamo();
+  const pinning = pinProcesses(db.pid);
+  // Started after pinning, so the proxy process inherits the client's cores.
   const proxy = await startLatencyProxy(db.endpoint, 5);
   try {
     console.log(`DynamoDB Local at ${db.endpoint}; ${N} items per run, after a ${WARMUP_ITEMS}-item warm-up`);
+    console.log(pinning);
     await warmUp(db.clientConfig);
     await throughput(db.clientConfig, 'direct to DynamoDB Local', N);
     await throughput(
