@@ -1,0 +1,59 @@
+import { CodecError, storedTypeError, typeError, type Codec } from './codec';
+import { numberToText } from './number-text';
+
+/**
+ * How a Date is stored: an ISO 8601 string (default; sorts correctly as a sort key), or epoch
+ * seconds or milliseconds as a number (`epochSeconds` is what DynamoDB's TTL reads; it drops the
+ * milliseconds).
+ */
+export type DateFormat = 'iso' | 'epochSeconds' | 'epochMillis';
+
+function checkDate(value: unknown): number {
+  if (!(value instanceof Date)) throw typeError('Date', value);
+  const time = value.getTime();
+  if (Number.isNaN(time)) throw new CodecError('the Date is invalid (its time is NaN)', 'invalid-date', value);
+  return time;
+}
+
+function parsedDate(time: number, text: string): Date {
+  if (Number.isNaN(time)) throw new CodecError(`stored value "${text}" is not a date`, 'stored-type', text);
+  return new Date(time);
+}
+
+const iso: Codec<Date> = {
+  storedType: 'S',
+  label: 'Date',
+  encode: (value) => ({ S: new Date(checkDate(value)).toISOString() }),
+  decode(value) {
+    if (value.S === undefined) throw storedTypeError('Date', 'S, ISO 8601', value);
+    return parsedDate(Date.parse(value.S), value.S);
+  },
+};
+
+const epochSeconds: Codec<Date> = {
+  storedType: 'N',
+  label: 'Date',
+  encode: (value) => ({ N: numberToText(Math.floor(checkDate(value) / 1000)) }),
+  decode(value) {
+    if (value.N === undefined) throw storedTypeError('Date', 'N, epoch seconds', value);
+    return parsedDate(Number(value.N) * 1000, value.N);
+  },
+};
+
+const epochMillis: Codec<Date> = {
+  storedType: 'N',
+  label: 'Date',
+  encode: (value) => ({ N: numberToText(checkDate(value)) }),
+  decode(value) {
+    if (value.N === undefined) throw storedTypeError('Date', 'N, epoch milliseconds', value);
+    return parsedDate(Number(value.N), value.N);
+  },
+};
+
+const DATE_CODECS: Record<DateFormat, Codec<Date>> = { iso, epochSeconds, epochMillis };
+
+export function dateCodec(format: DateFormat = 'iso'): Codec<Date> {
+  return DATE_CODECS[format];
+}
+
+export const DATE_FORMATS = Object.keys(DATE_CODECS) as DateFormat[];

@@ -1,0 +1,52 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { CodecError, MAX_CONTAINER_DEPTH, storedTypeError, typeError, type Codec } from './codec';
+
+export function depthError(value: unknown): CodecError {
+  return new CodecError(
+    `value nests more than ${MAX_CONTAINER_DEPTH} maps and lists, DynamoDB's limit`,
+    'max-depth',
+    value,
+  );
+}
+
+/** Arrays as L, each element through `element`. */
+export function listCodec<E>(element: Codec<E>): Codec<E[]> {
+  const label = `Array<${element.label}>`;
+  return {
+    storedType: 'L',
+    label,
+    encode(value, depth) {
+      if (!Array.isArray(value)) throw typeError(label, value);
+      if (depth >= MAX_CONTAINER_DEPTH) throw depthError(value);
+      const list: AttributeValue[] = new Array<AttributeValue>(value.length);
+      for (let i = 0; i < value.length; i++) {
+        let encoded: AttributeValue | undefined;
+        try {
+          encoded = element.encode(value[i], depth + 1);
+        } catch (error) {
+          CodecError.within(error, String(i));
+        }
+        // A list cannot skip an element (indexes would shift): an empty set inside one is an error.
+        if (encoded === undefined) {
+          throw new CodecError(
+            `element ${i} is an empty set, which DynamoDB cannot store in a list`,
+            'empty-set',
+            value[i],
+          );
+        }
+        list[i] = encoded;
+      }
+      return { L: list };
+    },
+    decode(value) {
+      if (value.L === undefined) throw storedTypeError(label, 'L', value);
+      return value.L.map((item, i) => {
+        try {
+          return element.decode(item);
+        } catch (error) {
+          return CodecError.within(error, String(i));
+        }
+      });
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { checkString } from './scalar-codecs';
+import { CodecError, MAX_CONTAINER_DEPTH, storedTypeError, typeError, type Codec } from './codec';
+import { depthError } from './list-codec';
+
+function encodeEntries(
+  entries: Iterable<[unknown, unknown]>,
+  element: Codec,
+  depth: number,
+): Record<string, AttributeValue> {
+  const map: Record<string, AttributeValue> = {};
+  for (const [key, item] of entries) {
+    const name = checkString(key, 'string key');
+    if (name === '') throw new CodecError('a map key is empty; DynamoDB needs a name', 'empty-name', key);
+    if (item === undefined) continue; // like JSON: an undefined entry is simply not stored
+    let encoded: AttributeValue | undefined;
+    try {
+      encoded = element.encode(item, depth + 1);
+    } catch (error) {
+      CodecError.within(error, name);
+    }
+    if (encoded !== undefined) map[name] = encoded;
+  }
+  return map;
+}
+
+function decodeEntries<E>(value: AttributeValue, element: Codec<E>, label: string): [string, E][] {
+  if (value.M === undefined) throw storedTypeError(label, 'M', value);
+  return Object.entries(value.M).map(([name, item]) => {
+    try {
+      return [name, element.decode(item)];
+    } catch (error) {
+      return CodecError.within(error, name);
+    }
+  });
+}
+
+/** `Record<string, E>` (a plain object used as a dictionary) as M. */
+export function recordCodec<E>(element: Codec<E>): Codec<Record<string, E>> {
+  const label = `Record<string, ${element.label}>`;
+  return {
+    storedType: 'M',
+    label,
+    encode(value, depth) {
+      if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Map) {
+        throw typeError(label, value);
+      }
+      if (depth >= MAX_CONTAINER_DEPTH) throw depthError(value);
+      return { M: encodeEntries(Object.entries(value), element, depth) };
+    },
+    decode: (value) => Object.fromEntries(decodeEntries(value, element, label)),
+  };
+}
+
+/** `Map<string, E>` as M; decodes into a Map. */
+export function mapCodec<E>(element: Codec<E>): Codec<Map<string, E>> {
+  const label = `Map<string, ${element.label}>`;
+  return {
+    storedType: 'M',
+    label,
+    encode(value, depth) {
+      if (!(value instanceof Map)) throw typeError(label, value);
+      if (depth >= MAX_CONTAINER_DEPTH) throw depthError(value);
+      return { M: encodeEntries(value as Map<unknown, unknown>, element, depth) };
+    },
+    decode: (value) => new Map(decodeEntries(value, element, label)),
+  };
+}

@@ -1,0 +1,37 @@
+import { DynamodelError } from '@dynamodel/executor';
+import { Connection, type ConnectOptions } from './connection';
+
+let current: Connection | undefined;
+
+/**
+ * Opens a connection and makes it the default one models use (`Tweet.get(...)`). A later `connect`
+ * replaces the default (the earlier connection stays usable through `using`). For more connections
+ * side by side, use `createConnection` and `Model.using(connection)`.
+ */
+export function connect(options: ConnectOptions = {}): Connection {
+  current = new Connection(options);
+  return current;
+}
+
+/** A connection that does not become the default. */
+export function createConnection(options: ConnectOptions = {}): Connection {
+  return new Connection(options);
+}
+
+/** The default connection; a clear error when `connect` was never called. */
+export function defaultConnection(): Connection {
+  if (!current) {
+    throw new DynamodelError(
+      'no connection: call connect({ region }) (or connect({ endpoint: "local" }) in development) first, ' +
+        'or use Model.using(connection)',
+    );
+  }
+  return current;
+}
+
+/** Closes the default connection and forgets it. */
+export async function disconnect(): Promise<void> {
+  const closing = current;
+  current = undefined;
+  await closing?.close();
+}

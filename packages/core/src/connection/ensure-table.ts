@@ -1,0 +1,145 @@
+import type { DescribeTableCommandOutput, TableDescription } from '@aws-sdk/client-dynamodb';
+import { ResourceInUseError, ResourceNotFoundError, ValidationError, sleep, type Executor } from '@dynamodel/executor';
+import { TableMismatchError } from '../errors/item-errors';
+import type { ModelSchema } from '../schema/compile-model';
+import { createTableInput } from '../schema/table-schema';
+
+export type TableSyncResult = 'created' | 'existed';
+
+export interface EnsureTableOptions {
+  /** How long to wait for the table to become ACTIVE. Default 5 minutes. */
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Creates the model's table when it does not exist, waits until it is ACTIVE and enables TTL.
+ * Idempotent and safe when several processes do it at once: a table another process is creating
+ * is waited for, never re-created. An existing table is never changed; if its key schema differs
+ * from the model's, `TableMismatchError` says how.
+ */
+export async function ensureTable(
+  executor: Executor,
+  schema: ModelSchema,
+  tableName: string,
+  options: EnsureTableOptions = {},
+): Promise<TableSyncResult> {
+  const send = { signal: options.signal };
+  let result: TableSyncResult = 'existed';
+  let table = await describe(executor, tableName, send.signal);
+  if (!table) {
+    try {
+      await executor.send('CreateTable', createTableInput(schema.table, tableName), send);
+      result = 'created';
+    } catch (error) {
+      if (!(error instanceof ResourceInUseError)) throw error; // another process is creating it
+    }
+    table = await describe(executor, tableName, send.signal);
+  }
+  table = await waitUntilActive(executor, tableName, table, options);
+  checkKeySchema(schema, tableName, table);
+  if (schema.table.ttlAttribute) await ensureTtl(executor, schema, tableName, schema.table.ttlAttribute, send.signal);
+  return result;
+}
+
+async function describe(
+  executor: Executor,
+  tableName: string,
+  signal?: AbortSignal,
+): Promise<TableDescription | undefined> {
+  try {
+    const output: DescribeTableCommandOutput = await executor.send(
+      'DescribeTable',
+      { TableName: tableName },
+      { signal },
+    );
+    return output.Table;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundError) return undefined;
+    throw error;
+  }
+}
+
+async function waitUntilActive(
+  executor: Executor,
+  tableName: string,
+  table: TableDescription | undefined,
+  options: EnsureTableOptions,
+): Promise<TableDescription> {
+  const deadline = Date.now() + (options.timeoutMs ?? 300_000);
+  let delay = 50;
+  while (table?.TableStatus !== 'ACTIVE') {
+    if (Date.now() > deadline) {
+      throw new ResourceInUseError(
+        `table ${tableName} did not become ACTIVE in time (status ${table?.TableStatus ?? 'absent'})`,
+        {
+          code: 'TableNotActive',
+          table: tableName,
+          operation: 'DescribeTable',
+        },
+      );
+    }
+    await sleep(delay, options.signal);
+    delay = Math.min(delay * 2, 2_000);
+    table = await describe(executor, tableName, options.signal);
+  }
+  return table;
+}
+
+function checkKeySchema(schema: ModelSchema, tableName: string, table: TableDescription): void {
+  const describeKeys = (
+    keys: readonly { AttributeName?: string; KeyType?: string }[],
+    types: Map<string, string>,
+  ): string =>
+    keys.map((key) => `${key.KeyType} ${key.AttributeName} (${types.get(key.AttributeName ?? '') ?? '?'})`).join(', ');
+  const actualTypes = new Map(
+    (table.AttributeDefinitions ?? []).map((d) => [d.AttributeName ?? '', d.AttributeType ?? '']),
+  );
+  const expectedTypes = new Map(
+    schema.table.attributeDefinitions.map((d) => [d.AttributeName ?? '', d.AttributeType ?? '']),
+  );
+  const actual = describeKeys(table.KeySchema ?? [], actualTypes);
+  const expected = describeKeys(schema.table.keySchema, expectedTypes);
+  if (actual !== expected) {
+    throw new TableMismatchError(
+      `${schema.model}: table ${tableName} exists with key ${actual}, but the model declares ${expected}; ` +
+        'Dynamodel never changes an existing table — migrate it, or point the model at another table',
+      { model: schema.model, table: tableName },
+    );
+  }
+}
+
+async function ensureTtl(
+  executor: Executor,
+  schema: ModelSchema,
+  tableName: string,
+  attribute: string,
+  signal?: AbortSignal,
+): Promise<void> {
+  const current = async (): Promise<{ status?: string; attribute?: string }> => {
+    const output = await executor.send('DescribeTimeToLive', { TableName: tableName }, { signal });
+    const ttl = output.TimeToLiveDescription;
+    return { status: ttl?.TimeToLiveStatus, attribute: ttl?.AttributeName };
+  };
+  let ttl = await current();
+  if (ttl.status === 'ENABLED' || ttl.status === 'ENABLING') {
+    if (ttl.attribute === attribute) return;
+    throw new TableMismatchError(
+      `${schema.model}: table ${tableName} has TTL on "${ttl.attribute}", but the model declares "${attribute}"`,
+      { model: schema.model, table: tableName },
+    );
+  }
+  try {
+    await executor.send(
+      'UpdateTimeToLive',
+      { TableName: tableName, TimeToLiveSpecification: { Enabled: true, AttributeName: attribute } },
+      { signal },
+    );
+  } catch (error) {
+    // Another process enabled it between our describe and update: the service says it is already on.
+    if (!(error instanceof ValidationError)) throw error;
+    ttl = await current();
+    if ((ttl.status === 'ENABLED' || ttl.status === 'ENABLING') && ttl.attribute === attribute) return;
+    throw error;
+  }
+}

@@ -1,0 +1,63 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { ConditionFailedError, DynamodelError, type ServiceErrorOptions } from '@dynamodel/executor';
+
+/**
+ * `create` found an item under the same key; nothing was overwritten. `current` is the stored item,
+ * decoded into the model, and `item` the raw AttributeValues DynamoDB returned.
+ */
+export class ItemExistsError<T = unknown> extends ConditionFailedError {
+  override name = 'ItemExistsError';
+  readonly model: string;
+  readonly current: T | undefined;
+
+  constructor(
+    message: string,
+    options: ServiceErrorOptions & { model: string; item?: Record<string, AttributeValue>; current?: T },
+  ) {
+    super(message, options);
+    this.model = options.model;
+    this.current = options.current;
+  }
+}
+
+/** `getOrFail` (or `reload`) found no item under the key. */
+export class ItemNotFoundError extends DynamodelError {
+  override name = 'ItemNotFoundError';
+  readonly model: string;
+  readonly key: Readonly<Record<string, unknown>>;
+
+  constructor(message: string, options: { model: string; table: string; key: Record<string, unknown> }) {
+    super(message, { operation: 'GetItem', table: options.table });
+    this.model = options.model;
+    this.key = options.key;
+  }
+}
+
+/**
+ * A stored item does not fit its model: an attribute holds another DynamoDB type than the model
+ * declares, or a value the model's type cannot hold (`"1.5"` for a bigint, an unknown enum value).
+ */
+export class DecodeError extends DynamodelError {
+  override name = 'DecodeError';
+  readonly model: string;
+  readonly attribute: string;
+  readonly rule: string;
+
+  constructor(message: string, options: { model: string; attribute: string; rule: string; table?: string }) {
+    super(message, { table: options.table });
+    this.model = options.model;
+    this.attribute = options.attribute;
+    this.rule = options.rule;
+  }
+}
+
+/** An existing table's key schema differs from the model's; Dynamodel never rewrites a table. */
+export class TableMismatchError extends DynamodelError {
+  override name = 'TableMismatchError';
+  readonly model: string;
+
+  constructor(message: string, options: { model: string; table: string }) {
+    super(message, { table: options.table, operation: 'DescribeTable' });
+    this.model = options.model;
+  }
+}

@@ -1,0 +1,55 @@
+export { Model, type ModelClass } from './model/model';
+export { Repository } from './model/repository';
+export type {
+  Attributes,
+  CreateAttributes,
+  DeleteOptions,
+  GetOptions,
+  KeyInput,
+  WriteOptions,
+} from './model/attributes';
+export {
+  Attribute,
+  HashKey,
+  RangeKey,
+  Table,
+  type ClassDecorator,
+  type PropertyDecorator,
+} from './metadata/decorators';
+export type {
+  AnyClass,
+  AttributeOptions,
+  BillingOption,
+  ElementOptions,
+  KeyOptions,
+  StreamViewType,
+  TableOptions,
+  TypeSpec,
+} from './metadata/options';
+export { connect, createConnection, defaultConnection, disconnect } from './connection/default-connection';
+export { Connection, type ConnectOptions } from './connection/connection';
+export type { TableSyncResult, EnsureTableOptions } from './connection/ensure-table';
+export { compileModel, type ModelSchema } from './schema/compile-model';
+export type { CompiledField } from './schema/compile-fields';
+export { createTableInput, type TableSchema } from './schema/table-schema';
+export { getItemParams, putItemParams, deleteItemParams } from './operations/item-params';
+export { keyFromArgs, type KeyValue } from './operations/key';
+export { encodeItem } from './operations/encode-item';
+export { Json } from './codecs/json-codec';
+export { Uuid } from './codecs/scalar-codecs';
+export { uuid } from './codecs/uuid';
+export type { Codec, StoredType } from './codecs/codec';
+export type { DateFormat } from './codecs/date-codec';
+export type { EnumObject } from './codecs/enum-codec';
+export type { UserCodec } from './codecs/custom-codec';
+export { UNKNOWN_ATTRIBUTES, type Item } from './codecs/object-codec';
+export { ModelDefinitionError, type ModelDefinitionErrorOptions } from './errors/model-definition-error';
+export { DecodeError, ItemExistsError, ItemNotFoundError, TableMismatchError } from './errors/item-errors';
+export {
+  ConditionFailedError,
+  DynamodelError,
+  OutcomeUnknownError,
+  ThrottledError,
+  TransactionCanceledError,
+  ValidationError,
+} from '@dynamodel/executor';

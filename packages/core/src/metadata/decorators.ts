@@ -1,0 +1,82 @@
+import { ModelDefinitionError } from '../errors/model-definition-error';
+import type { AnyClass, AttributeOptions, KeyOptions, TableOptions } from './options';
+import { declarationFor, declareAttribute, type KeyRole } from './registry';
+
+/**
+ * A property decorator that works under both decorator flavours: TypeScript's
+ * `experimentalDecorators` (called with the prototype and the property name; the type comes from
+ * `emitDecoratorMetadata`) and TC39 standard decorators, as TypeScript 5 without the flag, esbuild,
+ * tsx and vitest compile them (called with `undefined` and a context; no type metadata, so the
+ * attribute needs an explicit `type`).
+ */
+export interface PropertyDecorator {
+  (target: object, propertyKey: string | symbol): void;
+  <This, Value>(value: undefined, context: ClassFieldDecoratorContext<This, Value>): void;
+}
+
+/** A class decorator for both flavours. */
+export interface ClassDecorator {
+  <C extends AnyClass>(cls: C): void;
+  <C extends AnyClass>(cls: C, context: ClassDecoratorContext<C>): void;
+}
+
+function isStandardContext(value: unknown): value is DecoratorContext {
+  return typeof value === 'object' && value !== null && 'kind' in value;
+}
+
+function propertyDecorator(options: AttributeOptions, role?: KeyRole): PropertyDecorator {
+  return ((target: object | undefined, keyOrContext: string | symbol | DecoratorContext): void => {
+    if (isStandardContext(keyOrContext)) {
+      if (keyOrContext.kind !== 'field' && keyOrContext.kind !== 'accessor') {
+        throw new TypeError(`Dynamodel attribute decorators go on fields, not on a ${keyOrContext.kind}`);
+      }
+      const metadata = keyOrContext.metadata as object | undefined;
+      if (!metadata) throw new TypeError('TC39 decorator metadata (Symbol.metadata) is not available');
+      declareAttribute(metadata, keyOrContext.name, { options, role });
+      return;
+    }
+    const cls = (target as { constructor: AnyClass }).constructor;
+    const designType: unknown = Reflect.getMetadata('design:type', target as object, keyOrContext);
+    declareAttribute(cls, keyOrContext, { options, role, designType });
+  }) as PropertyDecorator;
+}
+
+/** Declares a stored attribute. The type comes from TypeScript's metadata unless `type` is given. */
+export function Attribute<T = unknown>(options: AttributeOptions<T> = {}): PropertyDecorator {
+  return propertyDecorator(options as AttributeOptions);
+}
+
+/** The partition (hash) key: always present, stored as S, N or B. */
+export function HashKey<T = unknown>(options: KeyOptions<T> = {}): PropertyDecorator {
+  return propertyDecorator(options as AttributeOptions, 'hash');
+}
+
+/** The sort (range) key: always present, stored as S, N or B. */
+export function RangeKey<T = unknown>(options: KeyOptions<T> = {}): PropertyDecorator {
+  return propertyDecorator(options as AttributeOptions, 'range');
+}
+
+/**
+ * Marks a class as a model stored in its own table. The class is compiled into a schema and codecs
+ * at first use; this decorator only records the options and checks that every attribute it
+ * declared has a type (so a missing `type` under TC39 decorators fails at class definition).
+ */
+export function Table(options: TableOptions = {}): ClassDecorator {
+  return (cls: AnyClass, context?: ClassDecoratorContext): void => {
+    const owner = isStandardContext(context) ? (context.metadata as object | undefined) : cls;
+    if (!owner) throw new TypeError('TC39 decorator metadata (Symbol.metadata) is not available');
+    const declaration = declarationFor(owner);
+    declaration.table = options;
+    declaration.className = cls.name;
+    for (const attribute of declaration.attributes.values()) {
+      const { options: declared, designType } = attribute;
+      if (declared.type === undefined && declared.codec === undefined && declared.enum === undefined && !designType) {
+        throw new ModelDefinitionError(
+          'has no type: TypeScript emitted no type metadata (TC39 decorators, esbuild, tsx or vitest), ' +
+            'so declare it, e.g. @Attribute({ type: String })',
+          { model: cls.name, attribute: String(attribute.property), rule: 'missing-type' },
+        );
+      }
+    }
+  };
+}

@@ -1,0 +1,66 @@
+import type { Codec } from '../codecs/codec';
+import type { DateFormat } from '../codecs/date-codec';
+import type { EnumObject } from '../codecs/enum-codec';
+import type { UserCodec } from '../codecs/custom-codec';
+
+/** Any class: an embedded class stored as a map, or a built-in constructor naming a type. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- constructors of any arity are accepted
+export type AnyClass = abstract new (...args: any[]) => unknown;
+
+/**
+ * A type in `type` or `of`: a built-in constructor (`String`, `Number`, `BigInt`, `Boolean`, `Date`,
+ * `Uint8Array`, `Buffer`, `Set`, `Array`, `Map`, `Object` for a record), an embedded class, a codec
+ * such as `Json` or `Uuid`, or, for nested containers, an `ElementOptions` object.
+ */
+export type TypeSpec = AnyClass | Codec | ElementOptions | StringConstructor | NumberConstructor | BigIntConstructor;
+
+/** Describes an element of a Set, Array, Map or Record, or a nested container. */
+export interface ElementOptions {
+  readonly type?: TypeSpec;
+  /** Element type, when `type` is itself a container. */
+  readonly of?: TypeSpec;
+  readonly enum?: EnumObject;
+  readonly dateFormat?: DateFormat;
+  readonly codec?: UserCodec<unknown>;
+}
+
+/** What `@Attribute` (and `@HashKey`/`@RangeKey`) accept. */
+export interface AttributeOptions<T = unknown> extends ElementOptions {
+  /** The stored attribute name, when it differs from the property name. */
+  readonly name?: string;
+  /** The attribute may be absent (`undefined`); absent attributes are not stored. */
+  readonly optional?: boolean;
+  /** The attribute may be `null`, stored as DynamoDB's NULL. */
+  readonly nullable?: boolean;
+  /** Used when the attribute is `undefined` at write time; a function is called each time. */
+  readonly default?: T | (() => T);
+  readonly codec?: UserCodec<T>;
+  /** Extra rule: return `false` or a message to reject the value (before anything is sent). */
+  readonly validate?: (value: T) => boolean | string | void;
+}
+
+/** Key attributes are always required and never null. */
+export type KeyOptions<T = unknown> = Omit<AttributeOptions<T>, 'optional' | 'nullable'>;
+
+export type BillingOption = 'PAY_PER_REQUEST' | { readonly read: number; readonly write: number };
+
+export type StreamViewType = 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES' | 'KEYS_ONLY';
+
+export interface TableOptions {
+  /** The table name without the connection's prefix; defaults to the class name. */
+  readonly name?: string;
+  /** Put in front of `name` (after the connection's prefix). */
+  readonly prefix?: string;
+  /** On-demand (default) or provisioned read/write capacity units. */
+  readonly billing?: BillingOption;
+  /** The property holding the expiry time (a number of epoch seconds, or a Date). */
+  readonly ttl?: string;
+  /** A DynamoDB stream of the table's changes; `true` means `NEW_AND_OLD_IMAGES`. */
+  readonly stream?: StreamViewType | true;
+  /**
+   * Attributes stored in the table but not declared by the model: `ignore` (default) leaves them
+   * off instances; `keep` keeps them, unread, and writes them back unchanged when the item is saved,
+   * so a model never erases what another program stored.
+   */
+  readonly unknownAttributes?: 'ignore' | 'keep';
+}

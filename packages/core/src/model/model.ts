@@ -1,0 +1,119 @@
+import type { Connection } from '../connection/connection';
+import { defaultConnection } from '../connection/default-connection';
+import { compileModel, type ModelSchema } from '../schema/compile-model';
+import type { KeyValue } from '../operations/key';
+import type { CreateAttributes, DeleteOptions, GetOptions, KeyInput, WriteOptions } from './attributes';
+import { CONNECTION, type Repository } from './repository';
+import { repositoryFor } from './repositories';
+import { toJsonObject } from './to-json';
+
+/** A model class: the static side of `Model` with `T` as its instance type. */
+export type ModelClass<T extends Model> = (abstract new (...args: never[]) => T) & typeof Model;
+
+/**
+ * The base class of models. Static methods are typed with `this`, so `Tweet.get` returns a
+ * `Tweet`; they use the default connection, and `Tweet.using(connection)` gives the same API on
+ * another. Instances read or written through a connection remember it for `save`, `delete` and
+ * `reload`.
+ */
+export abstract class Model {
+  /** The compiled schema (compiles the class on first call; definition errors are raised here). */
+  static schema<T extends Model>(this: ModelClass<T>): ModelSchema<T> {
+    return compileModel<T>(this);
+  }
+
+  /** The model's operations on a given connection. */
+  static using<T extends Model>(this: ModelClass<T>, connection: Connection): Repository<T> {
+    return repositoryFor<T>(this, connection);
+  }
+
+  static get<T extends Model>(this: ModelClass<T>, key: KeyInput<T>, options?: GetOptions): Promise<T | undefined>;
+  static get<T extends Model>(
+    this: ModelClass<T>,
+    hash: KeyValue,
+    range: KeyValue,
+    options?: GetOptions,
+  ): Promise<T | undefined>;
+  static get<T extends Model>(
+    this: ModelClass<T>,
+    ...args: [KeyInput<T>, GetOptions?] | [KeyValue, KeyValue, GetOptions?]
+  ): Promise<T | undefined> {
+    return repositoryFor<T>(this).get(...args);
+  }
+
+  static getOrFail<T extends Model>(this: ModelClass<T>, key: KeyInput<T>, options?: GetOptions): Promise<T>;
+  static getOrFail<T extends Model>(
+    this: ModelClass<T>,
+    hash: KeyValue,
+    range: KeyValue,
+    options?: GetOptions,
+  ): Promise<T>;
+  static getOrFail<T extends Model>(
+    this: ModelClass<T>,
+    ...args: [KeyInput<T>, GetOptions?] | [KeyValue, KeyValue, GetOptions?]
+  ): Promise<T> {
+    return repositoryFor<T>(this).getOrFail(...args);
+  }
+
+  /** An unsaved instance holding `attributes` and defaults. */
+  static build<T extends Model>(this: ModelClass<T>, attributes?: CreateAttributes<T>): T {
+    return repositoryFor<T>(this).build(attributes);
+  }
+
+  /** Stores a new item; `ItemExistsError` if the key is taken (never overwrites). */
+  static create<T extends Model>(
+    this: ModelClass<T>,
+    attributes: CreateAttributes<T>,
+    options?: WriteOptions,
+  ): Promise<T> {
+    return repositoryFor<T>(this).create(attributes, options);
+  }
+
+  /** Stores an item, replacing any item under its key. */
+  static put<T extends Model>(this: ModelClass<T>, item: T | CreateAttributes<T>, options?: WriteOptions): Promise<T> {
+    return repositoryFor<T>(this).put(item, options);
+  }
+
+  static delete<T extends Model>(
+    this: ModelClass<T>,
+    key: KeyInput<T>,
+    options?: DeleteOptions<T>,
+  ): Promise<T | undefined>;
+  static delete<T extends Model>(
+    this: ModelClass<T>,
+    hash: KeyValue,
+    range: KeyValue,
+    options?: DeleteOptions<T>,
+  ): Promise<T | undefined>;
+  static delete<T extends Model>(
+    this: ModelClass<T>,
+    ...args: [KeyInput<T>, DeleteOptions<T>?] | [KeyValue, KeyValue, DeleteOptions<T>?]
+  ): Promise<T | undefined> {
+    return repositoryFor<T>(this).delete(...args);
+  }
+
+  /** Stores this instance (an upsert), applying defaults first. */
+  save(options?: WriteOptions): Promise<this> {
+    return this.repository().put(this, options);
+  }
+
+  /** Deletes this instance's item. */
+  delete(options?: DeleteOptions<this>): Promise<this | undefined> {
+    return this.repository().delete(this, options);
+  }
+
+  /** Reads this instance's item again, strongly consistent, into this instance. */
+  reload(options?: { signal?: AbortSignal }): Promise<this> {
+    return this.repository().reload(this, options);
+  }
+
+  /** A JSON-ready object; `@Exclude()` from class-transformer keeps secrets out. */
+  toJSON(): Record<string, unknown> {
+    return toJsonObject(this);
+  }
+
+  private repository(): Repository<this> {
+    const connection = (this as { [CONNECTION]?: Connection })[CONNECTION] ?? defaultConnection();
+    return repositoryFor<this>(this.constructor as ModelClass<this>, connection);
+  }
+}

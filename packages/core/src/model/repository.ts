@@ -1,0 +1,251 @@
+import { ConditionFailedError, OutcomeUnknownError, type Executor } from '@dynamodel/executor';
+import { CodecError } from '../codecs/codec';
+import type { Item } from '../codecs/object-codec';
+import type { Connection } from '../connection/connection';
+import { DecodeError, ItemExistsError, ItemNotFoundError } from '../errors/item-errors';
+import { compileModel, type ModelSchema } from '../schema/compile-model';
+import type { AnyClass } from '../metadata/options';
+import { applyDefaults, encodeItem } from '../operations/encode-item';
+import { deleteItemParams, getItemParams, putItemParams } from '../operations/item-params';
+import { keyFromArgs, type KeyValue } from '../operations/key';
+import { sameItem } from '../operations/same-item';
+import { formatPath, toValidationError } from '../operations/to-validation-error';
+import type { CreateAttributes, DeleteOptions, GetOptions, KeyInput, WriteOptions } from './attributes';
+
+/** Instances remember the connection they were read or written through (for `save`, `reload`). */
+export const CONNECTION = Symbol('dynamodel.connection');
+
+type KeyArgs<T, O> = [key: KeyInput<T>, options?: O] | [hash: KeyValue, range: KeyValue, options?: O];
+
+/**
+ * A model bound to a connection: every operation of the model API, built from pure parameter
+ * builders and sent through the connection's executor. `Tweet.get(...)` is
+ * `Tweet.using(defaultConnection()).get(...)`.
+ */
+export class Repository<T extends object> {
+  readonly schema: ModelSchema<T>;
+
+  constructor(
+    readonly model: AnyClass,
+    readonly connection: Connection,
+  ) {
+    this.schema = compileModel<T>(model);
+  }
+
+  /** The item under `key`, or `undefined`. */
+  async get(...args: KeyArgs<T, GetOptions>): Promise<T | undefined> {
+    const [key, options] = this.splitKeyArgs<GetOptions>(args);
+    const { executor, tableName } = await this.connection.prepare(this.schema);
+    const output = await executor.send('GetItem', getItemParams(tableName, key, options), { signal: options?.signal });
+    return output.Item ? this.decode(output.Item, tableName) : undefined;
+  }
+
+  /** The item under `key`; `ItemNotFoundError` when there is none. */
+  async getOrFail(...args: KeyArgs<T, GetOptions>): Promise<T> {
+    const found = await this.get(...args);
+    if (found === undefined) {
+      const [key] = this.splitKeyArgs<GetOptions>(args);
+      throw this.notFound(key);
+    }
+    return found;
+  }
+
+  /** An instance holding `attributes` (and defaults); nothing is sent. */
+  build(attributes: CreateAttributes<T> = {}): T {
+    const cls = this.model as unknown as new () => T;
+    // A constructor that takes arguments cannot be called blind; such classes skip it.
+    const instance = cls.length === 0 ? new cls() : (Object.create(cls.prototype as object) as T);
+    for (const [property, value] of Object.entries(attributes)) {
+      if (value !== undefined) (instance as Record<string, unknown>)[property] = value;
+    }
+    applyDefaults(this.schema, instance);
+    this.bind(instance);
+    return instance;
+  }
+
+  /**
+   * Stores a new item and never overwrites one: `ItemExistsError` (with the stored item) when the
+   * key is taken. A create whose answer was lost is resolved by reading the key back.
+   */
+  async create(attributes: CreateAttributes<T>, options: WriteOptions = {}): Promise<T> {
+    const instance = this.build(attributes);
+    const item = encodeItem(this.schema, instance);
+    const { executor, tableName } = await this.connection.prepare(this.schema);
+    const params = putItemParams(this.schema, tableName, item, { ifAbsent: true });
+    try {
+      await executor.send('PutItem', params, options);
+    } catch (error) {
+      if (error instanceof ConditionFailedError) {
+        // ALL_OLD equal to our item: an earlier attempt of this very create landed (RELIABILITY.md §0.9).
+        if (error.item && sameItem(error.item, item)) return instance;
+        throw this.exists(error, tableName);
+      }
+      if (error instanceof OutcomeUnknownError)
+        return this.resolveUnknownCreate(executor, tableName, item, instance, error, options);
+      throw error;
+    }
+    return instance;
+  }
+
+  /** Stores `item` whether or not one exists under its key (an upsert); returns the instance. */
+  async put(item: T | CreateAttributes<T>, options: WriteOptions = {}): Promise<T> {
+    const instance = item instanceof this.model ? (item as T) : this.build(item);
+    const encoded = encodeItem(this.schema, instance);
+    const { executor, tableName } = await this.connection.prepare(this.schema);
+    await executor.send('PutItem', putItemParams(this.schema, tableName, encoded), options);
+    this.bind(instance);
+    return instance;
+  }
+
+  /** Deletes the item under `key`; returns what was deleted, or `undefined` when nothing was there. */
+  async delete(...args: KeyArgs<T, DeleteOptions<T>>): Promise<T | undefined> {
+    const [key, options = {}] = this.splitKeyArgs<DeleteOptions<T>>(args);
+    const expected = options.condition ? this.encodeCondition(options.condition) : undefined;
+    const { executor, tableName } = await this.connection.prepare(this.schema);
+    const params = deleteItemParams(this.schema, tableName, key, {
+      ...(expected ? { expected } : {}),
+      ...(options.mustExist ? { mustExist: true } : {}),
+    });
+    const output = await executor.send('DeleteItem', params, { signal: options.signal });
+    return output.Attributes ? this.decode(output.Attributes, tableName) : undefined;
+  }
+
+  /** Reads the instance's item again (strongly consistent) into the instance itself. */
+  async reload(instance: T, options: Omit<GetOptions, 'consistent'> = {}): Promise<T> {
+    const fresh = await this.getOrFail(instance, { ...options, consistent: true });
+    for (const field of this.schema.fields) {
+      (instance as Record<string, unknown>)[field.property] = (fresh as Record<string, unknown>)[field.property];
+    }
+    return instance;
+  }
+
+  /** An instance from a stored item; `DecodeError` when the item does not fit the model. */
+  decode(item: Item, tableName?: string): T {
+    let instance: T;
+    try {
+      instance = this.schema.codec.decode(item);
+    } catch (error) {
+      if (!(error instanceof CodecError)) throw error;
+      throw new DecodeError(`${this.schema.model}.${formatPath(error.path)}: ${error.message} [${error.rule}]`, {
+        model: this.schema.model,
+        attribute: formatPath(error.path),
+        rule: error.rule,
+        ...(tableName ? { table: tableName } : {}),
+      });
+    }
+    return this.bind(instance);
+  }
+
+  private bind(instance: T): T {
+    if ((instance as { [CONNECTION]?: Connection })[CONNECTION] !== this.connection) {
+      Object.defineProperty(instance, CONNECTION, {
+        value: this.connection,
+        enumerable: false,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return instance;
+  }
+
+  /** `(key, options)` or `(hash, range, options)`, decided by the model's key schema. */
+  private splitKeyArgs<O>(args: readonly unknown[]): [Item, O | undefined] {
+    const first = args[0];
+    const keyIsObject =
+      typeof first === 'object' && first !== null && !(first instanceof Date) && !(first instanceof Uint8Array);
+    const keyLength = keyIsObject || !this.schema.rangeKey ? 1 : Math.min(2, args.length);
+    return [keyFromArgs(this.schema, args.slice(0, keyLength)), args[keyLength] as O | undefined];
+  }
+
+  /** Condition values go through the attributes' own codecs, so they compare with what is stored. */
+  private encodeCondition(condition: object): Item {
+    const expected: Item = {};
+    for (const [property, value] of Object.entries(condition)) {
+      const field = this.schema.byProperty.get(property);
+      if (!field) {
+        return toValidationError(
+          this.schema,
+          new CodecError('is not an attribute of the model', 'unknown-attribute', value).withPath(property),
+        );
+      }
+      try {
+        const encoded = value === null ? { NULL: true } : field.codec.encode(value, 0);
+        if (encoded) expected[field.name] = encoded;
+      } catch (error) {
+        if (error instanceof CodecError) error.path.unshift(property);
+        toValidationError(this.schema, error);
+      }
+    }
+    return expected;
+  }
+
+  private async resolveUnknownCreate(
+    executor: Executor,
+    tableName: string,
+    item: Item,
+    instance: T,
+    unknown: OutcomeUnknownError,
+    options: WriteOptions,
+  ): Promise<T> {
+    const key = Object.fromEntries(
+      this.schema.table.keySchema.map(({ AttributeName = '' }) => [AttributeName, item[AttributeName]]),
+    );
+    const stored = await executor.send('GetItem', getItemParams(tableName, key as Item, { consistent: true }), options);
+    if (stored.Item && sameItem(stored.Item, item)) return instance;
+    if (stored.Item) {
+      throw this.exists(
+        new ConditionFailedError('the key is taken', {
+          code: 'ConditionalCheckFailedException',
+          item: stored.Item,
+          cause: unknown,
+        }),
+        tableName,
+      );
+    }
+    // Nothing landed: the conditional put is safe to send again.
+    await executor.send('PutItem', putItemParams(this.schema, tableName, item, { ifAbsent: true }), options);
+    return instance;
+  }
+
+  private exists(error: ConditionFailedError, tableName: string): ItemExistsError<T> {
+    const current = error.item ? this.decodeQuietly(error.item) : undefined;
+    return new ItemExistsError<T>(
+      `${this.schema.model}: an item with this key already exists in table ${tableName}; create never overwrites (use put to replace it)`,
+      {
+        code: error.code,
+        model: this.schema.model,
+        table: tableName,
+        operation: 'PutItem',
+        ...(error.requestId ? { requestId: error.requestId } : {}),
+        ...(error.item ? { item: error.item } : {}),
+        ...(current ? { current } : {}),
+        cause: error,
+      },
+    );
+  }
+
+  private decodeQuietly(item: Item): T | undefined {
+    try {
+      return this.decode(item);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private notFound(key: Item): ItemNotFoundError {
+    const tableName = this.connection.tableName(this.schema);
+    const described = Object.fromEntries(
+      Object.entries(key).map(([name, value]) => [name, value.S ?? value.N ?? '<binary>']),
+    );
+    return new ItemNotFoundError(
+      `${this.schema.model}: no item with key ${JSON.stringify(described)} in table ${tableName}`,
+      {
+        model: this.schema.model,
+        table: tableName,
+        key: described,
+      },
+    );
+  }
+}
+
+export { applyDefaults };

@@ -1,0 +1,49 @@
+import { MAX_ITEM_BYTES, attributeValueSize, itemSize } from '@dynamodel/executor';
+import type { Item } from '../codecs/object-codec';
+import type { ModelSchema } from '../schema/compile-model';
+import { checkKeyValue } from './key';
+import { modelValidationError, toValidationError } from './to-validation-error';
+
+/** Fills `undefined` attributes that have a default, on the instance itself (so a generated id is visible). */
+export function applyDefaults(schema: ModelSchema, instance: object): void {
+  const target = instance as Record<string, unknown>;
+  for (const field of schema.fields) {
+    if (field.makeDefault && target[field.property] === undefined) target[field.property] = field.makeDefault();
+  }
+}
+
+/**
+ * The stored form of an instance about to be written, after every check DynamoDB would make:
+ * types, required attributes, number and string rules, nesting, key rules and the 400 KB item size
+ * (measured DynamoDB's way). Throws `ValidationError`; nothing is sent for an invalid item.
+ */
+export function encodeItem(schema: ModelSchema, instance: object): Item {
+  applyDefaults(schema, instance);
+  let item: Item;
+  try {
+    item = schema.codec.encode(instance);
+  } catch (error) {
+    return toValidationError(schema, error);
+  }
+  for (const field of [schema.hashKey, schema.rangeKey]) {
+    const value = field && item[field.name];
+    if (field && value) checkKeyValue(schema, field, value);
+  }
+  const size = itemSize(item);
+  if (size > MAX_ITEM_BYTES) {
+    const [largest] = schema.fields
+      .flatMap((field) => {
+        const value = item[field.name];
+        return value ? [{ field, bytes: attributeValueSize(value) }] : [];
+      })
+      .sort((a, b) => b.bytes - a.bytes);
+    throw modelValidationError(
+      schema,
+      `item is ${size} bytes, over DynamoDB's ${MAX_ITEM_BYTES}-byte limit` +
+        (largest ? ` (largest attribute: ${largest.field.property}, ${largest.bytes} bytes)` : ''),
+      'item-size',
+      largest?.field.property,
+    );
+  }
+  return item;
+}

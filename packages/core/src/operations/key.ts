@@ -1,0 +1,110 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { ModelSchema } from '../schema/compile-model';
+import type { CompiledField } from '../schema/compile-fields';
+import { modelValidationError, toValidationError } from './to-validation-error';
+import type { Item } from '../codecs/object-codec';
+import { CodecError } from '../codecs/codec';
+
+/** A single key value: what a hash or range key can hold before encoding. */
+export type KeyValue = string | number | bigint | Uint8Array | Date;
+
+/** DynamoDB's key size limits (RELIABILITY.md §1): partition ≤ 2048 bytes, sort ≤ 1024, never empty. */
+const MAX_KEY_BYTES = { hash: 2048, range: 1024 } as const;
+
+function isKeyObject(value: unknown): value is Record<string, unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !(value instanceof Date) &&
+    !(value instanceof Uint8Array) &&
+    !Array.isArray(value)
+  );
+}
+
+/**
+ * The `Key` of a request from what the caller passed: a value (hash-only tables), `(hash, range)`,
+ * or an object holding the key properties (an instance works too). Encoded by the key fields'
+ * codecs and checked against DynamoDB's key rules before anything is sent.
+ */
+export function keyFromArgs(schema: ModelSchema, args: readonly unknown[]): Item {
+  const { hashKey, rangeKey } = schema;
+  const expects = rangeKey ? `(${hashKey.property}, ${rangeKey.property})` : `${hashKey.property}`;
+  let hash: unknown;
+  let range: unknown;
+  if (args.length === 2) {
+    if (!rangeKey) {
+      throw modelValidationError(
+        schema,
+        `has a hash key only, so a key is one value (${expects}), not two`,
+        'key-arity',
+      );
+    }
+    [hash, range] = args;
+  } else if (args.length === 1 && isKeyObject(args[0])) {
+    hash = args[0][hashKey.property];
+    range = rangeKey ? args[0][rangeKey.property] : undefined;
+    if (hash === undefined) {
+      throw modelValidationError(schema, `the key object has no ${hashKey.property}`, 'key-arity', hashKey.property);
+    }
+    if (rangeKey && range === undefined) {
+      throw modelValidationError(
+        schema,
+        `the key object has no ${rangeKey.property}, the range part of the key`,
+        'key-arity',
+        rangeKey.property,
+      );
+    }
+  } else if (args.length === 1) {
+    if (rangeKey) {
+      throw modelValidationError(schema, `has a composite key: pass ${expects} or an object holding both`, 'key-arity');
+    }
+    hash = args[0];
+  } else {
+    throw modelValidationError(schema, `expects a key: ${expects} or an object`, 'key-arity');
+  }
+  const key: Item = { [hashKey.name]: encodeKeyPart(schema, hashKey, hash) };
+  if (rangeKey) key[rangeKey.name] = encodeKeyPart(schema, rangeKey, range);
+  return key;
+}
+
+function encodeKeyPart(schema: ModelSchema, field: CompiledField, value: unknown): AttributeValue {
+  if (value === undefined || value === null) {
+    throw modelValidationError(schema, `key part is ${String(value)}`, 'required', field.property);
+  }
+  let encoded: AttributeValue | undefined;
+  try {
+    encoded = field.codec.encode(value, 0);
+  } catch (error) {
+    if (error instanceof CodecError) error.path.unshift(field.property);
+    toValidationError(schema, error);
+  }
+  checkKeyValue(schema, field, encoded as AttributeValue);
+  return encoded as AttributeValue;
+}
+
+/** Non-empty and within the byte limit: the rules DynamoDB applies to key attributes. */
+export function checkKeyValue(schema: ModelSchema, field: CompiledField, value: AttributeValue): void {
+  const bytes = value.S !== undefined ? Buffer.byteLength(value.S) : value.B !== undefined ? value.B.byteLength : -1;
+  if (bytes === 0) {
+    throw modelValidationError(schema, 'is a key, and DynamoDB rejects empty key values', 'empty-key', field.property);
+  }
+  const limit = MAX_KEY_BYTES[field.role ?? 'hash'];
+  if (bytes > limit) {
+    throw modelValidationError(
+      schema,
+      `is a ${field.role === 'range' ? 'sort' : 'partition'} key of ${bytes} bytes (UTF-8); DynamoDB allows ${limit}`,
+      'key-size',
+      field.property,
+    );
+  }
+}
+
+/** The key of an encoded item. */
+export function keyOfItem(schema: ModelSchema, item: Item): Item {
+  const key: Item = {};
+  for (const field of [schema.hashKey, schema.rangeKey]) {
+    const value = field && item[field.name];
+    if (field && value) key[field.name] = value;
+  }
+  return key;
+}

@@ -1,0 +1,46 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { Item } from '../codecs/object-codec';
+
+/** `1.50`, `15E-1` and `1.5` are one number to DynamoDB: a canonical text of digits and exponent. */
+function canonicalNumber(text: string): string {
+  const match = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text.trim());
+  if (!match) return text;
+  const [, sign = '', whole = '', fraction = '', exponent = '0'] = match;
+  const digits = (whole + fraction).replace(/^0+/, '');
+  const significant = digits.replace(/0+$/, '');
+  if (significant === '') return '0';
+  const scale = Number(exponent) - fraction.length + (digits.length - significant.length);
+  return `${sign === '-' ? '-' : ''}${significant}e${scale}`;
+}
+
+const bytesText = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
+
+/** Whether two AttributeValues are the same stored value (sets compared as sets, numbers numerically). */
+export function sameValue(a: AttributeValue | undefined, b: AttributeValue | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  if (a.S !== undefined) return a.S === b.S;
+  if (a.N !== undefined) return b.N !== undefined && canonicalNumber(a.N) === canonicalNumber(b.N);
+  if (a.B !== undefined) return b.B !== undefined && Buffer.from(a.B).equals(Buffer.from(b.B));
+  if (a.BOOL !== undefined) return a.BOOL === b.BOOL;
+  if (a.NULL !== undefined) return b.NULL === a.NULL;
+  if (a.SS !== undefined) return sameSet(a.SS, b.SS, (s) => s);
+  if (a.NS !== undefined) return sameSet(a.NS, b.NS, canonicalNumber);
+  if (a.BS !== undefined) return sameSet(a.BS, b.BS, bytesText);
+  if (a.L !== undefined)
+    return b.L !== undefined && a.L.length === b.L.length && a.L.every((v, i) => sameValue(v, b.L?.[i]));
+  if (a.M !== undefined) return b.M !== undefined && sameItem(a.M, b.M);
+  return false;
+}
+
+function sameSet<E>(a: readonly E[], b: readonly E[] | undefined, key: (element: E) => string): boolean {
+  if (!b || a.length !== b.length) return false;
+  const keys = new Set(a.map(key));
+  return b.every((element) => keys.has(key(element)));
+}
+
+/** Whether two items hold the same attributes with the same values. */
+export function sameItem(a: Item, b: Item): boolean {
+  const names = Object.keys(a).filter((name) => a[name] !== undefined);
+  if (names.length !== Object.keys(b).filter((name) => b[name] !== undefined).length) return false;
+  return names.every((name) => sameValue(a[name], b[name]));
+}

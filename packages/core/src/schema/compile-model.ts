@@ -1,0 +1,158 @@
+import type { AttributeDefinition, KeySchemaElement, ScalarAttributeType } from '@aws-sdk/client-dynamodb';
+import { ObjectCodec } from '../codecs/object-codec';
+import { dateCodec } from '../codecs/date-codec';
+import { ModelDefinitionError } from '../errors/model-definition-error';
+import type { AnyClass, TableOptions } from '../metadata/options';
+import { collectDeclarations } from './collect-declarations';
+import { compileFields, type CompiledField } from './compile-fields';
+import { checkTableName, type TableSchema } from './table-schema';
+
+/** A model class compiled: its table, its fields and the codec for its items. Immutable. */
+export interface ModelSchema<T extends object = object> {
+  /** The class name, used in every message. */
+  readonly model: string;
+  readonly cls: AnyClass;
+  readonly table: TableSchema;
+  readonly hashKey: CompiledField;
+  readonly rangeKey: CompiledField | undefined;
+  readonly fields: readonly CompiledField[];
+  readonly byProperty: ReadonlyMap<string, CompiledField>;
+  readonly codec: ObjectCodec<T>;
+}
+
+const MAX_KEY_NAME_BYTES = 255;
+const STREAM_VIEWS = new Set(['NEW_IMAGE', 'OLD_IMAGE', 'NEW_AND_OLD_IMAGES', 'KEYS_ONLY']);
+const compiled = new WeakMap<AnyClass, ModelSchema>();
+
+/**
+ * Compiles a model class once (later calls return the same frozen schema). Every definition error
+ * is raised here, with the class and property named, before anything is sent.
+ */
+export function compileModel<T extends object>(cls: AnyClass): ModelSchema<T> {
+  let schema = compiled.get(cls);
+  if (!schema) {
+    schema = Object.freeze(compile(cls));
+    compiled.set(cls, schema);
+  }
+  return schema as ModelSchema<T>;
+}
+
+function compile(cls: AnyClass): ModelSchema {
+  const model = cls.name || 'anonymous model';
+  const fail = (message: string, rule: string, attribute?: string): never => {
+    throw new ModelDefinitionError(message, { model, rule, ...(attribute ? { attribute } : {}) });
+  };
+  const { attributes, table, tableClassName } = collectDeclarations(cls);
+  if (!table) return fail('is not a model: decorate the class with @Table()', 'not-a-table');
+
+  let fields = compileFields(model, attributes);
+  const hashKeys = fields.filter((field) => field.role === 'hash');
+  const rangeKeys = fields.filter((field) => field.role === 'range');
+  if (hashKeys.length === 0) fail('has no @HashKey: every DynamoDB table needs a partition key', 'missing-hash-key');
+  if (hashKeys.length > 1) {
+    fail(`has two @HashKeys (${hashKeys.map((f) => f.property).join(', ')}); a table has one`, 'two-hash-keys');
+  }
+  if (rangeKeys.length > 1) {
+    fail(
+      `has two @RangeKeys (${rangeKeys.map((f) => f.property).join(', ')}); a table has at most one`,
+      'two-range-keys',
+    );
+  }
+  for (const key of [...hashKeys, ...rangeKeys]) checkKeyField(key, fail);
+
+  const ttl = compileTtl(table, fields, fail);
+  if (ttl) fields = fields.map((field) => (field.property === ttl.property ? ttl : field));
+  const hashKey = fields.find((field) => field.role === 'hash') as CompiledField;
+  const rangeKey = fields.find((field) => field.role === 'range');
+
+  const keySchema: KeySchemaElement[] = [{ AttributeName: hashKey.name, KeyType: 'HASH' }];
+  const attributeDefinitions: AttributeDefinition[] = [
+    { AttributeName: hashKey.name, AttributeType: hashKey.codec.storedType as ScalarAttributeType },
+  ];
+  if (rangeKey) {
+    keySchema.push({ AttributeName: rangeKey.name, KeyType: 'RANGE' });
+    attributeDefinitions.push({
+      AttributeName: rangeKey.name,
+      AttributeType: rangeKey.codec.storedType as ScalarAttributeType,
+    });
+  }
+
+  const baseName = `${table.prefix ?? ''}${table.name ?? tableClassName ?? model}`;
+  if (baseName.length > 255 || !/^[A-Za-z0-9_.-]*$/.test(baseName)) checkTableName(baseName, model);
+
+  return {
+    model,
+    cls,
+    table: Object.freeze({
+      baseName,
+      keySchema: Object.freeze(keySchema),
+      attributeDefinitions: Object.freeze(attributeDefinitions),
+      billing: compileBilling(table, fail),
+      ttlAttribute: ttl?.name,
+      stream: compileStream(table, fail),
+    }),
+    hashKey,
+    rangeKey,
+    fields: Object.freeze(fields),
+    byProperty: new Map(fields.map((field) => [field.property, field])),
+    codec: new ObjectCodec(cls.prototype as object, fields, { keepUnknown: table.unknownAttributes === 'keep' }),
+  };
+}
+
+type Fail = (message: string, rule: string, attribute?: string) => never;
+
+function checkKeyField(key: CompiledField, fail: Fail): void {
+  const type = key.codec.storedType;
+  if (type !== 'S' && type !== 'N' && type !== 'B') {
+    fail(
+      `is a key of type ${key.codec.label} (stored as ${type}); DynamoDB keys are strings, numbers or binary ` +
+        '(S, N or B) — store it as one with a codec or dateFormat',
+      'key-type',
+      key.property,
+    );
+  }
+  if (key.options.optional || key.options.nullable) {
+    fail('is a key, so it cannot be optional or nullable', 'optional-key', key.property);
+  }
+  if (key.options.default === null) fail('is a key, so its default cannot be null', 'optional-key', key.property);
+  if (Buffer.byteLength(key.name) > MAX_KEY_NAME_BYTES) {
+    fail(`key attribute name is over ${MAX_KEY_NAME_BYTES} bytes, DynamoDB's limit`, 'name-too-long', key.property);
+  }
+}
+
+/** The TTL attribute must hold epoch seconds: a number, or a Date stored as epoch seconds. */
+function compileTtl(table: TableOptions, fields: CompiledField[], fail: Fail): CompiledField | undefined {
+  if (table.ttl === undefined) return undefined;
+  const field = fields.find((candidate) => candidate.property === table.ttl);
+  if (!field) return fail(`ttl names "${table.ttl}", which is not a declared attribute`, 'ttl-attribute');
+  if (field.codec.storedType === 'N' && field.codec.label !== 'Date') return field;
+  if (field.codec.label === 'Date') {
+    const format = field.options.dateFormat;
+    if (format !== undefined && format !== 'epochSeconds') {
+      fail(`is the TTL attribute, so it must be stored as epochSeconds, not ${format}`, 'ttl-type', field.property);
+    }
+    return { ...field, codec: dateCodec('epochSeconds') };
+  }
+  return fail(
+    `is the TTL attribute, so it must be a number of epoch seconds or a Date, not ${field.codec.label}`,
+    'ttl-type',
+    field.property,
+  );
+}
+
+function compileBilling(table: TableOptions, fail: Fail): TableSchema['billing'] {
+  const billing = table.billing ?? 'PAY_PER_REQUEST';
+  if (billing === 'PAY_PER_REQUEST') return billing;
+  const valid = (units: unknown): boolean => Number.isInteger(units) && (units as number) >= 1;
+  if (typeof billing !== 'object' || !valid(billing.read) || !valid(billing.write)) {
+    fail("billing must be 'PAY_PER_REQUEST' or { read, write } with whole numbers of at least 1", 'billing');
+  }
+  return Object.freeze({ read: billing.read, write: billing.write });
+}
+
+function compileStream(table: TableOptions, fail: Fail): TableSchema['stream'] {
+  if (table.stream === undefined) return undefined;
+  const view = table.stream === true ? 'NEW_AND_OLD_IMAGES' : table.stream;
+  if (!STREAM_VIEWS.has(view)) fail(`stream must be true or one of ${[...STREAM_VIEWS].join(', ')}`, 'stream');
+  return Object.freeze({ StreamEnabled: true, StreamViewType: view });
+}

@@ -1,0 +1,54 @@
+import type {
+  AttributeDefinition,
+  CreateTableCommandInput,
+  KeySchemaElement,
+  StreamSpecification,
+} from '@aws-sdk/client-dynamodb';
+import { ModelDefinitionError } from '../errors/model-definition-error';
+
+/**
+ * Everything DynamoDB needs to know about a model's table, frozen at compile time. The full table
+ * name depends on the connection's prefix, so it is applied by `tableNameFor`.
+ */
+export interface TableSchema {
+  /** The table option's prefix and name, without the connection's prefix. */
+  readonly baseName: string;
+  readonly keySchema: readonly KeySchemaElement[];
+  readonly attributeDefinitions: readonly AttributeDefinition[];
+  readonly billing: 'PAY_PER_REQUEST' | { readonly read: number; readonly write: number };
+  /** The stored attribute DynamoDB's TTL reads, when the model has one. */
+  readonly ttlAttribute: string | undefined;
+  readonly stream: StreamSpecification | undefined;
+}
+
+const TABLE_NAME = /^[A-Za-z0-9_.-]+$/;
+
+/** Checks a table name by DynamoDB's rule: 3 to 255 characters of `A-Z a-z 0-9 _ . -`. */
+export function checkTableName(name: string, model: string): string {
+  if (name.length < 3 || name.length > 255 || !TABLE_NAME.test(name)) {
+    throw new ModelDefinitionError(
+      `table name "${name.length > 60 ? `${name.slice(0, 57)}...` : name}" is invalid: DynamoDB table names are ` +
+        '3 to 255 characters of A-Z, a-z, 0-9, "_", "." and "-" (connection prefix included)',
+      { model, rule: 'table-name' },
+    );
+  }
+  return name;
+}
+
+/** The exact `CreateTable` input for a schema under a given (prefixed) table name. */
+export function createTableInput(schema: TableSchema, tableName: string): CreateTableCommandInput {
+  const billing =
+    schema.billing === 'PAY_PER_REQUEST'
+      ? { BillingMode: 'PAY_PER_REQUEST' as const }
+      : {
+          BillingMode: 'PROVISIONED' as const,
+          ProvisionedThroughput: { ReadCapacityUnits: schema.billing.read, WriteCapacityUnits: schema.billing.write },
+        };
+  return {
+    TableName: tableName,
+    KeySchema: schema.keySchema.map((element) => ({ ...element })),
+    AttributeDefinitions: schema.attributeDefinitions.map((definition) => ({ ...definition })),
+    ...billing,
+    ...(schema.stream ? { StreamSpecification: { ...schema.stream } } : {}),
+  };
+}
