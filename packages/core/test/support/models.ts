@@ -1,0 +1,50 @@
+import 'reflect-metadata';
+import { Exclude } from 'class-transformer';
+import { Attribute, HashKey, Model, RangeKey, Table, uuid } from '../../src';
+
+export class Address {
+  @Attribute() street!: string;
+  @Attribute({ optional: true }) city?: string;
+
+  label(): string {
+    return `${this.street}${this.city ? `, ${this.city}` : ''}`;
+  }
+}
+
+export enum Mood {
+  Happy = 'happy',
+  Sad = 'sad',
+}
+
+@Table({ name: 'tweets' })
+export class Tweet extends Model {
+  @HashKey({ default: uuid }) tweetId!: string;
+  @Attribute() author!: string;
+  @Attribute() text!: string;
+  @Attribute({ default: () => new Date() }) created!: Date;
+  @Attribute({ type: Set, of: String, optional: true }) hashtags?: Set<string>;
+  @Attribute({ default: 0 }) likes!: number;
+
+  shout(): string {
+    return this.text.toUpperCase();
+  }
+}
+
+@Table({ name: 'messages' })
+export class Message extends Model {
+  @HashKey() channel!: string;
+  @RangeKey({ dateFormat: 'epochMillis' }) sentAt!: Date;
+  @Attribute() body!: string;
+}
+
+@Table({ name: 'users', unknownAttributes: 'keep' })
+export class User extends Model {
+  @HashKey() email!: string;
+  @Attribute({ name: 'display_name' }) name!: string;
+  @Exclude() @Attribute({ optional: true }) passwordHash?: string;
+  @Attribute({ type: Address, optional: true }) address?: Address;
+  @Attribute({ enum: Mood, optional: true }) mood?: Mood;
+  @Attribute({ nullable: true, optional: true, type: String }) nickname?: string | null;
+  @Attribute({ optional: true }) balance?: bigint;
+  @Attribute({ type: Array, of: Address, optional: true }) pastAddresses?: Address[];
+}
