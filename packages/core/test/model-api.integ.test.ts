@@ -147,7 +147,11 @@ describe('rich attributes', () => {
     user.name = 'Y';
     await user.save();
     const stored = await raw.send(new GetItemCommand({ TableName: table, Key: { email: { S: 'extra@example.com' } } }));
-    expect(stored.Item).toEqual({ email: { S: 'extra@example.com' }, display_name: { S: 'Y' }, legacyScore: { N: '7' } });
+    expect(stored.Item).toEqual({
+      email: { S: 'extra@example.com' },
+      display_name: { S: 'Y' },
+      legacyScore: { N: '7' },
+    });
   });
 });
 

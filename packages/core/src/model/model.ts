@@ -34,11 +34,11 @@ export abstract class Model {
     range: KeyValue,
     options?: GetOptions,
   ): Promise<T | undefined>;
-  static get<T extends Model>(
+  static async get<T extends Model>(
     this: ModelClass<T>,
     ...args: [KeyInput<T>, GetOptions?] | [KeyValue, KeyValue, GetOptions?]
   ): Promise<T | undefined> {
-    return repositoryFor<T>(this).get(...args);
+    return await repositoryFor<T>(this).get(...args);
   }
 
   static getOrFail<T extends Model>(this: ModelClass<T>, key: KeyInput<T>, options?: GetOptions): Promise<T>;
@@ -48,11 +48,11 @@ export abstract class Model {
     range: KeyValue,
     options?: GetOptions,
   ): Promise<T>;
-  static getOrFail<T extends Model>(
+  static async getOrFail<T extends Model>(
     this: ModelClass<T>,
     ...args: [KeyInput<T>, GetOptions?] | [KeyValue, KeyValue, GetOptions?]
   ): Promise<T> {
-    return repositoryFor<T>(this).getOrFail(...args);
+    return await repositoryFor<T>(this).getOrFail(...args);
   }
 
   /** An unsaved instance holding `attributes` and defaults. */
@@ -61,17 +61,18 @@ export abstract class Model {
   }
 
   /** Stores a new item; `ItemExistsError` if the key is taken (never overwrites). */
-  static create<T extends Model>(
+  static async create<T extends Model>(
     this: ModelClass<T>,
     attributes: CreateAttributes<T>,
     options?: WriteOptions,
   ): Promise<T> {
-    return repositoryFor<T>(this).create(attributes, options);
+    return await repositoryFor<T>(this).create(attributes, options);
   }
 
   /** Stores an item, replacing any item under its key. */
-  static put<T extends Model>(this: ModelClass<T>, item: T | CreateAttributes<T>, options?: WriteOptions): Promise<T> {
-    return repositoryFor<T>(this).put(item, options);
+  static async put<T extends Model>(
+this: ModelClass<T>, item: T | CreateAttributes<T>, options?: WriteOptions): Promise<T> {
+    return await repositoryFor<T>(this).put(item, options);
   }
 
   static delete<T extends Model>(
@@ -85,26 +86,26 @@ export abstract class Model {
     range: KeyValue,
     options?: DeleteOptions<T>,
   ): Promise<T | undefined>;
-  static delete<T extends Model>(
+  static async delete<T extends Model>(
     this: ModelClass<T>,
     ...args: [KeyInput<T>, DeleteOptions<T>?] | [KeyValue, KeyValue, DeleteOptions<T>?]
   ): Promise<T | undefined> {
-    return repositoryFor<T>(this).delete(...args);
+    return await repositoryFor<T>(this).delete(...args);
   }
 
   /** Stores this instance (an upsert), applying defaults first. */
-  save(options?: WriteOptions): Promise<this> {
-    return this.repository().put(this, options);
+  async save(options?: WriteOptions): Promise<this> {
+    return await this.repository().put(this, options);
   }
 
   /** Deletes this instance's item. */
-  delete(options?: DeleteOptions<this>): Promise<this | undefined> {
-    return this.repository().delete(this, options);
+  async delete(options?: DeleteOptions<this>): Promise<this | undefined> {
+    return await this.repository().delete(this, options);
   }
 
   /** Reads this instance's item again, strongly consistent, into this instance. */
-  reload(options?: { signal?: AbortSignal }): Promise<this> {
-    return this.repository().reload(this, options);
+  async reload(options?: { signal?: AbortSignal }): Promise<this> {
+    return await this.repository().reload(this, options);
   }
 
   /** A JSON-ready object; `@Exclude()` from class-transformer keeps secrets out. */

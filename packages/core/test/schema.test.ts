@@ -1,0 +1,441 @@
+import 'reflect-metadata';
+import {
+  Attribute,
+  compileModel,
+  createTableInput,
+  HashKey,
+  Json,
+  Model,
+  ModelDefinitionError,
+  RangeKey,
+  Table,
+  type AnyClass,
+} from '../src';
+import { Message, Tweet, User } from './support/models';
+
+/** The ModelDefinitionError a class raises when compiled. */
+function definitionError(cls: AnyClass): ModelDefinitionError {
+  try {
+    compileModel(cls);
+  } catch (error) {
+    if (error instanceof ModelDefinitionError) return error;
+    throw error;
+  }
+  throw new Error(`${cls.name} compiled without error`);
+}
+
+describe('compiled schemas', () => {
+  it('compiles once into a frozen schema with the exact CreateTable input', () => {
+    const schema = compileModel(Message);
+    expect(compileModel(Message)).toBe(schema);
+    expect(Object.isFrozen(schema)).toBe(true);
+    expect(createTableInput(schema.table, 'dev_messages')).toEqual({
+      TableName: 'dev_messages',
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'channel', KeyType: 'HASH' },
+        { AttributeName: 'sentAt', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'channel', AttributeType: 'S' },
+        { AttributeName: 'sentAt', AttributeType: 'N' },
+      ],
+    });
+  });
+
+  it('takes the table name, prefix, billing, TTL and stream from @Table', () => {
+    @Table({ name: 'sessions', prefix: 'auth.', billing: { read: 5, write: 2 }, ttl: 'expires', stream: true })
+    class Session extends Model {
+      @HashKey() id!: string;
+      @Attribute() expires!: Date;
+    }
+    const schema = compileModel(Session);
+    expect(schema.table.baseName).toBe('auth.sessions');
+    expect(schema.table.ttlAttribute).toBe('expires');
+    // A TTL Date is stored as epoch seconds, which is what DynamoDB's TTL reads.
+    expect(schema.codec.encode(Object.assign(new Session(), { id: 'a', expires: new Date(5_000) }))).toEqual({
+      id: { S: 'a' },
+      expires: { N: '5' },
+    });
+    expect(createTableInput(schema.table, 'auth.sessions')).toMatchObject({
+      BillingMode: 'PROVISIONED',
+      ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 2 },
+      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    });
+  });
+
+  it('maps properties to stored names and infers types from TypeScript metadata', () => {
+    const schema = compileModel(User);
+    expect(schema.byProperty.get('name')?.name).toBe('display_name');
+    expect(schema.byProperty.get('balance')?.codec.label).toBe('bigint');
+    expect(schema.byProperty.get('address')?.codec.label).toBe('Address');
+    expect(compileModel(Tweet).byProperty.get('created')?.codec.label).toBe('Date');
+  });
+
+  it('subclasses inherit attributes and table', () => {
+    class Retweet extends Tweet {
+      @Attribute({ optional: true }) original?: string;
+    }
+    const schema = compileModel(Retweet);
+    expect(schema.fields.map((field) => field.property)).toEqual([
+      ...compileModel(Tweet).fields.map((f) => f.property),
+      'original',
+    ]);
+    expect(schema.table.baseName).toBe('tweets');
+  });
+
+  it('allows an embedded class that contains itself', () => {
+    class Comment {
+      @Attribute() text!: string;
+      @Attribute({ type: Array, of: Comment, optional: true }) replies?: Comment[];
+    }
+    @Table()
+    class Thread extends Model {
+      @HashKey() id!: string;
+      @Attribute({ type: Comment }) root!: Comment;
+    }
+    const schema = compileModel(Thread);
+    const root = { text: 'a', replies: [{ text: 'b', replies: [{ text: 'c' }] }] };
+    const item = schema.codec.encode(Object.assign(new Thread(), { id: 't', root }));
+    const decoded = schema.codec.decode(item);
+    expect(decoded.root).toBeInstanceOf(Comment);
+    expect(decoded.root.replies?.[0]?.replies?.[0]?.text).toBe('c');
+  });
+});
+
+describe('definition errors', () => {
+  const cases: [string, () => AnyClass, string, string?][] = [
+    [
+      'no @Table',
+      () => {
+        class NoTable extends Model {
+          @HashKey() id!: string;
+        }
+        return NoTable;
+      },
+      'not-a-table',
+    ],
+    [
+      'no @HashKey',
+      () => {
+        @Table()
+        class NoKey extends Model {
+          @Attribute() a!: string;
+        }
+        return NoKey;
+      },
+      'missing-hash-key',
+    ],
+    [
+      'two @HashKeys',
+      () => {
+        @Table()
+        class TwoHash extends Model {
+          @HashKey() a!: string;
+          @HashKey() b!: string;
+        }
+        return TwoHash;
+      },
+      'two-hash-keys',
+    ],
+    [
+      'two @RangeKeys',
+      () => {
+        @Table()
+        class TwoRange extends Model {
+          @HashKey() a!: string;
+          @RangeKey() b!: string;
+          @RangeKey() c!: string;
+        }
+        return TwoRange;
+      },
+      'two-range-keys',
+    ],
+    [
+      'a boolean key',
+      () => {
+        @Table()
+        class BoolKey extends Model {
+          @HashKey() a!: boolean;
+        }
+        return BoolKey;
+      },
+      'key-type',
+      'a',
+    ],
+    [
+      'a Set key',
+      () => {
+        @Table()
+        class SetKey extends Model {
+          @HashKey({ type: Set, of: String }) a!: Set<string>;
+        }
+        return SetKey;
+      },
+      'key-type',
+      'a',
+    ],
+    [
+      'an optional key',
+      () => {
+        @Table()
+        class OptKey extends Model {
+          @HashKey() @Attribute({ optional: true }) a!: string;
+        }
+        return OptKey;
+      },
+      'optional-key',
+      'a',
+    ],
+    [
+      'a key with a null default',
+      () => {
+        @Table()
+        class NullKey extends Model {
+          @HashKey({ default: null as unknown as string }) a!: string;
+        }
+        return NullKey;
+      },
+      'optional-key',
+      'a',
+    ],
+    [
+      'one property as both keys',
+      () => {
+        @Table()
+        class BothKeys extends Model {
+          @HashKey() @RangeKey() a!: string;
+        }
+        return BothKeys;
+      },
+      'key-roles',
+      'a',
+    ],
+    [
+      'two properties stored under one name',
+      () => {
+        @Table()
+        class Dup extends Model {
+          @HashKey() id!: string;
+          @Attribute({ name: 'x' }) a!: string;
+          @Attribute({ name: 'x' }) b!: string;
+        }
+        return Dup;
+      },
+      'duplicate-name',
+      'b',
+    ],
+    [
+      'an empty stored name',
+      () => {
+        @Table()
+        class EmptyName extends Model {
+          @HashKey() id!: string;
+          @Attribute({ name: '' }) a!: string;
+        }
+        return EmptyName;
+      },
+      'empty-name',
+      'a',
+    ],
+    [
+      'a stored name over 64 KB',
+      () => {
+        @Table()
+        class LongName extends Model {
+          @HashKey() id!: string;
+          @Attribute({ name: 'n'.repeat(65_536) }) a!: string;
+        }
+        return LongName;
+      },
+      'name-too-long',
+      'a',
+    ],
+    [
+      'a key name over 255 bytes',
+      () => {
+        @Table()
+        class LongKey extends Model {
+          @HashKey({ name: 'k'.repeat(256) }) id!: string;
+        }
+        return LongKey;
+      },
+      'name-too-long',
+      'id',
+    ],
+    [
+      'an invalid table name',
+      () => {
+        @Table({ name: 'no spaces' })
+        class BadName extends Model {
+          @HashKey() id!: string;
+        }
+        return BadName;
+      },
+      'table-name',
+    ],
+    [
+      'an interface-typed property (design:type Object)',
+      () => {
+        @Table()
+        class Loose extends Model {
+          @HashKey() id!: string;
+          @Attribute() meta!: { a: string } | null;
+        }
+        return Loose;
+      },
+      'unknown-type',
+      'meta',
+    ],
+    [
+      'an Array without `of`',
+      () => {
+        @Table()
+        class NoOf extends Model {
+          @HashKey() id!: string;
+          @Attribute() tags!: string[];
+        }
+        return NoOf;
+      },
+      'missing-element-type',
+      'tags',
+    ],
+    [
+      'a Set<boolean>',
+      () => {
+        @Table()
+        class BoolSet extends Model {
+          @HashKey() id!: string;
+          @Attribute({ type: Set, of: Boolean }) flags!: Set<boolean>;
+        }
+        return BoolSet;
+      },
+      'set-element-type',
+      'flags',
+    ],
+    [
+      'an enum with a duplicate value',
+      () => {
+        @Table()
+        class DupEnum extends Model {
+          @HashKey() id!: string;
+          @Attribute({ enum: { A: 'x', B: 'x' } }) e!: string;
+        }
+        return DupEnum;
+      },
+      'enum-duplicates',
+      'e',
+    ],
+    [
+      'TTL on a string',
+      () => {
+        @Table({ ttl: 'expires' })
+        class TtlString extends Model {
+          @HashKey() id!: string;
+          @Attribute() expires!: string;
+        }
+        return TtlString;
+      },
+      'ttl-type',
+      'expires',
+    ],
+    [
+      'TTL on an undeclared property',
+      () => {
+        @Table({ ttl: 'nope' })
+        class TtlMissing extends Model {
+          @HashKey() id!: string;
+        }
+        return TtlMissing;
+      },
+      'ttl-attribute',
+    ],
+    [
+      'TTL on a Date stored in milliseconds',
+      () => {
+        @Table({ ttl: 'at' })
+        class TtlMillis extends Model {
+          @HashKey() id!: string;
+          @Attribute({ dateFormat: 'epochMillis' }) at!: Date;
+        }
+        return TtlMillis;
+      },
+      'ttl-type',
+      'at',
+    ],
+    [
+      'bad provisioned billing',
+      () => {
+        @Table({ billing: { read: 0, write: 1 } })
+        class Billing extends Model {
+          @HashKey() id!: string;
+        }
+        return Billing;
+      },
+      'billing',
+    ],
+    [
+      'an embedded class with no attributes',
+      () => {
+        class Empty {}
+        @Table()
+        class HasEmpty extends Model {
+          @HashKey() id!: string;
+          @Attribute({ type: Empty }) e!: Empty;
+        }
+        return HasEmpty;
+      },
+      'unknown-type',
+    ],
+    [
+      'an unstorable type',
+      () => {
+        @Table()
+        class Fn extends Model {
+          @HashKey() id!: string;
+          @Attribute({ type: Promise }) p!: Promise<void>;
+        }
+        return Fn;
+      },
+      'unknown-type',
+      'p',
+    ],
+    [
+      'a codec without fromDynamo',
+      () => {
+        @Table()
+        class BadCodec extends Model {
+          @HashKey() id!: string;
+          @Attribute({ codec: { toDynamo: () => ({ S: '' }) } as never }) a!: string;
+        }
+        return BadCodec;
+      },
+      'codec',
+      'a',
+    ],
+  ];
+
+  // Rows padded to four values: jest passes a `done` callback to a test with more parameters than values.
+  const rows = cases.map(([name, define, rule, attribute]) => [name, define, rule, attribute ?? ''] as const);
+  it.each(rows)('%s', (_name, define, rule, attribute) => {
+    const cls = define();
+    const error = definitionError(cls);
+    expect(error.rule).toBe(rule);
+    // An embedded class's own error names that class, and the message says where it is used.
+    expect([cls.name, 'Empty']).toContain(error.model);
+    expect(error.message).toContain(cls.name);
+    if (attribute) {
+      expect(error.attribute).toBe(attribute);
+      expect(error.message).toContain(`${cls.name}.${attribute.slice(0, 20)}`);
+    }
+  });
+
+  it('Json is a free-form escape hatch for an interface-typed property', () => {
+    @Table()
+    class Free extends Model {
+      @HashKey() id!: string;
+      @Attribute({ type: Json }) meta!: { a: string } | null;
+    }
+    expect(() => compileModel(Free)).not.toThrow();
+  });
+});
