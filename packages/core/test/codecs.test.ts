@@ -152,10 +152,10 @@ describe('lists and maps', () => {
   it('enforces 31 nested containers, DynamoDB limit', () => {
     type Nested = Nested[] | string;
     const nested = (levels: number): { codec: Codec<Nested>; value: Nested } => {
-      let codec: Codec<Nested> = stringCodec as Codec<Nested>;
+      let codec: Codec<Nested> = stringCodec;
       let value: Nested = 'x';
       for (let i = 0; i < levels; i++) {
-        codec = listCodec(codec) as Codec<Nested>;
+        codec = listCodec(codec);
         value = [value];
       }
       return { codec, value };

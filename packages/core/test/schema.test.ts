@@ -94,7 +94,7 @@ describe('compiled schemas', () => {
       @HashKey() id!: string;
       @Attribute({ type: Comment }) root!: Comment;
     }
-    const schema = compileModel(Thread);
+    const schema = compileModel<Thread>(Thread);
     const root = { text: 'a', replies: [{ text: 'b', replies: [{ text: 'c' }] }] };
     const item = schema.codec.encode(Object.assign(new Thread(), { id: 't', root }));
     const decoded = schema.codec.decode(item);

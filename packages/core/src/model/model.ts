@@ -71,7 +71,10 @@ export abstract class Model {
 
   /** Stores an item, replacing any item under its key. */
   static async put<T extends Model>(
-this: ModelClass<T>, item: T | CreateAttributes<T>, options?: WriteOptions): Promise<T> {
+    this: ModelClass<T>,
+    item: T | CreateAttributes<T>,
+    options?: WriteOptions,
+  ): Promise<T> {
     return await repositoryFor<T>(this).put(item, options);
   }
 

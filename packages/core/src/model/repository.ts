@@ -23,13 +23,16 @@ type KeyArgs<T, O> = [key: KeyInput<T>, options?: O] | [hash: KeyValue, range: K
  * `Tweet.using(defaultConnection()).get(...)`.
  */
 export class Repository<T extends object> {
-  readonly schema: ModelSchema<T>;
+  private compiled: ModelSchema<T> | undefined;
 
   constructor(
     readonly model: AnyClass,
     readonly connection: Connection,
-  ) {
-    this.schema = compileModel<T>(model);
+  ) {}
+
+  /** The compiled model; compiled at first use, so a definition error rejects that first call. */
+  get schema(): ModelSchema<T> {
+    return (this.compiled ??= compileModel<T>(this.model));
   }
 
   /** The item under `key`, or `undefined`. */
@@ -154,7 +157,15 @@ export class Repository<T extends object> {
     const keyIsObject =
       typeof first === 'object' && first !== null && !(first instanceof Date) && !(first instanceof Uint8Array);
     const keyLength = keyIsObject || !this.schema.rangeKey ? 1 : Math.min(2, args.length);
-    return [keyFromArgs(this.schema, args.slice(0, keyLength)), args[keyLength] as O | undefined];
+    const options = args[keyLength];
+    if (
+      options !== undefined &&
+      (typeof options !== 'object' || options instanceof Date || options instanceof Uint8Array)
+    ) {
+      // `get(hash, range)` on a hash-only table: the second value is not options.
+      return [keyFromArgs(this.schema, args), undefined];
+    }
+    return [keyFromArgs(this.schema, args.slice(0, keyLength)), options as O | undefined];
   }
 
   /** Condition values go through the attributes' own codecs, so they compare with what is stored. */
