@@ -39,6 +39,7 @@ export class Connection {
   /** One creation per table per connection: concurrent first calls share it. */
   private readonly ensured = new Map<string, Promise<TableSyncResult>>();
   private closed = false;
+  private resolvedEndpoint: string | undefined;
 
   constructor(private readonly options: ConnectOptions = {}) {
     this.prefix = options.prefix ?? '';
@@ -50,6 +51,16 @@ export class Connection {
     if (this.closed) return Promise.reject(new Error('this connection is closed'));
     this.executorPromise ??= this.createExecutor();
     return this.executorPromise;
+  }
+
+  /**
+   * Where requests go: the custom endpoint, or DynamoDB Local's address for `endpoint: 'local'`
+   * (starting it if needed). `undefined` when the SDK picks the regional endpoint itself or a
+   * custom executor is used.
+   */
+  async endpoint(): Promise<string | undefined> {
+    await this.executor();
+    return this.resolvedEndpoint;
   }
 
   /** The model's full table name on this connection (prefixes applied and checked). */
@@ -129,6 +140,7 @@ export class Connection {
       this.releaseLocal = lease.release;
       config = { ...config, ...lease.config };
     }
+    this.resolvedEndpoint = config.endpoint;
     const concurrency = options.concurrency ?? 32;
     this.ownedExecutor = new DynamoExecutor({ ...config, maxSockets: Math.max(64, concurrency) });
     return withConcurrencyLimit(this.ownedExecutor, concurrency);

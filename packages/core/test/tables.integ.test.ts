@@ -1,0 +1,154 @@
+import 'reflect-metadata';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  DynamoDBClient,
+  GetItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { localTestConfig, uniqueTablePrefix } from '@dynamodel/local/jest';
+import { Attribute, createConnection, HashKey, Model, Table, TableMismatchError } from '../src';
+import { recordingExecutor } from './support/recording-executor';
+import { Tweet } from './support/models';
+
+@Table({ name: 'sessions', ttl: 'expires' })
+class Session extends Model {
+  @HashKey() id!: string;
+  @Attribute() expires!: Date;
+}
+
+const config = localTestConfig();
+const raw = new DynamoDBClient(config);
+afterAll(() => raw.destroy());
+
+describe('syncTables', () => {
+  it('creates missing tables, waits for ACTIVE, enables TTL, and is idempotent', async () => {
+    const executor = recordingExecutor(config);
+    const connection = createConnection({ executor, prefix: uniqueTablePrefix('sync') });
+    try {
+      expect(await connection.syncTables([Tweet, Session])).toEqual({
+        [connection.tableName(Tweet.schema())]: 'created',
+        [connection.tableName(Session.schema())]: 'created',
+      });
+      const table = connection.tableName(Session.schema());
+      const described = await raw.send(new DescribeTableCommand({ TableName: table }));
+      expect(described.Table?.TableStatus).toBe('ACTIVE');
+      const ttl = await raw.send(new DescribeTimeToLiveCommand({ TableName: table }));
+      expect(ttl.TimeToLiveDescription).toEqual({ TimeToLiveStatus: 'ENABLED', AttributeName: 'expires' });
+
+      // The TTL attribute holds epoch seconds, which is what DynamoDB's TTL reads.
+      await Session.using(connection).create({ id: 's', expires: new Date(1_800_000_000_000) });
+      const stored = await raw.send(new GetItemCommand({ TableName: table, Key: { id: { S: 's' } } }));
+      expect(stored.Item?.expires).toEqual({ N: '1800000000' });
+
+      // A second process (another connection, its own client) finds everything in place.
+      const again = createConnection({ ...config, prefix: connection.prefix });
+      const creates = executor.count('CreateTable');
+      expect(await again.syncTables([Tweet, Session])).toEqual({
+        [connection.tableName(Tweet.schema())]: 'existed',
+        [table]: 'existed',
+      });
+      expect(executor.count('CreateTable')).toBe(creates);
+      await again.close();
+    } finally {
+      executor.destroy();
+    }
+  });
+
+  it('is safe when several connections (as several processes would) sync at once', async () => {
+    const prefix = uniqueTablePrefix('sync_race');
+    const connections = Array.from({ length: 5 }, () => createConnection({ ...config, prefix }));
+    try {
+      const results = await Promise.all(connections.map((connection) => connection.syncTables([Tweet, Session])));
+      const tweetTable = connections[0]?.tableName(Tweet.schema()) ?? '';
+      // Exactly one connection created each table; the others waited for it.
+      expect(results.filter((result) => result[tweetTable] === 'created')).toHaveLength(1);
+      await Tweet.using(connections[3] as never).create({ author: 'a', text: 'after the race' });
+    } finally {
+      await Promise.all(connections.map((connection) => connection.close()));
+    }
+  });
+
+  it('never changes an existing table whose key differs from the model', async () => {
+    const connection = createConnection({ ...config, prefix: uniqueTablePrefix('mismatch') });
+    const table = connection.tableName(Tweet.schema());
+    await raw.send(
+      new CreateTableCommand({
+        TableName: table,
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: 'tweetId', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'tweetId', AttributeType: 'N' }],
+      }),
+    );
+    const error: unknown = await connection.syncTables([Tweet]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TableMismatchError);
+    expect((error as Error).message).toContain('HASH tweetId (N)');
+    expect((error as Error).message).toContain('HASH tweetId (S)');
+    const described = await raw.send(new DescribeTableCommand({ TableName: table }));
+    expect(described.Table?.AttributeDefinitions).toEqual([{ AttributeName: 'tweetId', AttributeType: 'N' }]);
+    await connection.close();
+  });
+});
+
+describe('autoCreateTables', () => {
+  it('creates a table once when 10 first calls arrive together', async () => {
+    const executor = recordingExecutor(config);
+    const connection = createConnection({ executor, prefix: uniqueTablePrefix('auto'), autoCreateTables: true });
+    try {
+      const tweets = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => Tweet.using(connection).create({ author: 'a', text: `t${i}` })),
+      );
+      expect(executor.count('CreateTable')).toBe(1);
+      expect(executor.count('PutItem')).toBe(10);
+      for (const tweet of tweets)
+        expect((await Tweet.using(connection).getOrFail(tweet.tweetId)).text).toBe(tweet.text);
+      expect(executor.count('CreateTable')).toBe(1);
+    } finally {
+      executor.destroy();
+    }
+  });
+});
+
+describe("endpoint: 'local'", () => {
+  const answers = (endpoint: string): Promise<boolean> =>
+    fetch(endpoint).then(
+      () => true,
+      () => false,
+    );
+
+  it('starts one DynamoDB Local for the process, shares it, and stops it with the last connection', async () => {
+    const published = process.env.DYNAMODEL_LOCAL_ENDPOINT;
+    delete process.env.DYNAMODEL_LOCAL_ENDPOINT; // as in a program outside the test setup
+    const a = createConnection({ endpoint: 'local', autoCreateTables: true, prefix: 'own_' });
+    const b = createConnection({ endpoint: 'local', autoCreateTables: true, prefix: 'own_' });
+    let endpoint = '';
+    try {
+      endpoint = (await a.endpoint()) ?? '';
+      expect(endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(endpoint).not.toBe(published);
+      expect(await b.endpoint()).toBe(endpoint);
+      const tweet = await Tweet.using(a).create({ author: 'a', text: 'on my own Local' });
+      expect((await Tweet.using(b).getOrFail(tweet.tweetId)).text).toBe('on my own Local');
+    } finally {
+      await a.close();
+      expect(await answers(endpoint)).toBe(true); // b still uses it
+      await b.close();
+      process.env.DYNAMODEL_LOCAL_ENDPOINT = published;
+    }
+    expect(await answers(endpoint)).toBe(false);
+  });
+
+  it("reuses the test run's DynamoDB Local when the jest setup published one", async () => {
+    const connection = createConnection({
+      endpoint: 'local',
+      autoCreateTables: true,
+      prefix: uniqueTablePrefix('reuse'),
+    });
+    const tweet = await Tweet.using(connection).create({ author: 'a', text: 'shared' });
+    const stored = await raw.send(
+      new GetItemCommand({ TableName: connection.tableName(Tweet.schema()), Key: { tweetId: { S: tweet.tweetId } } }),
+    );
+    expect(stored.Item?.text).toEqual({ S: 'shared' });
+    await connection.close();
+  });
+});
