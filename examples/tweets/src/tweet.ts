@@ -1,0 +1,17 @@
+import { Attribute, HashKey, Model, Table, uuid } from '@dynamodel/core';
+
+/** A tweet: the model of the README. Types come from TypeScript's decorator metadata. */
+@Table({ name: 'tweets' })
+export class Tweet extends Model {
+  @HashKey({ default: uuid }) tweetId!: string;
+  @Attribute() author!: string;
+  @Attribute() text!: string;
+  @Attribute({ default: () => new Date() }) created!: Date;
+  @Attribute({ type: Set, of: String, optional: true }) hashtags?: Set<string>;
+  @Attribute({ default: 0 }) likes!: number;
+
+  /** Prototype methods work on every instance Dynamodel returns. */
+  summary(): string {
+    return `@${this.author}: ${this.text}${this.hashtags?.size ? ` ${[...this.hashtags].map((t) => `#${t}`).join(' ')}` : ''}`;
+  }
+}

@@ -1,0 +1,30 @@
+import 'reflect-metadata';
+import { createConnection, ItemExistsError, ValidationError } from '@dynamodel/core';
+import { localTestConfig, uniqueTablePrefix } from '@dynamodel/local/jest';
+import { runDemo } from '../src/demo';
+import { Tweet } from '../src/tweet';
+
+describe('quick-start demo', () => {
+  it('creates a tweet, reads the same tweet back, and shows the first errors', async () => {
+    const connection = createConnection({
+      ...localTestConfig(),
+      prefix: uniqueTablePrefix('demo'),
+      autoCreateTables: true,
+    });
+    const lines: string[] = [];
+    try {
+      const result = await runDemo(connection, (line) => lines.push(line));
+      expect(result.read).toBeInstanceOf(Tweet);
+      expect(result.read?.summary()).toBe('@ana: hello, DynamoDB #dynamodel');
+      expect(result.read?.tweetId).toBe(result.created.tweetId);
+      expect(result.read?.created).toEqual(result.created.created);
+      expect(result.missing).toBeUndefined();
+      expect(result.duplicate).toBeInstanceOf(ItemExistsError);
+      expect(result.invalid).toBeInstanceOf(ValidationError);
+      expect((result.invalid as ValidationError).message).toContain('Tweet.text');
+      expect(lines).toHaveLength(6);
+    } finally {
+      await connection.close();
+    }
+  });
+});
