@@ -23,7 +23,10 @@ function parsedDate(time: number, text: string): Date {
 const iso: Codec<Date> = {
   storedType: 'S',
   label: 'Date',
-  encode: (value) => ({ S: new Date(checkDate(value)).toISOString() }),
+  encode: (value) => {
+    checkDate(value);
+    return { S: (value as Date).toISOString() };
+  },
   decode(value) {
     if (value.S === undefined) throw storedTypeError('Date', 'S, ISO 8601', value);
     return parsedDate(Date.parse(value.S), value.S);

@@ -1,21 +1,17 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { CodecError, MAX_CONTAINER_DEPTH, storedTypeError, typeError, type Codec } from './codec';
 import { depthError } from './list-codec';
+import { compileObjectFunctions, type CompiledObjectFunctions } from './object-codec-compiler';
+import {
+  missingError,
+  notNullableError,
+  runValidate,
+  storesNullAsNull,
+  type FieldCodec,
+  type Item,
+} from './field-codec';
 import { NULL_VALUE } from './scalar-codecs';
 
-export type Item = Record<string, AttributeValue>;
-
-/** One declared attribute, compiled: where it lives on the object, where it is stored, how to convert it. */
-export interface FieldCodec {
-  readonly property: string;
-  /** The stored attribute name. */
-  readonly name: string;
-  readonly codec: Codec;
-  /** Absent (`undefined`) is an error, unless the codec has a value for "absent" (an empty set). */
-  readonly required: boolean;
-  readonly nullable: boolean;
-  readonly validate?: (value: never) => boolean | string | void;
-}
+export type { FieldCodec, Item } from './field-codec';
 
 /** Attributes a model does not declare, kept as stored (only for `unknownAttributes: 'keep'`). */
 export const UNKNOWN_ATTRIBUTES = Symbol('dynamodel.unknownAttributes');
@@ -23,6 +19,8 @@ export const UNKNOWN_ATTRIBUTES = Symbol('dynamodel.unknownAttributes');
 export interface ObjectCodecOptions {
   /** Keep undeclared attributes on decode and write them back unchanged on encode. */
   readonly keepUnknown?: boolean;
+  /** Use the loop instead of generated code (tests compare the two). */
+  readonly interpreted?: boolean;
 }
 
 /**
@@ -32,6 +30,7 @@ export interface ObjectCodecOptions {
  */
 export class ObjectCodec<T extends object> {
   private readonly byName: ReadonlySet<string>;
+  private readonly compiled: CompiledObjectFunctions | undefined;
 
   constructor(
     private readonly prototype: object,
@@ -39,15 +38,29 @@ export class ObjectCodec<T extends object> {
     private readonly options: ObjectCodecOptions = {},
   ) {
     this.byName = new Set(fields.map((field) => field.name));
+    this.compiled = options.interpreted ? undefined : compileObjectFunctions(prototype, fields);
   }
 
   /** Throws `CodecError` whose path starts with the property at fault. */
   encode(source: T, depth = 0): Item {
-    const item: Item = {};
     const unknown = this.options.keepUnknown
       ? (source as { [UNKNOWN_ATTRIBUTES]?: Item })[UNKNOWN_ATTRIBUTES]
       : undefined;
-    if (unknown) Object.assign(item, unknown);
+    const item = this.compiled ? this.compiled.encode(source, depth) : this.interpretEncode(source, depth);
+    // Declared attributes win over kept unknown ones of the same name (there are none by construction).
+    return unknown ? { ...unknown, ...item } : item;
+  }
+
+  /** A new instance (its constructor does not run) holding the decoded attributes. */
+  decode(item: Item): T {
+    const target = this.compiled ? (this.compiled.decode(item) as T) : this.interpretDecode(item);
+    if (this.options.keepUnknown) this.keepUnknown(item, target);
+    return target;
+  }
+
+  /** The same conversion as the generated functions, as a loop (used where code generation is not allowed). */
+  private interpretEncode(source: T, depth: number): Item {
+    const item: Item = {};
     const fields = this.fields;
     let i = 0;
     try {
@@ -55,19 +68,11 @@ export class ObjectCodec<T extends object> {
         const field = fields[i] as FieldCodec;
         const value: unknown = (source as Record<string, unknown>)[field.property];
         if (value === undefined) {
-          if (field.required && !field.codec.whenAbsent) {
-            throw new CodecError('is required but undefined', 'required', value);
-          }
+          if (field.required && !field.codec.whenAbsent) throw missingError();
           continue;
         }
         if (value === null) {
-          if (!field.nullable) {
-            throw new CodecError(
-              `is null, but the attribute is not nullable (declare it with { nullable: true })`,
-              'not-nullable',
-              value,
-            );
-          }
+          if (!field.nullable) throw notNullableError();
           item[field.name] = NULL_VALUE;
           continue;
         }
@@ -81,8 +86,7 @@ export class ObjectCodec<T extends object> {
     return item;
   }
 
-  /** A new instance (its constructor does not run) holding the decoded attributes. */
-  decode(item: Item): T {
+  private interpretDecode(item: Item): T {
     const target = Object.create(this.prototype) as Record<string, unknown>;
     const fields = this.fields;
     let i = 0;
@@ -91,8 +95,8 @@ export class ObjectCodec<T extends object> {
         const field = fields[i] as FieldCodec;
         const value = item[field.name];
         if (value === undefined) {
-          if (field.codec.whenAbsent) target[field.property] = field.codec.whenAbsent();
-        } else if (value.NULL === true && field.codec.storedType !== 'NULL' && field.codec.storedType !== '*') {
+          target[field.property] = field.codec.whenAbsent ? field.codec.whenAbsent() : undefined;
+        } else if (value.NULL === true && storesNullAsNull(field.codec)) {
           if (!field.nullable) throw storedTypeError(field.codec.label, field.codec.storedType, value);
           target[field.property] = null;
         } else {
@@ -102,7 +106,6 @@ export class ObjectCodec<T extends object> {
     } catch (error) {
       CodecError.within(error, (fields[i] as FieldCodec).property);
     }
-    if (this.options.keepUnknown) this.keepUnknown(item, target);
     return target as T;
   }
 
@@ -117,19 +120,6 @@ export class ObjectCodec<T extends object> {
     }
     if (any) Object.defineProperty(target, UNKNOWN_ATTRIBUTES, { value: unknown, enumerable: false, writable: true });
   }
-}
-
-function runValidate(validate: (value: never) => boolean | string | void, value: unknown): void {
-  let verdict: boolean | string | void;
-  try {
-    verdict = validate(value as never);
-  } catch (error) {
-    const wrapped = new CodecError(`failed its validate function: ${(error as Error).message}`, 'validate', value);
-    (wrapped as { cause?: unknown }).cause = error;
-    throw wrapped;
-  }
-  if (verdict === false) throw new CodecError('failed its validate function', 'validate', value);
-  if (typeof verdict === 'string') throw new CodecError(verdict, 'validate', value);
 }
 
 /** An embedded class stored as M, through the class's own object codec (compiled lazily, so a class may contain itself). */

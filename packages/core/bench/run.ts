@@ -1,0 +1,142 @@
+// pnpm bench (in packages/core): codec throughput (Dynamodel's compiled codec vs the SDK's generic
+// marshaller vs a hand-written converter; each in a fresh process, after a warm-up), then the
+// overhead of Tweet.get over a raw GetItemCommand + unmarshall on one DynamoDB Local.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { createConnection } from '@dynamodel/core';
+import { startLocalDynamo } from '@dynamodel/local';
+import { Tweet } from './tweet';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const CODECS = ['dynamodel', 'util-dynamodb marshall/unmarshall', 'hand-written converter'];
+const GETS = Number(process.env.BENCH_GETS ?? 10_000);
+/** Single runs on a shared 2-core machine vary by ±10%: the figure is a median over many rounds. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 11);
+
+function codecThroughput(): void {
+  const results = new Map<string, number>();
+  for (const codec of CODECS) {
+    const child = spawnSync(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', join(__dirname, 'codec-worker.ts'), codec],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    if (child.status !== 0) throw new Error(`codec worker ${codec} exited with ${child.status}`);
+    const { itemsPerSecond } = JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}') as { itemsPerSecond: number };
+    results.set(codec, itemsPerSecond);
+  }
+  const dynamodel = results.get('dynamodel') ?? NaN;
+  console.log('\ncodec round trip (encode + decode) of a 6-field book item, each codec in a fresh process');
+  console.log('  codec                                  items/s    Dynamodel is');
+  for (const [codec, rate] of results) {
+    const versus = codec === 'dynamodel' ? '' : `${(dynamodel / rate).toFixed(2)}× its speed`;
+    console.log(`  ${codec.padEnd(36)} ${Math.round(rate).toLocaleString('en').padStart(10)}    ${versus}`);
+  }
+}
+
+/** Same machine rule as the executor benchmark: DynamoDB Local on the last core, this process on the rest. */
+function pin(javaPid: number): string {
+  const cores = availableParallelism();
+  if (process.env.BENCH_PIN === '0' || cores < 2) return 'not pinned';
+  try {
+    const others = cores === 2 ? '0' : `0-${cores - 2}`;
+    execFileSync('taskset', ['-a', '-p', '-c', String(cores - 1), String(javaPid)], { stdio: 'ignore' });
+    execFileSync('taskset', ['-a', '-p', '-c', others, String(process.pid)], { stdio: 'ignore' });
+    return `DynamoDB Local pinned to core ${cores - 1}, this process to ${others}`;
+  } catch {
+    return 'not pinned (taskset unavailable)';
+  }
+}
+
+interface GetRun {
+  /** Wall time per get, µs. */
+  readonly wall: number;
+  /** This process's CPU time (user + system) per get, µs: the client-side cost, where a mapper adds its own. */
+  readonly cpu: number;
+}
+
+async function runGets(ids: string[], get: (id: string) => Promise<unknown>): Promise<GetRun> {
+  let next = 0;
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  const worker = async (): Promise<void> => {
+    while (next < GETS) {
+      const found = await get(ids[next++ % ids.length] as string);
+      if (!found) throw new Error('benchmark item missing');
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+  const wall = ((performance.now() - started) * 1000) / GETS;
+  const cpu = process.cpuUsage(cpuBefore);
+  return { wall, cpu: (cpu.user + cpu.system) / GETS };
+}
+
+async function getOverhead(): Promise<void> {
+  const db = await startLocalDynamo();
+  console.log(
+    `\nTweet.get vs GetItemCommand + unmarshall: ${GETS} gets at concurrency 16 per run, DynamoDB Local at ${db.endpoint}`,
+  );
+  console.log(pin(db.pid));
+  const connection = createConnection({ ...db.clientConfig, prefix: 'bench_' });
+  const client = new DynamoDBClient(db.clientConfig);
+  try {
+    await connection.syncTables([Tweet]);
+    const tweets = Tweet.using(connection);
+    const ids: string[] = [];
+    for (let i = 0; i < 1_000; i++)
+      ids.push((await tweets.create({ author: `a${i % 50}`, text: `tweet ${i}` })).tweetId);
+    const table = connection.tableName(Tweet.schema());
+    const raw = async (id: string): Promise<unknown> => {
+      const output = await client.send(new GetItemCommand({ TableName: table, Key: { tweetId: { S: id } } }));
+      if (!output.Item) return undefined;
+      const plain = unmarshall(output.Item);
+      return Object.assign(Object.create(Tweet.prototype) as Tweet, plain, {
+        created: new Date(plain.created as string),
+      });
+    };
+    const dynamodel = (id: string): Promise<unknown> => tweets.get(id);
+    const writers: [string, (id: string) => Promise<unknown>][] = [
+      ['raw GetItemCommand + unmarshall', raw],
+      ['Tweet.get', dynamodel],
+    ];
+    for (const [, get] of writers) await runGets(ids, get); // warm-up, both paths
+    const samples = new Map<string, GetRun[]>(writers.map(([name]) => [name, []]));
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 === 0 ? writers : [...writers].reverse();
+      for (const [name, get] of order) samples.get(name)?.push(await runGets(ids, get));
+    }
+    const median = (values: number[]): number =>
+      [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+    const of = (name: string, key: keyof GetRun): number => median((samples.get(name) ?? []).map((run) => run[key]));
+    const overhead = (ours: number, raw: number): string => `${((ours / raw - 1) * 100).toFixed(1)}%`;
+    const [rawName, oursName] = ['raw GetItemCommand + unmarshall', 'Tweet.get'];
+    console.log(`  (medians of ${ROUNDS} rounds in alternating order)      wall µs/get   client CPU µs/get`);
+    for (const name of [rawName, oursName]) {
+      console.log(
+        `  ${name.padEnd(34)} ${of(name, 'wall').toFixed(1).padStart(12)} ${of(name, 'cpu').toFixed(1).padStart(18)}`,
+      );
+    }
+    console.log(
+      `  Tweet.get overhead: ${overhead(of(oursName, 'wall'), of(rawName, 'wall'))} wall time, ` +
+        `${overhead(of(oursName, 'cpu'), of(rawName, 'cpu'))} client CPU (target ≤ 5%)`,
+    );
+  } finally {
+    client.destroy();
+    await connection.close();
+    await db.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  codecThroughput();
+  await getOverhead();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

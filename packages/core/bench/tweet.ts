@@ -1,0 +1,11 @@
+import 'reflect-metadata';
+import { Attribute, HashKey, Model, Table, uuid } from '@dynamodel/core';
+
+@Table({ name: 'tweets' })
+export class Tweet extends Model {
+  @HashKey({ default: uuid }) tweetId!: string;
+  @Attribute() author!: string;
+  @Attribute() text!: string;
+  @Attribute({ default: () => new Date() }) created!: Date;
+  @Attribute({ default: 0 }) likes!: number;
+}
