@@ -11,6 +11,7 @@ import {
   Table,
   type AnyClass,
 } from '../src';
+import { ObjectCodec } from '../src/codecs/object-codec';
 import { Message, Tweet, User } from './support/models';
 
 /** The ModelDefinitionError a class raises when compiled. */
@@ -437,5 +438,50 @@ describe('definition errors', () => {
       @Attribute({ type: Json }) meta!: { a: string } | null;
     }
     expect(() => compileModel(Free)).not.toThrow();
+  });
+});
+
+describe('generated codecs', () => {
+  const schema = compileModel<User>(User);
+  const interpreted = new ObjectCodec<User>(User.prototype, schema.fields, { interpreted: true, keepUnknown: true });
+  const outcome = (encode: () => unknown): unknown => {
+    try {
+      return encode();
+    } catch (error) {
+      return { error: (error as Error).message, path: (error as { path?: string[] }).path };
+    }
+  };
+  const user = (attributes: Partial<User>): User => Object.assign(new User(), attributes);
+
+  it.each([
+    ['a full item', user({ email: 'a@b', name: 'A', nickname: null, balance: 5n, address: { street: 's' } as never })],
+    ['a minimal item', user({ email: 'a@b', name: 'A' })],
+    ['a missing required attribute', user({ email: 'a@b' })],
+    ['a wrong type deep inside', user({ email: 'a@b', name: 'A', pastAddresses: [{ street: 1 }] as never })],
+    ['null where not nullable', user({ email: 'a@b', name: null as never })],
+  ])('agree with the loop on %s', (_name, value) => {
+    const generated = outcome(() => schema.codec.encode(value));
+    expect(generated).toEqual(outcome(() => interpreted.encode(value)));
+    if (!('error' in (generated as object))) {
+      const item = generated as Record<string, never>;
+      expect(schema.codec.decode(item)).toEqual(interpreted.decode(item));
+    }
+  });
+
+  it('agree on stored items that do not fit', () => {
+    const bad = { email: { S: 'a' }, display_name: { N: '1' } };
+    expect(outcome(() => schema.codec.decode(bad))).toEqual(outcome(() => interpreted.decode(bad)));
+  });
+
+  it('embed property names safely', () => {
+    @Table()
+    class Odd extends Model {
+      @HashKey({ name: 'a"b\\c' }) id!: string;
+      @Attribute({ name: '`${x}`\n' }) ['we"ird']!: string;
+    }
+    const odd = compileModel<Odd>(Odd);
+    const item = odd.codec.encode(Object.assign(new Odd(), { id: '1', 'we"ird': '2' }));
+    expect(item).toEqual({ 'a"b\\c': { S: '1' }, '`${x}`\n': { S: '2' } });
+    expect(odd.codec.decode(item)['we"ird']).toBe('2');
   });
 });
