@@ -36,4 +36,29 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The executor imports only the AWS SDK.
+    files: ['packages/executor/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@dynamodel/*'], message: 'executor imports only the AWS SDK' }] },
+      ],
+    },
+  },
+  {
+    // Core imports the executor; @dynamodel/local only where `endpoint: 'local'` is resolved (lazily).
+    files: ['packages/core/src/**/*.ts'],
+    ignores: ['packages/core/src/connection/local-endpoint.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@dynamodel/*', '!@dynamodel/executor'], message: 'core imports only @dynamodel/executor' },
+          ],
+        },
+      ],
+    },
+  },
 );
