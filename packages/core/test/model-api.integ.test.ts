@@ -125,12 +125,17 @@ describe('rich attributes', () => {
     expect(stored.Item?.nickname).toEqual({ NULL: true });
   });
 
-  it('keeps secrets out of toJSON (class-transformer @Exclude) and makes values JSON-safe', async () => {
+  it('keeps secrets out of toJSON (@Exclude), adds @Expose getters, and makes values JSON-safe', async () => {
     const user = await User.create({ email: 'json@example.com', name: 'J', passwordHash: 'h', balance: 5n });
     const json = user.toJSON();
     expect(json.passwordHash).toBeUndefined();
     expect(json.balance).toBe('5');
-    expect(JSON.parse(JSON.stringify(user))).toEqual({ email: 'json@example.com', name: 'J', balance: '5' });
+    expect(JSON.parse(JSON.stringify(user))).toEqual({
+      email: 'json@example.com',
+      name: 'J',
+      balance: '5',
+      greeting: 'Hello, J',
+    });
   });
 
   it('keeps attributes the model does not declare when the table says so', async () => {

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Exclude } from 'class-transformer';
+import { Exclude, Expose } from 'class-transformer';
 import { Attribute, HashKey, Model, RangeKey, Table, uuid } from '../../src';
 
 export class Address {
@@ -47,4 +47,10 @@ export class User extends Model {
   @Attribute({ nullable: true, optional: true, type: String }) nickname?: string | null;
   @Attribute({ optional: true }) balance?: bigint;
   @Attribute({ type: Array, of: Address, optional: true }) pastAddresses?: Address[];
+
+  /** Not stored; `@Expose()` puts it in toJSON. */
+  @Expose()
+  get greeting(): string {
+    return `Hello, ${this.name}`;
+  }
 }
