@@ -485,3 +485,16 @@ describe('generated codecs', () => {
     expect(odd.codec.decode(item)['we"ird']).toBe('2');
   });
 });
+
+describe('decorator misuse', () => {
+  it('refuses a static property at class definition', () => {
+    expect(() => {
+      @Table()
+      class WithStatic extends Model {
+        @HashKey() id!: string;
+        @Attribute() static shared: string;
+      }
+      return WithStatic;
+    }).toThrow('static property shared cannot be a stored attribute');
+  });
+});

@@ -24,21 +24,35 @@ export async function ensureTable(
   tableName: string,
   options: EnsureTableOptions = {},
 ): Promise<TableSyncResult> {
-  const send = { signal: options.signal };
   let result: TableSyncResult = 'existed';
-  let table = await describe(executor, tableName, send.signal);
-  if (!table) {
-    try {
-      await executor.send('CreateTable', createTableInput(schema.table, tableName), send);
-      result = 'created';
-    } catch (error) {
-      if (!(error instanceof ResourceInUseError)) throw error; // another process is creating it
+  const deadline = Date.now() + (options.timeoutMs ?? 300_000);
+  let delay = 50;
+  for (;;) {
+    const table = await describe(executor, tableName, options.signal);
+    if (!table) {
+      // Absent (or gone while being deleted): create it. ResourceInUse means another process is.
+      try {
+        await executor.send('CreateTable', createTableInput(schema.table, tableName), { signal: options.signal });
+        result = 'created';
+      } catch (error) {
+        if (!(error instanceof ResourceInUseError)) throw error;
+      }
+    } else if (table.TableStatus === 'ACTIVE') {
+      checkKeySchema(schema, tableName, table);
+      break;
     }
-    table = await describe(executor, tableName, send.signal);
+    if (Date.now() > deadline) {
+      throw new ResourceInUseError(
+        `table ${tableName} did not become ACTIVE in time (status ${table?.TableStatus ?? 'absent'})`,
+        { code: 'TableNotActive', table: tableName, operation: 'DescribeTable' },
+      );
+    }
+    await sleep(delay, options.signal);
+    delay = Math.min(delay * 2, 2_000);
   }
-  table = await waitUntilActive(executor, tableName, table, options);
-  checkKeySchema(schema, tableName, table);
-  if (schema.table.ttlAttribute) await ensureTtl(executor, schema, tableName, schema.table.ttlAttribute, send.signal);
+  if (schema.table.ttlAttribute) {
+    await ensureTtl(executor, schema, tableName, schema.table.ttlAttribute, options.signal);
+  }
   return result;
 }
 
@@ -58,32 +72,6 @@ async function describe(
     if (error instanceof ResourceNotFoundError) return undefined;
     throw error;
   }
-}
-
-async function waitUntilActive(
-  executor: Executor,
-  tableName: string,
-  table: TableDescription | undefined,
-  options: EnsureTableOptions,
-): Promise<TableDescription> {
-  const deadline = Date.now() + (options.timeoutMs ?? 300_000);
-  let delay = 50;
-  while (table?.TableStatus !== 'ACTIVE') {
-    if (Date.now() > deadline) {
-      throw new ResourceInUseError(
-        `table ${tableName} did not become ACTIVE in time (status ${table?.TableStatus ?? 'absent'})`,
-        {
-          code: 'TableNotActive',
-          table: tableName,
-          operation: 'DescribeTable',
-        },
-      );
-    }
-    await sleep(delay, options.signal);
-    delay = Math.min(delay * 2, 2_000);
-    table = await describe(executor, tableName, options.signal);
-  }
-  return table;
 }
 
 function checkKeySchema(schema: ModelSchema, tableName: string, table: TableDescription): void {

@@ -27,13 +27,16 @@ function isStandardContext(value: unknown): value is DecoratorContext {
 function propertyDecorator(options: AttributeOptions, role?: KeyRole): PropertyDecorator {
   return ((target: object | undefined, keyOrContext: string | symbol | DecoratorContext): void => {
     if (isStandardContext(keyOrContext)) {
-      if (keyOrContext.kind !== 'field' && keyOrContext.kind !== 'accessor') {
-        throw new TypeError(`Dynamodel attribute decorators go on fields, not on a ${keyOrContext.kind}`);
+      if ((keyOrContext.kind !== 'field' && keyOrContext.kind !== 'accessor') || keyOrContext.static) {
+        throw new TypeError(`Dynamodel attribute decorators go on instance fields, not on a ${keyOrContext.kind}`);
       }
       const metadata = keyOrContext.metadata as object | undefined;
       if (!metadata) throw new TypeError('TC39 decorator metadata (Symbol.metadata) is not available');
       declareAttribute(metadata, keyOrContext.name, { options, role });
       return;
+    }
+    if (typeof target === 'function') {
+      throw new TypeError(`static property ${String(keyOrContext)} cannot be a stored attribute`);
     }
     const cls = (target as { constructor: AnyClass }).constructor;
     const designType: unknown = Reflect.getMetadata('design:type', target as object, keyOrContext);
