@@ -2,7 +2,8 @@ import { ConditionFailedError, OutcomeUnknownError, type Executor } from '@dynam
 import { CodecError } from '../codecs/codec';
 import type { Item } from '../codecs/object-codec';
 import type { Connection } from '../connection/connection';
-import { DecodeError, ItemExistsError, ItemNotFoundError } from '../errors/item-errors';
+import { DecodeError } from '../errors/item-errors';
+import { itemExistsError, itemNotFoundError } from './item-error-messages';
 import { compileModel, type ModelSchema } from '../schema/compile-model';
 import type { AnyClass } from '../metadata/options';
 import { applyDefaults, encodeItem } from '../operations/encode-item';
@@ -48,7 +49,7 @@ export class Repository<T extends object> {
     const found = await this.get(...args);
     if (found === undefined) {
       const [key] = this.splitKeyArgs<GetOptions>(args);
-      throw this.notFound(key);
+      throw itemNotFoundError(this.schema, this.connection.tableName(this.schema), key);
     }
     return found;
   }
@@ -81,7 +82,7 @@ export class Repository<T extends object> {
       if (error instanceof ConditionFailedError) {
         // ALL_OLD equal to our item: an earlier attempt of this very create landed (RELIABILITY.md §0.9).
         if (error.item && sameItem(error.item, item)) return instance;
-        throw this.exists(error, tableName);
+        throw itemExistsError(this.schema, tableName, error, (item) => this.decodeQuietly(item));
       }
       if (error instanceof OutcomeUnknownError)
         return this.resolveUnknownCreate(executor, tableName, item, instance, error, options);
@@ -204,35 +205,20 @@ export class Repository<T extends object> {
     const stored = await executor.send('GetItem', getItemParams(tableName, key as Item, { consistent: true }), options);
     if (stored.Item && sameItem(stored.Item, item)) return instance;
     if (stored.Item) {
-      throw this.exists(
+      throw itemExistsError(
+        this.schema,
+        tableName,
         new ConditionFailedError('the key is taken', {
           code: 'ConditionalCheckFailedException',
           item: stored.Item,
           cause: unknown,
         }),
-        tableName,
+        (found) => this.decodeQuietly(found),
       );
     }
     // Nothing landed: the conditional put is safe to send again.
     await executor.send('PutItem', putItemParams(this.schema, tableName, item, { ifAbsent: true }), options);
     return instance;
-  }
-
-  private exists(error: ConditionFailedError, tableName: string): ItemExistsError<T> {
-    const current = error.item ? this.decodeQuietly(error.item) : undefined;
-    return new ItemExistsError<T>(
-      `${this.schema.model}: an item with this key already exists in table ${tableName}; create never overwrites (use put to replace it)`,
-      {
-        code: error.code,
-        model: this.schema.model,
-        table: tableName,
-        operation: 'PutItem',
-        ...(error.requestId ? { requestId: error.requestId } : {}),
-        ...(error.item ? { item: error.item } : {}),
-        ...(current ? { current } : {}),
-        cause: error,
-      },
-    );
   }
 
   private decodeQuietly(item: Item): T | undefined {
@@ -241,21 +227,6 @@ export class Repository<T extends object> {
     } catch {
       return undefined;
     }
-  }
-
-  private notFound(key: Item): ItemNotFoundError {
-    const tableName = this.connection.tableName(this.schema);
-    const described = Object.fromEntries(
-      Object.entries(key).map(([name, value]) => [name, value.S ?? value.N ?? '<binary>']),
-    );
-    return new ItemNotFoundError(
-      `${this.schema.model}: no item with key ${JSON.stringify(described)} in table ${tableName}`,
-      {
-        model: this.schema.model,
-        table: tableName,
-        key: described,
-      },
-    );
   }
 }
 
