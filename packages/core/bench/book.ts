@@ -36,13 +36,14 @@ export const handWritten = {
     pages: { N: String(book.pages) },
     tags: { L: book.tags.map((tag) => ({ S: tag })) },
   }),
-  decode: (item: Record<string, AttributeValue>): Book =>
-    Object.assign(Object.create(Book.prototype) as Book, {
-      isbn: item.isbn?.S,
-      title: item.title?.S,
-      author: item.author?.S,
-      published: new Date(item.published?.S ?? ''),
-      pages: Number(item.pages?.N),
-      tags: (item.tags?.L ?? []).map((tag) => tag.S),
-    }),
+  decode: (item: Record<string, AttributeValue>): Book => {
+    const book = Object.create(Book.prototype) as Book;
+    book.isbn = item.isbn?.S as string;
+    book.title = item.title?.S as string;
+    book.author = item.author?.S as string;
+    book.published = new Date(item.published?.S as string);
+    book.pages = Number(item.pages?.N);
+    book.tags = (item.tags?.L ?? []).map((tag) => tag.S as string);
+    return book;
+  },
 };
