@@ -24,7 +24,11 @@ export interface ClassDeclaration {
 // `Symbol.metadata` exists. Node 20 lacks it; define the well-known symbol the way esbuild names it
 // (`Symbol.for('Symbol.metadata')`) so both compilers, and any other polyfill, agree.
 if (typeof (Symbol as { metadata?: symbol }).metadata !== 'symbol') {
-  Object.defineProperty(Symbol, 'metadata', { value: Symbol.for('Symbol.metadata'), configurable: true });
+  Object.defineProperty(Symbol, 'metadata', {
+    value: Symbol.for('Symbol.metadata'),
+    configurable: true,
+    writable: true,
+  });
 }
 export const METADATA_SYMBOL: symbol = (Symbol as unknown as { metadata: symbol }).metadata;
 
