@@ -85,3 +85,76 @@ describe('fault proxy', () => {
     expect(await run()).toEqual(first);
   });
 });
+
+describe('stale reads (a lagging replica)', () => {
+  const get = async (pk: string, consistent = false): Promise<unknown> =>
+    (
+      JSON.parse(
+        (await call('GetItem', { TableName: table, Key: { pk: { S: pk } }, ConsistentRead: consistent })).text,
+      ) as {
+        Item?: unknown;
+      }
+    ).Item;
+
+  it('answers eventually consistent reads with the item from before the last write; consistent reads are fresh', async () => {
+    await call('PutItem', { TableName: table, Item: { pk: { S: 'stale-1' }, v: { N: '1' } } });
+    proxy.setStaleReads(60_000);
+    await call('PutItem', { TableName: table, Item: { pk: { S: 'stale-1' }, v: { N: '2' } } });
+    expect(await get('stale-1')).toEqual({ pk: { S: 'stale-1' }, v: { N: '1' } });
+    expect(await get('stale-1', true)).toEqual({ pk: { S: 'stale-1' }, v: { N: '2' } });
+    expect(proxy.records.filter((record) => record.mode === 'staleRead')).toEqual([
+      expect.objectContaining({ operation: 'GetItem', forwarded: false }),
+    ]);
+  });
+
+  it('a new item is absent and a deleted one still present, for updates and deletes too', async () => {
+    proxy.setStaleReads(60_000);
+    await call('PutItem', { TableName: table, Item: { pk: { S: 'stale-new' } } });
+    expect(await get('stale-new')).toBeUndefined();
+    await call('DeleteItem', { TableName: table, Key: { pk: { S: 'stale-new' } } });
+    expect(await get('stale-new')).toEqual({ pk: { S: 'stale-new' } });
+    await call('UpdateItem', {
+      TableName: table,
+      Key: { pk: { S: 'stale-new' } },
+      UpdateExpression: 'SET v = :v',
+      ExpressionAttributeValues: { ':v': { S: 'x' } },
+    });
+    expect(await get('stale-new')).toBeUndefined(); // it was deleted just before this update
+    expect(await get('stale-new', true)).toEqual({ pk: { S: 'stale-new' }, v: { S: 'x' } });
+  });
+
+  it('rewrites BatchGetItem answers for keys written in the window, after batch writes too', async () => {
+    await call('PutItem', { TableName: table, Item: { pk: { S: 'batch-a' }, v: { N: '1' } } });
+    await call('PutItem', { TableName: table, Item: { pk: { S: 'batch-b' }, v: { N: '1' } } });
+    proxy.setStaleReads(60_000);
+    await call('BatchWriteItem', {
+      RequestItems: { [table]: [{ PutRequest: { Item: { pk: { S: 'batch-a' }, v: { N: '2' } } } }] },
+    });
+    const read = async (consistent: boolean): Promise<unknown[]> =>
+      (
+        JSON.parse(
+          (
+            await call('BatchGetItem', {
+              RequestItems: {
+                [table]: { Keys: [{ pk: { S: 'batch-a' } }, { pk: { S: 'batch-b' } }], ConsistentRead: consistent },
+              },
+            })
+          ).text,
+        ) as { Responses: Record<string, unknown[]> }
+      ).Responses[table] ?? [];
+    expect(await read(false)).toEqual(
+      expect.arrayContaining([
+        { pk: { S: 'batch-a' }, v: { N: '1' } },
+        { pk: { S: 'batch-b' }, v: { N: '1' } },
+      ]),
+    );
+    expect(await read(true)).toEqual(expect.arrayContaining([{ pk: { S: 'batch-a' }, v: { N: '2' } }]));
+  });
+
+  it('is off after reset, and a zero window forgets', async () => {
+    proxy.setStaleReads(60_000);
+    await call('PutItem', { TableName: table, Item: { pk: { S: 'stale-reset' }, v: { N: '1' } } });
+    proxy.reset();
+    expect(await get('stale-reset')).toEqual({ pk: { S: 'stale-reset' }, v: { N: '1' } });
+  });
+});

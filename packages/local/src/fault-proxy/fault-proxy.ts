@@ -1,7 +1,8 @@
 import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { modeName, seededRandom, type FaultMode, type FaultRates, type ScriptedFault } from './modes';
-import { sendServiceError, sendSkew, sendText, sendThrottle } from './responses';
+import { sendJson, sendServiceError, sendSkew, sendText, sendThrottle } from './responses';
+import { StaleReadHistory, type LocalReader } from './stale-reads';
 
 export interface FaultProxyOptions {
   /** DynamoDB Local's endpoint, e.g. `http://127.0.0.1:8000`. */
@@ -10,6 +11,8 @@ export interface FaultProxyOptions {
   readonly seed?: number;
   /** Delay added in each direction, to act like a client outside the region (about 2× this per round trip). */
   readonly latencyMs?: number;
+  /** Start with stale reads on for this window (see `setStaleReads`). */
+  readonly staleReadMs?: number;
 }
 
 /** One request the proxy saw. */
@@ -50,12 +53,15 @@ export class FaultProxy {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 256 });
   private readonly server = createServer((req, res) => void this.handle(req, res));
   private readonly target: URL;
+  private readonly staleReads = new StaleReadHistory();
+  private readonly keyNames = new Map<string, Promise<string[]>>();
   endpoint = '';
   port = 0;
 
   constructor(private readonly options: FaultProxyOptions) {
     this.target = new URL(options.target);
     this.random = seededRandom(options.seed ?? 1);
+    this.staleReads.setWindow(options.staleReadMs ?? 0);
   }
 
   async listen(): Promise<this> {
@@ -80,8 +86,19 @@ export class FaultProxy {
     this.rules = rules;
   }
 
-  /** Clears script, rates, records and the in-flight maximum; reseeds the generator. */
+  /**
+   * Acts like a lagging replica (the `staleRead` mode): for `windowMs` after a write that went through
+   * the proxy, eventually consistent GetItem and BatchGetItem reads of the written key get the item
+   * as it was before that write (absent if it did not exist). Consistent reads are always fresh.
+   * `0` turns it off.
+   */
+  setStaleReads(windowMs: number): void {
+    this.staleReads.setWindow(windowMs);
+  }
+
+  /** Clears script, rates, records, stale-read history and the in-flight maximum; reseeds the generator. */
   reset(seed = this.options.seed ?? 1): void {
+    this.staleReads.setWindow(0);
     this.script = [];
     this.rules = [];
     this.records.length = 0;
@@ -128,6 +145,7 @@ export class FaultProxy {
     const mode = this.pickMode(operation);
     let forwarded = false;
     let unprocessed = 0;
+    let staleRead = false;
     try {
       await this.delay();
       if (mode === 'pte' || mode === 'throttling' || mode === 'requestLimit') sendThrottle(res, mode, tableName(body));
@@ -165,13 +183,28 @@ export class FaultProxy {
         } else if (typeof mode === 'object' && 'slow' in mode) {
           await new Promise((resolve) => setTimeout(resolve, mode.slow));
         }
-        if (held && unprocessed > 0 && outgoingIsEmpty(outgoing)) {
+        const staleAnswer =
+          this.staleReads.enabled && operation === 'GetItem' ? this.staleReads.getItemAnswer(parse(body)) : undefined;
+        if (staleAnswer) {
+          staleRead = true;
+          sendJson(res, 200, staleAnswer);
+        } else if (held && unprocessed > 0 && outgoingIsEmpty(outgoing)) {
           // DynamoDB answers a batch of which nothing could be processed with a throttle, not a 200.
           forwarded = false;
           sendThrottle(res, 'pte', tableName(body));
         } else {
           forwarded = true;
-          const answer = await this.forward(req, outgoing);
+          if (this.staleReads.enabled)
+            await this.staleReads.beforeWrite(operation, parse(outgoing), this.localReader(req));
+          let answer = await this.forward(req, outgoing);
+          if (this.staleReads.enabled && operation === 'BatchGetItem' && answer.status === 200) {
+            const rewritten = this.staleReads.rewriteBatchGet(parse(outgoing), parse(answer.body));
+            if (rewritten.staleKeys > 0) {
+              staleRead = true;
+              answer = { ...answer, body: Buffer.from(JSON.stringify(rewritten.answer)) };
+              delete answer.headers['x-amz-crc32'];
+            }
+          }
           if (req.socket.destroyed) return;
           await this.delay();
           this.reply(res, req, mode, operation, answer, held);
@@ -186,7 +219,7 @@ export class FaultProxy {
         attempt,
         invocationId: req.headers['amz-sdk-invocation-id'] as string | undefined,
         amzDate: req.headers['x-amz-date'] as string | undefined,
-        mode: modeName(mode),
+        mode: staleRead ? 'staleRead' : modeName(mode),
         forwarded,
         inFlight,
         unprocessed,
@@ -227,12 +260,40 @@ export class FaultProxy {
     }
   }
 
+  /** Reads DynamoDB Local directly, signed like `req` (Local checks no signature), for the stale-read history. */
+  private localReader(req: IncomingMessage): LocalReader {
+    const call = async (operation: string, input: object): Promise<Record<string, unknown>> => {
+      const answer = await this.forward(req, Buffer.from(JSON.stringify(input)), {
+        'x-amz-target': `DynamoDB_20120810.${operation}`,
+      });
+      return parse(answer.body);
+    };
+    return {
+      keyNames: (table) => {
+        let names = this.keyNames.get(table);
+        if (!names) {
+          names = call('DescribeTable', { TableName: table }).then((output) =>
+            ((output.Table as { KeySchema?: { AttributeName: string }[] } | undefined)?.KeySchema ?? []).map(
+              (element) => element.AttributeName,
+            ),
+          );
+          this.keyNames.set(table, names);
+        }
+        return names;
+      },
+      getItem: async (table, key) =>
+        (await call('GetItem', { TableName: table, Key: key, ConsistentRead: true })).Item as
+          Record<string, unknown> | undefined,
+    };
+  }
+
   private forward(
     req: IncomingMessage,
     body: Buffer,
+    overrides: Record<string, string> = {},
   ): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
     return new Promise((resolve, reject) => {
-      const headers = { ...req.headers, host: this.target.host, 'content-length': String(body.length) };
+      const headers = { ...req.headers, ...overrides, host: this.target.host, 'content-length': String(body.length) };
       const upstream = request(
         {
           host: this.target.hostname,
@@ -274,6 +335,10 @@ function readBody(stream: IncomingMessage): Promise<Buffer> {
     stream.once('end', () => resolve(Buffer.concat(chunks)));
     stream.once('error', reject);
   });
+}
+
+function parse(body: Buffer): Record<string, unknown> {
+  return JSON.parse(body.toString() || '{}') as Record<string, unknown>;
 }
 
 function tableName(body: Buffer): string {

@@ -15,6 +15,8 @@
  * - `skew`: 400 InvalidSignatureException "Signature expired" with a `Date` 15 minutes ahead; not forwarded.
  * - `expiredToken`: 400 ExpiredTokenException; not forwarded.
  * - `namespaceVariant`: a throttle under `com.amazon.coral.availability#`, as some endpoints send it.
+ * Stale reads (the §9.1 `staleRead` mode) are a window rather than a per-request fault:
+ * `FaultProxy.setStaleReads(ms)`, implemented in `stale-reads.ts`.
  */
 export type FaultMode =
   | 'pass'
