@@ -229,5 +229,3 @@ export class Repository<T extends object> {
     }
   }
 }
-
-export { applyDefaults };

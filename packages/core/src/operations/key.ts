@@ -98,13 +98,3 @@ export function checkKeyValue(schema: ModelSchema, field: CompiledField, value: 
     );
   }
 }
-
-/** The key of an encoded item. */
-export function keyOfItem(schema: ModelSchema, item: Item): Item {
-  const key: Item = {};
-  for (const field of [schema.hashKey, schema.rangeKey]) {
-    const value = field && item[field.name];
-    if (field && value) key[field.name] = value;
-  }
-  return key;
-}

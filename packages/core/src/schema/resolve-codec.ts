@@ -8,7 +8,7 @@ import { mapCodec, recordCodec } from '../codecs/map-codec';
 import { setCodec } from '../codecs/set-codec';
 import type { Codec } from '../codecs/codec';
 import { ModelDefinitionError } from '../errors/model-definition-error';
-import type { AnyClass, ElementOptions, TypeSpec } from '../metadata/options';
+import type { AnyClass, ElementOptions } from '../metadata/options';
 
 export interface ResolveContext {
   readonly model: string;
@@ -102,5 +102,3 @@ export function resolveCodec(spec: ElementOptions, designType: unknown, context:
   if (NOT_STORABLE.has(type)) return fail(`${(type as AnyClass).name} cannot be stored`, 'unknown-type');
   return context.embedded(type as AnyClass);
 }
-
-export type { TypeSpec };
