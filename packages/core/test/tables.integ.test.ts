@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { localTestConfig, uniqueTablePrefix } from '@dynamodel/local/jest';
 import { Attribute, createConnection, HashKey, Model, Table, TableMismatchError } from '../src';
+import { startFaultProxy } from '@dynamodel/local/fault-proxy';
 import { recordingExecutor } from './support/recording-executor';
 import { Tweet } from './support/models';
 
@@ -55,9 +56,11 @@ describe('syncTables', () => {
     }
   });
 
-  it('is safe when several connections (as several processes would) sync at once', async () => {
+  it('is safe when several processes sync at once (connections with clients of their own)', async () => {
     const prefix = uniqueTablePrefix('sync_race');
-    const connections = Array.from({ length: 5 }, () => createConnection({ ...config, prefix }));
+    // Each connection has its own client, so nothing is shared in this process: like 5 processes.
+    const clients = Array.from({ length: 5 }, () => new DynamoDBClient(config));
+    const connections = clients.map((client) => createConnection({ client, prefix }));
     try {
       const results = await Promise.all(connections.map((connection) => connection.syncTables([Tweet, Session])));
       const tweetTable = connections[0]?.tableName(Tweet.schema()) ?? '';
@@ -66,6 +69,7 @@ describe('syncTables', () => {
       await Tweet.using(connections[3] as never).create({ author: 'a', text: 'after the race' });
     } finally {
       await Promise.all(connections.map((connection) => connection.close()));
+      for (const client of clients) client.destroy();
     }
   });
 
@@ -91,6 +95,27 @@ describe('syncTables', () => {
 });
 
 describe('autoCreateTables', () => {
+  it('creates a table once per process, even for several connections to the same endpoint', async () => {
+    const proxy = await startFaultProxy({ target: config.endpoint });
+    const prefix = uniqueTablePrefix('auto_process');
+    const connections = Array.from({ length: 3 }, () =>
+      createConnection({ ...config, endpoint: proxy.endpoint, prefix, autoCreateTables: true }),
+    );
+    try {
+      await Promise.all(
+        connections.flatMap((connection) =>
+          Array.from({ length: 4 }, (_, i) => Tweet.using(connection).create({ author: 'a', text: `t${i}` })),
+        ),
+      );
+      const count = (operation: string): number => proxy.records.filter((r) => r.operation === operation).length;
+      expect(count('CreateTable')).toBe(1);
+      expect(count('PutItem')).toBe(12);
+    } finally {
+      await Promise.all(connections.map((connection) => connection.close()));
+      await proxy.close();
+    }
+  });
+
   it('creates a table once when 10 first calls arrive together', async () => {
     const executor = recordingExecutor(config);
     const connection = createConnection({ executor, prefix: uniqueTablePrefix('auto'), autoCreateTables: true });

@@ -5,6 +5,7 @@ import type { AnyClass } from '../metadata/options';
 import { checkTableName } from '../schema/table-schema';
 import { ensureTable, type EnsureTableOptions, type TableSyncResult } from './ensure-table';
 import { leaseLocalEndpoint } from './local-endpoint';
+import { tableCreationsFor } from './table-creations';
 
 export interface ConnectOptions {
   /** AWS region; the SDK's default chain (AWS_REGION, profile) applies when absent. */
@@ -36,8 +37,6 @@ export class Connection {
   private releaseLocal: (() => Promise<void>) | undefined;
   private ownedExecutor: DynamoExecutor | undefined;
   private readonly tableNames = new WeakMap<ModelSchema, string>();
-  /** One creation per table per connection: concurrent first calls share it. */
-  private readonly ensured = new Map<string, Promise<TableSyncResult>>();
   private closed = false;
   private resolvedEndpoint: string | undefined;
 
@@ -104,12 +103,16 @@ export class Connection {
     tableName: string,
     options?: EnsureTableOptions,
   ): Promise<TableSyncResult> {
-    let ensured = this.ensured.get(tableName);
+    // One creation per table per process and destination: concurrent first calls share it.
+    const creations = tableCreationsFor(
+      this.options.executor ?? this.options.client ?? `${this.resolvedEndpoint ?? ''}|${this.options.region ?? ''}`,
+    );
+    let ensured = creations.get(tableName);
     if (!ensured) {
       ensured = ensureTable(executor, schema, tableName, options);
-      this.ensured.set(tableName, ensured);
+      creations.set(tableName, ensured);
       // A failed creation is not remembered: the next call tries again.
-      ensured.catch(() => this.ensured.delete(tableName));
+      ensured.catch(() => creations.delete(tableName));
     }
     return ensured;
   }
