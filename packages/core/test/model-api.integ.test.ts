@@ -3,6 +3,7 @@ import { localTestConfig, uniqueTablePrefix } from '@dynamodel/local/jest';
 import {
   ConditionFailedError,
   connect,
+  DecodeError,
   createConnection,
   disconnect,
   ItemExistsError,
@@ -157,6 +158,38 @@ describe('rich attributes', () => {
       display_name: { S: 'Y' },
       legacyScore: { N: '7' },
     });
+
+    // reload refreshes the kept attributes too.
+    await raw.send(
+      new PutItemCommand({
+        TableName: table,
+        Item: { email: { S: 'extra@example.com' }, display_name: { S: 'Z' }, legacyScore: { N: '8' } },
+      }),
+    );
+    await user.reload();
+    expect(user.name).toBe('Z');
+    expect((user as unknown as Record<symbol, unknown>)[UNKNOWN_ATTRIBUTES]).toEqual({ legacyScore: { N: '8' } });
+  });
+
+  it('a stored item that does not fit the model is a DecodeError naming model and attribute', async () => {
+    await connection.prepare(Tweet.schema());
+    await raw.send(
+      new PutItemCommand({
+        TableName: connection.tableName(Tweet.schema()),
+        Item: {
+          tweetId: { S: 'misfit' },
+          author: { S: 'a' },
+          text: { N: '5' },
+          created: { S: 'x' },
+          likes: { N: '0' },
+        },
+      }),
+    );
+    const error: unknown = await Tweet.get('misfit').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DecodeError);
+    expect((error as DecodeError).attribute).toBe('text');
+    expect((error as Error).message).toContain('Tweet.text');
+    expect((error as Error).message).toContain('stored value is N');
   });
 });
 

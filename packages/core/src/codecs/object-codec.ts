@@ -118,7 +118,14 @@ export class ObjectCodec<T extends object> {
         any = true;
       }
     }
-    if (any) Object.defineProperty(target, UNKNOWN_ATTRIBUTES, { value: unknown, enumerable: false, writable: true });
+    if (any) {
+      Object.defineProperty(target, UNKNOWN_ATTRIBUTES, {
+        value: unknown,
+        enumerable: false,
+        writable: true,
+        configurable: true,
+      });
+    }
   }
 }
 

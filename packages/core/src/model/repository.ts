@@ -1,6 +1,6 @@
 import { ConditionFailedError, OutcomeUnknownError, type Executor } from '@dynamodel/executor';
 import { CodecError } from '../codecs/codec';
-import type { Item } from '../codecs/object-codec';
+import { UNKNOWN_ATTRIBUTES, type Item } from '../codecs/object-codec';
 import type { Connection } from '../connection/connection';
 import { DecodeError } from '../errors/item-errors';
 import { itemExistsError, itemNotFoundError } from './item-error-messages';
@@ -119,6 +119,15 @@ export class Repository<T extends object> {
     const fresh = await this.getOrFail(instance, { ...options, consistent: true });
     for (const field of this.schema.fields) {
       (instance as Record<string, unknown>)[field.property] = (fresh as Record<string, unknown>)[field.property];
+    }
+    const unknown = (fresh as { [UNKNOWN_ATTRIBUTES]?: Item })[UNKNOWN_ATTRIBUTES];
+    if (unknown || (instance as { [UNKNOWN_ATTRIBUTES]?: Item })[UNKNOWN_ATTRIBUTES]) {
+      Object.defineProperty(instance, UNKNOWN_ATTRIBUTES, {
+        value: unknown,
+        enumerable: false,
+        writable: true,
+        configurable: true,
+      });
     }
     return instance;
   }
