@@ -26,7 +26,7 @@ export type {
   TableOptions,
   TypeSpec,
 } from './metadata/options';
-export { connect, createConnection, defaultConnection, disconnect } from './connection/default-connection';
+export { connect, createConnection, defaultConnection, disconnect, syncTables } from './connection/default-connection';
 export { Connection, type ConnectOptions } from './connection/connection';
 export type { TableSyncResult, EnsureTableOptions } from './connection/ensure-table';
 export { compileModel, type ModelSchema } from './schema/compile-model';

@@ -7,7 +7,17 @@ import {
   GetItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { localTestConfig, uniqueTablePrefix } from '@dynamodel/local/jest';
-import { Attribute, createConnection, HashKey, Model, Table, TableMismatchError } from '../src';
+import {
+  Attribute,
+  connect,
+  createConnection,
+  disconnect,
+  HashKey,
+  Model,
+  syncTables,
+  Table,
+  TableMismatchError,
+} from '../src';
 import { startFaultProxy } from '@dynamodel/local/fault-proxy';
 import { recordingExecutor } from './support/recording-executor';
 import { Tweet } from './support/models';
@@ -91,6 +101,19 @@ describe('syncTables', () => {
     const described = await raw.send(new DescribeTableCommand({ TableName: table }));
     expect(described.Table?.AttributeDefinitions).toEqual([{ AttributeName: 'tweetId', AttributeType: 'N' }]);
     await connection.close();
+  });
+});
+
+describe('syncTables() on the default connection', () => {
+  it('syncs through connect()', async () => {
+    const connection = connect({ ...config, prefix: uniqueTablePrefix('sync_default') });
+    try {
+      expect(await syncTables([Tweet])).toEqual({ [connection.tableName(Tweet.schema())]: 'created' });
+      const described = await raw.send(new DescribeTableCommand({ TableName: connection.tableName(Tweet.schema()) }));
+      expect(described.Table?.TableStatus).toBe('ACTIVE');
+    } finally {
+      await disconnect();
+    }
   });
 });
 

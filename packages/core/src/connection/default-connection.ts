@@ -1,5 +1,7 @@
 import { DynamodelError } from '@dynamodel/executor';
+import type { AnyClass } from '../metadata/options';
 import { Connection, type ConnectOptions } from './connection';
+import type { EnsureTableOptions, TableSyncResult } from './ensure-table';
 
 let current: Connection | undefined;
 
@@ -34,4 +36,16 @@ export async function disconnect(): Promise<void> {
   const closing = current;
   current = undefined;
   await closing?.close();
+}
+
+/**
+ * Creates the models' missing tables on the default connection (or `options.connection`), waits
+ * until they are ACTIVE and enables TTL; see `Connection.syncTables`.
+ */
+export function syncTables(
+  models: readonly AnyClass[],
+  options: EnsureTableOptions & { readonly connection?: Connection } = {},
+): Promise<Record<string, TableSyncResult>> {
+  const { connection = defaultConnection(), ...rest } = options;
+  return connection.syncTables(models, rest);
 }
