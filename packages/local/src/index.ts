@@ -9,3 +9,4 @@ export {
 } from './local-dynamo';
 export { LocalDynamoError, type LocalDynamoErrorCode } from './errors';
 export { findJava } from './java';
+export { ENDPOINT_VARIABLE } from './jest/endpoint';

@@ -59,4 +59,9 @@ export function dateCodec(format: DateFormat = 'iso'): Codec<Date> {
   return DATE_CODECS[format];
 }
 
+/** Whether a codec stores Dates (in any format). */
+export function isDateCodec(codec: Codec): boolean {
+  return Object.values(DATE_CODECS).includes(codec as Codec<Date>);
+}
+
 export const DATE_FORMATS = Object.keys(DATE_CODECS) as DateFormat[];

@@ -25,7 +25,7 @@ export interface ObjectCodecOptions {
 
 /**
  * Converts instances of one class to and from AttributeValue maps, from the class's compiled field
- * list: a loop over fields and their codecs, with no reflection per item. Used for a model's items
+ * list: through functions generated for that list, or the equivalent loop, never reflection per item. Used for a model's items
  * and, wrapped in `embeddedCodec`, for embedded classes.
  */
 export class ObjectCodec<T extends object> {

@@ -4,9 +4,6 @@ import type { LocalClientConfig, LocalDynamo } from '@dynamodel/local';
 
 type LocalModule = typeof LocalPackage;
 
-/** Set by `@dynamodel/local`'s jest global setup: tests share the run's DynamoDB Local. */
-const ENDPOINT_VARIABLE = 'DYNAMODEL_LOCAL_ENDPOINT';
-
 function loadLocal(): LocalModule {
   try {
     // Loaded only for `endpoint: 'local'`: production installs need neither Java nor the jar.
@@ -29,7 +26,8 @@ let shared: { started: Promise<LocalDynamo>; users: number } | undefined;
  */
 export async function leaseLocalEndpoint(): Promise<{ config: LocalClientConfig; release: () => Promise<void> }> {
   const local = loadLocal();
-  const published = process.env[ENDPOINT_VARIABLE];
+  // Set by `@dynamodel/local`'s jest global setup: tests share the run's DynamoDB Local.
+  const published = process.env[local.ENDPOINT_VARIABLE];
   if (published) {
     return {
       config: { endpoint: published, region: local.LOCAL_REGION, credentials: local.localCredentials() },

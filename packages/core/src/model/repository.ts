@@ -8,7 +8,7 @@ import { compileModel, type ModelSchema } from '../schema/compile-model';
 import type { AnyClass } from '../metadata/options';
 import { applyDefaults, encodeItem } from '../operations/encode-item';
 import { deleteItemParams, getItemParams, putItemParams } from '../operations/item-params';
-import { keyFromArgs, type KeyValue } from '../operations/key';
+import { isKeyObject, keyFromArgs, type KeyValue } from '../operations/key';
 import { sameItem } from '../operations/same-item';
 import { formatPath, toValidationError } from '../operations/to-validation-error';
 import type { CreateAttributes, DeleteOptions, GetOptions, KeyInput, WriteOptions } from './attributes';
@@ -163,15 +163,9 @@ export class Repository<T extends object> {
 
   /** `(key, options)` or `(hash, range, options)`, decided by the model's key schema. */
   private splitKeyArgs<O>(args: readonly unknown[]): [Item, O | undefined] {
-    const first = args[0];
-    const keyIsObject =
-      typeof first === 'object' && first !== null && !(first instanceof Date) && !(first instanceof Uint8Array);
-    const keyLength = keyIsObject || !this.schema.rangeKey ? 1 : Math.min(2, args.length);
+    const keyLength = isKeyObject(args[0]) || !this.schema.rangeKey ? 1 : Math.min(2, args.length);
     const options = args[keyLength];
-    if (
-      options !== undefined &&
-      (typeof options !== 'object' || options instanceof Date || options instanceof Uint8Array)
-    ) {
+    if (options !== undefined && !isKeyObject(options)) {
       // `get(hash, range)` on a hash-only table: the second value is not options.
       return [keyFromArgs(this.schema, args), undefined];
     }

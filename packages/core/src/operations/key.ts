@@ -11,7 +11,8 @@ export type KeyValue = string | number | bigint | Uint8Array | Date;
 /** DynamoDB's key size limits (RELIABILITY.md §1): partition ≤ 2048 bytes, sort ≤ 1024, never empty. */
 const MAX_KEY_BYTES = { hash: 2048, range: 1024 } as const;
 
-function isKeyObject(value: unknown): value is Record<string, unknown> {
+/** An object holding key properties (or an instance), as opposed to a key value or options. */
+export function isKeyObject(value: unknown): value is Record<string, unknown> {
   return (
     typeof value === 'object' &&
     value !== null &&

@@ -1,6 +1,6 @@
 import type { AttributeDefinition, KeySchemaElement, ScalarAttributeType } from '@aws-sdk/client-dynamodb';
 import { ObjectCodec } from '../codecs/object-codec';
-import { dateCodec } from '../codecs/date-codec';
+import { dateCodec, isDateCodec } from '../codecs/date-codec';
 import { ModelDefinitionError } from '../errors/model-definition-error';
 import type { AnyClass, TableOptions } from '../metadata/options';
 import { collectDeclarations } from './collect-declarations';
@@ -125,14 +125,14 @@ function compileTtl(table: TableOptions, fields: CompiledField[], fail: Fail): C
   if (table.ttl === undefined) return undefined;
   const field = fields.find((candidate) => candidate.property === table.ttl);
   if (!field) return fail(`ttl names "${table.ttl}", which is not a declared attribute`, 'ttl-attribute');
-  if (field.codec.storedType === 'N' && field.codec.label !== 'Date') return field;
-  if (field.codec.label === 'Date') {
+  if (isDateCodec(field.codec)) {
     const format = field.options.dateFormat;
     if (format !== undefined && format !== 'epochSeconds') {
       fail(`is the TTL attribute, so it must be stored as epochSeconds, not ${format}`, 'ttl-type', field.property);
     }
     return { ...field, codec: dateCodec('epochSeconds') };
   }
+  if (field.codec.storedType === 'N') return field;
   return fail(
     `is the TTL attribute, so it must be a number of epoch seconds or a Date, not ${field.codec.label}`,
     'ttl-type',
