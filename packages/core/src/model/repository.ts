@@ -1,4 +1,3 @@
-import { ConditionFailedError, OutcomeUnknownError, type Executor } from '@dynamodel/executor';
 import { CodecError } from '../codecs/codec';
 import { UNKNOWN_ATTRIBUTES, type Item } from '../codecs/object-codec';
 import type { Connection } from '../connection/connection';
@@ -8,8 +7,8 @@ import { compileModel, type ModelSchema } from '../schema/compile-model';
 import type { AnyClass } from '../metadata/options';
 import { applyDefaults, encodeItem } from '../operations/encode-item';
 import { deleteItemParams, getItemParams, putItemParams } from '../operations/item-params';
+import { sendCreate } from '../operations/create/send-create';
 import { isKeyObject, keyFromArgs, type KeyValue } from '../operations/key';
-import { sameItem } from '../operations/same-item';
 import { formatPath, toValidationError } from '../operations/to-validation-error';
 import type { CreateAttributes, DeleteOptions, GetOptions, KeyInput, WriteOptions } from './attributes';
 
@@ -75,18 +74,9 @@ export class Repository<T extends object> {
     const instance = this.build(attributes);
     const item = encodeItem(this.schema, instance);
     const { executor, tableName } = await this.connection.prepare(this.schema);
-    const params = putItemParams(this.schema, tableName, item, { ifAbsent: true });
-    try {
-      await executor.send('PutItem', params, options);
-    } catch (error) {
-      if (error instanceof ConditionFailedError) {
-        // ALL_OLD equal to our item: an earlier attempt of this very create landed (RELIABILITY.md §0.9).
-        if (error.item && sameItem(error.item, item)) return instance;
-        throw itemExistsError(this.schema, tableName, error, (item) => this.decodeQuietly(item));
-      }
-      if (error instanceof OutcomeUnknownError)
-        return this.resolveUnknownCreate(executor, tableName, item, instance, error, options);
-      throw error;
+    const outcome = await sendCreate(executor, this.schema, tableName, item, options);
+    if (!outcome.created) {
+      throw itemExistsError(this.schema, tableName, outcome.conflict, (found) => this.decodeQuietly(found));
     }
     return instance;
   }
@@ -192,36 +182,6 @@ export class Repository<T extends object> {
       }
     }
     return expected;
-  }
-
-  private async resolveUnknownCreate(
-    executor: Executor,
-    tableName: string,
-    item: Item,
-    instance: T,
-    unknown: OutcomeUnknownError,
-    options: WriteOptions,
-  ): Promise<T> {
-    const key = Object.fromEntries(
-      this.schema.table.keySchema.map(({ AttributeName = '' }) => [AttributeName, item[AttributeName]]),
-    );
-    const stored = await executor.send('GetItem', getItemParams(tableName, key as Item, { consistent: true }), options);
-    if (stored.Item && sameItem(stored.Item, item)) return instance;
-    if (stored.Item) {
-      throw itemExistsError(
-        this.schema,
-        tableName,
-        new ConditionFailedError('the key is taken', {
-          code: 'ConditionalCheckFailedException',
-          item: stored.Item,
-          cause: unknown,
-        }),
-        (found) => this.decodeQuietly(found),
-      );
-    }
-    // Nothing landed: the conditional put is safe to send again.
-    await executor.send('PutItem', putItemParams(this.schema, tableName, item, { ifAbsent: true }), options);
-    return instance;
   }
 
   private decodeQuietly(item: Item): T | undefined {
