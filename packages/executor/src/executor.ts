@@ -4,6 +4,12 @@ import type { InputOf, OperationName, OutputOf } from './operations';
 export interface SendOptions {
   /** Aborts the request, a wait in a queue, or a retry backoff. */
   readonly signal?: AbortSignal;
+  /**
+   * Whether sending this request twice has the effect of sending it once, so the SDK may re-send it
+   * after a lost answer. Operations built by the model layer say so; when absent, the executor
+   * decides from the request itself (`isIdempotent`).
+   */
+  readonly idempotent?: boolean;
 }
 
 /**

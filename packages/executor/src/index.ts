@@ -48,7 +48,7 @@ export {
   type BatchWriteReport,
 } from './batch/batch-write';
 export { batchGet, type BatchGetFailure, type BatchGetOptions, type BatchGetReport } from './batch/batch-get';
-export { BatchAbortedError, UnprocessedError } from './batch/batch-errors';
+export { BatchAbortedError, BatchStoppedError, UnprocessedError } from './batch/batch-errors';
 export { fullJitterDelay, type BackoffOptions } from './batch/backoff';
 export { keyString, type Key } from './batch/item-key';
 export { MAX_ITEM_BYTES, attributeValueSize, itemSize, numberSize } from './item-size';

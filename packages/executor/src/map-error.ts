@@ -39,6 +39,8 @@ export class ResendRefused extends Error {
 export interface ErrorContext {
   readonly operation: OperationName;
   readonly table: string | undefined;
+  /** The error of an earlier attempt of this request whose answer was lost (it may have been applied). */
+  readonly lostAnswer?: unknown;
 }
 
 const AUTH_CODES = new Set([
@@ -58,6 +60,15 @@ export function mapSdkError(error: unknown, context: ErrorContext): DynamodelErr
   if (error instanceof DynamodelError) return error;
   if (error instanceof ResendRefused) return outcomeUnknown(error.previous, context, 'resend refused');
 
+  // An earlier attempt of this write may have been applied: whatever the last attempt says (a
+  // refused connection, a throttle, an abort), it speaks only for itself, so the outcome is unknown.
+  if (context.lostAnswer !== undefined && context.lostAnswer !== error && isDataWrite(context.operation)) {
+    return outcomeUnknown(
+      error,
+      context,
+      `an earlier attempt's answer was lost (${errorCode(context.lostAnswer)}); the last attempt's error`,
+    );
+  }
   const base = errorOptions(error, context);
   const { code } = base;
   const message = `${code}: ${safeMessage(error)}${describeContext(base)}`;

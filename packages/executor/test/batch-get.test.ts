@@ -1,7 +1,14 @@
 import { BatchWriteItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { localTestConfig, uniqueTablePrefix } from '@dynamodel/local/jest';
 import { startFaultProxy, type FaultProxy } from '@dynamodel/local/fault-proxy';
-import { DynamoExecutor, batchGet } from '../src';
+import {
+  BatchAbortedError,
+  BatchStoppedError,
+  DynamoExecutor,
+  ResourceNotFoundError,
+  batchGet,
+  type BatchGetReport,
+} from '../src';
 import { CANARY, createTable, directClient } from './helpers';
 
 const direct = directClient();
@@ -39,7 +46,8 @@ describe('batchGet', () => {
     ];
     const report = await batchGet(executor, table, keys, { backoff: { baseMs: 5 }, maxAttempts: 30 });
     proxy.setRates();
-    expect(report.failed).toEqual([]);
+    expect(report.failures).toEqual([]);
+    expect(report.failed).toBe(0);
     expect(report.items).toHaveLength(300);
     report.items.forEach((item, index) => {
       const expected = keys[index]?.pk?.S ?? '';
@@ -68,9 +76,48 @@ describe('batchGet', () => {
       backoff: { baseMs: 1 },
     });
     proxy.setRates();
-    expect(report.found + report.missing + report.failed.length).toBe(3);
-    expect(report.failed.length).toBeGreaterThan(0);
+    expect(report.found + report.missing + report.failed).toBe(3);
+    expect(report.failed).toBeGreaterThan(0);
+    expect(report.notRead).toBe(0);
     expect(report.missing).toBe(0);
+  });
+
+  it('on abort, rejects with BatchAbortedError carrying what was read so far (issue: not a bare abort error)', async () => {
+    const controller = new AbortController();
+    // Aborts as the first group's answer arrives: one group read, the others not.
+    const aborting = {
+      send: (async (op, input, options) => {
+        const output = await executor.send(op, input, options);
+        controller.abort();
+        return output;
+      }) as DynamoExecutor['send'],
+    };
+    const keys = Array.from({ length: 300 }, (_, i) => key(i));
+    const error = (await batchGet(aborting, table, keys, { concurrency: 1, signal: controller.signal }).catch(
+      (e: unknown) => e,
+    )) as BatchAbortedError<BatchGetReport>;
+    expect(error).toBeInstanceOf(BatchAbortedError);
+    expect(error.report).toMatchObject({ found: 100, missing: 0, failed: 0, notRead: 200, calls: 1 });
+    expect(error.report.items.filter(Boolean)).toHaveLength(100);
+  });
+
+  it('stops at once on a missing table, with every key counted', async () => {
+    let calls = 0;
+    const counting = {
+      send: ((op, input, options) => {
+        if (op === 'BatchGetItem') calls++;
+        return executor.send(op, input, options);
+      }) as DynamoExecutor['send'],
+    };
+    const keys = Array.from({ length: 1_000 }, (_, i) => key(i));
+    const error = (await batchGet(counting, `${table}_missing`, keys, { concurrency: 2 }).catch(
+      (e: unknown) => e,
+    )) as BatchStoppedError<BatchGetReport>;
+    expect(error).toBeInstanceOf(BatchStoppedError);
+    expect(error.cause).toBeInstanceOf(ResourceNotFoundError);
+    expect(calls).toBeLessThanOrEqual(2);
+    expect(error.report.failed + error.report.notRead).toBe(1_000);
+    expect(error.report.failed).toBe(calls * 100);
   });
 
   it('accepts an empty input', async () => {

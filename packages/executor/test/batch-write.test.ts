@@ -104,9 +104,10 @@ describe('batchWrite', () => {
     stop();
     proxy.setRates();
 
-    expect(report.failed).toEqual([]);
+    expect(report.failures).toEqual([]);
+    expect(report.failed).toBe(0);
     expect(report.written).toBe(20_000);
-    expect(report.written + report.failed.length + report.notAttempted).toBe(items.length);
+    expect(report.written + report.failed + report.notAttempted).toBe(items.length);
     const modes = new Set(proxy.records.map((r) => r.mode.split(':')[0]));
     for (const mode of ['pte', '500', '503', 'resetBefore', 'resetAfter', 'unprocessed']) expect(modes).toContain(mode);
     expect(report.resent).toBeGreaterThan(0);
@@ -125,8 +126,9 @@ describe('batchWrite', () => {
     const report = await batchWrite(recorder, table, requests, { keyAttributes: ['pk'] });
 
     expect(report.written).toBe(200);
-    expect(report.failed).toHaveLength(50);
-    for (const failure of report.failed) {
+    expect(report.failed).toBe(50);
+    expect(report.failures).toHaveLength(50);
+    for (const failure of report.failures) {
       expect(failure.index % 5).toBe(0);
       expect(failure.reason).toBeInstanceOf(ValidationError);
       expect((failure.reason as ValidationError).rule).toBe('max-item-size');
@@ -148,9 +150,9 @@ describe('batchWrite', () => {
     const items = Array.from({ length: 30 }, (_, i) => richItem(i));
     items[7] = { pk: { S: '' }, v: { S: 'bad' } };
     const report = await batchWrite(executor, table, puts(items), { keyAttributes: ['pk'] });
-    expect(report.failed.map((f) => f.index)).toEqual([7]);
-    expect(report.failed[0]?.reason).toBeInstanceOf(ValidationError);
-    expect(report.failed[0]?.reason.message).toMatch(/empty string/i);
+    expect(report.failures.map((f) => f.index)).toEqual([7]);
+    expect(report.failures[0]?.reason).toBeInstanceOf(ValidationError);
+    expect(report.failures[0]?.reason.message).toMatch(/empty string/i);
     expect(report.written).toBe(29);
     expect((await scanAll(table)).size).toBe(29);
   });
@@ -177,7 +179,7 @@ describe('batchWrite', () => {
     }
     const report = await batchWrite(executor, table, stream(), { keyAttributes: ['pk'] });
     expect(report.written).toBe(2);
-    expect(report.failed.map((f) => [f.index, (f.reason as ValidationError).rule])).toEqual([[2, 'duplicate-key']]);
+    expect(report.failures.map((f) => [f.index, (f.reason as ValidationError).rule])).toEqual([[2, 'duplicate-key']]);
   });
 
   it('gives up on items still unprocessed after maxAttempts and reports each one', async () => {
@@ -189,16 +191,17 @@ describe('batchWrite', () => {
       backoff: { baseMs: 1 },
     });
     proxy.setRates();
-    expect(report.written + report.failed.length).toBe(60);
-    expect(report.failed.length).toBeGreaterThan(0);
-    for (const failure of report.failed) {
+    expect(report.written + report.failed).toBe(60);
+    expect(report.failed).toBeGreaterThan(0);
+    expect(report.failures).toHaveLength(report.failed);
+    for (const failure of report.failures) {
       // Trimmed to nothing, DynamoDB answers with a throttle instead of a 200: either way, retryable to the end.
       expect([UnprocessedError, ThrottledError].some((type) => failure.reason instanceof type)).toBe(true);
       expect(failure.attempts).toBe(3);
     }
     const stored = await scanAll(table);
     expect(stored.size).toBe(report.written);
-    for (const failure of report.failed) expect(stored.has(failure.key?.pk?.S ?? '')).toBe(false);
+    for (const failure of report.failures) expect(stored.has(failure.key?.pk?.S ?? '')).toBe(false);
   });
 
   it('counts every trimmed request as re-sent, and backs off between re-sends', async () => {
@@ -258,7 +261,7 @@ describe('batchWrite', () => {
     });
     const error = (await pending.catch((e: unknown) => e)) as BatchAbortedError<{
       written: number;
-      failed: unknown[];
+      failed: number;
       notAttempted: number;
     }>;
     const sentAtAbort = slow.sent.length;
@@ -267,7 +270,7 @@ describe('batchWrite', () => {
     expect(error.name).toBe('AbortError');
     expect(slow.sent.length).toBe(sentAtAbort);
     const { written, failed, notAttempted } = error.report;
-    expect(written + failed.length + notAttempted).toBe(taken);
+    expect(written + failed + notAttempted).toBe(taken);
     expect(taken).toBeLessThan(1_000);
     await slowProxy.close();
   });

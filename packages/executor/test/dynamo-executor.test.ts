@@ -199,6 +199,31 @@ describe('DynamoExecutor', () => {
     expect(proxy.records.filter((r) => r.operation === 'PutItem').map((r) => r.attempt)).toEqual([1, 2]);
   });
 
+  it('reports a write as OutcomeUnknownError when an earlier attempt lost its answer, whatever the last attempt says', async () => {
+    // Attempt 1 lands and its answer is lost; attempts 2 and 3 are throttled (alone, "not applied").
+    proxy.enqueue(
+      { mode: 'resetAfter', operation: 'PutItem' },
+      { mode: 'pte', operation: 'PutItem' },
+      { mode: 'pte', operation: 'PutItem' },
+    );
+    const error = await failure(executor.send('PutItem', { TableName: table, Item: { pk: { S: 'lost-then-pte' } } }));
+    expect(error).toBeInstanceOf(OutcomeUnknownError);
+    expect(error.message).toMatch(
+      /earlier attempt's answer was lost \((ECONNRESET|TimeoutError)\); the last attempt's error: ProvisionedThroughputExceededException/,
+    );
+    const stored = await direct.send(new GetItemCommand({ TableName: table, Key: { pk: { S: 'lost-then-pte' } } }));
+    expect(stored.Item).toEqual({ pk: { S: 'lost-then-pte' } }); // it was applied: "failed" would have been a lie
+  });
+
+  it('never re-sends a write the caller marks as not idempotent (SendOptions.idempotent)', async () => {
+    proxy.enqueue({ mode: 'resetAfter', operation: 'PutItem' });
+    const error = await failure(
+      executor.send('PutItem', { TableName: table, Item: { pk: { S: 'marked' } } }, { idempotent: false }),
+    );
+    expect(error).toBeInstanceOf(OutcomeUnknownError);
+    expect(proxy.records.filter((r) => r.operation === 'PutItem')).toHaveLength(1);
+  });
+
   it('reports a truncated answer to a write as OutcomeUnknownError, and to a read as a ServiceError', async () => {
     proxy.enqueue({ mode: 'truncated', operation: 'PutItem' });
     const write = await failure(executor.send('PutItem', { TableName: table, Item: { pk: { S: 'trunc' } } }));

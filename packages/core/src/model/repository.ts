@@ -39,7 +39,10 @@ export class Repository<T extends object> {
   async get(...args: KeyArgs<T, GetOptions>): Promise<T | undefined> {
     const [key, options] = this.splitKeyArgs<GetOptions>(args);
     const { executor, tableName } = await this.connection.prepare(this.schema);
-    const output = await executor.send('GetItem', getItemParams(tableName, key, options), { signal: options?.signal });
+    const output = await executor.send('GetItem', getItemParams(tableName, key, options), {
+      signal: options?.signal,
+      idempotent: true,
+    });
     return output.Item ? this.decode(output.Item, tableName) : undefined;
   }
 
@@ -86,7 +89,11 @@ export class Repository<T extends object> {
     const instance = item instanceof this.model ? (item as T) : this.build(item);
     const encoded = encodeItem(this.schema, instance);
     const { executor, tableName } = await this.connection.prepare(this.schema);
-    await executor.send('PutItem', putItemParams(this.schema, tableName, encoded), options);
+    // A whole-item replace: sending it twice stores the same item (RELIABILITY.md §4).
+    await executor.send('PutItem', putItemParams(this.schema, tableName, encoded), {
+      signal: options.signal,
+      idempotent: true,
+    });
     this.bind(instance);
     return instance;
   }
@@ -100,7 +107,12 @@ export class Repository<T extends object> {
       ...(expected ? { expected } : {}),
       ...(options.mustExist ? { mustExist: true } : {}),
     });
-    const output = await executor.send('DeleteItem', params, { signal: options.signal });
+    // Unconditional deletes may be re-sent after a lost answer (deleting twice deletes once); the
+    // item returned is then what the last attempt found, `undefined` if an earlier attempt had landed.
+    const output = await executor.send('DeleteItem', params, {
+      signal: options.signal,
+      idempotent: !params.ConditionExpression,
+    });
     return output.Attributes ? this.decode(output.Attributes, tableName) : undefined;
   }
 

@@ -1,6 +1,6 @@
 import { DynamodelError, type DynamodelErrorOptions } from '../errors';
 
-/** A batch item that was still unprocessed when its attempts or the batch's deadline ran out. */
+/** A batch item that was still unprocessed when its attempts or its time ran out. */
 export class UnprocessedError extends DynamodelError {
   override name = 'UnprocessedError';
   readonly code = 'Unprocessed';
@@ -20,5 +20,22 @@ export class BatchAbortedError<Report> extends DynamodelError {
     readonly report: Report,
   ) {
     super(message);
+  }
+}
+
+/**
+ * A batch stopped early because going on could not help: the table is missing, the credentials are
+ * refused, or the input source threw. `cause` is that error; `report` counts every item taken, and
+ * what was in flight when it stopped is settled in it.
+ */
+export class BatchStoppedError<Report> extends DynamodelError {
+  override name = 'BatchStoppedError';
+
+  constructor(
+    message: string,
+    readonly report: Report,
+    options: DynamodelErrorOptions,
+  ) {
+    super(message, options);
   }
 }

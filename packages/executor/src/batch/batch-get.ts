@@ -1,10 +1,10 @@
 import type { AttributeValue, KeysAndAttributes } from '@aws-sdk/client-dynamodb';
 import { isResponseLost, isWorthResending } from '../classify';
-import { DynamodelError, RequestAbortedError } from '../errors';
+import { AuthError, DynamodelError, RequestAbortedError, ResourceNotFoundError } from '../errors';
 import type { Executor } from '../executor';
 import { sleep } from '../limits/token-bucket';
 import { fullJitterDelay, type BackoffOptions } from './backoff';
-import { UnprocessedError } from './batch-errors';
+import { BatchAbortedError, BatchStoppedError, UnprocessedError } from './batch-errors';
 import { keyString, type Key } from './item-key';
 import { pullFrom } from './source';
 
@@ -29,19 +29,37 @@ export interface BatchGetFailure {
 }
 
 export interface BatchGetReport {
-  /** One entry per input key, in input order: the item, or `undefined` when it does not exist or failed. */
+  /** One entry per input key, in input order: the item, or `undefined` when it does not exist or was not read. */
   readonly items: (Record<string, AttributeValue> | undefined)[];
+  /** `found + missing + failed + notRead` = the number of input keys. */
   readonly found: number;
+  /** Keys DynamoDB answered for and that hold no item. */
   readonly missing: number;
-  readonly failed: readonly BatchGetFailure[];
+  /** Keys that could not be read (never reported as missing). */
+  readonly failed: number;
+  /**
+   * Every failure, by input position. Unlike `batchWrite`'s, this list is complete: the results of
+   * every key are held in `items` anyway, so it is bounded by the input.
+   */
+  readonly failures: readonly BatchGetFailure[];
+  /** Keys not read because the batch was aborted or stopped before their answer came. */
+  readonly notRead: number;
   readonly calls: number;
+}
+
+interface Unique {
+  readonly id: string;
+  readonly key: Key;
+  /** Input positions holding this key (duplicates are read once). */
+  readonly positions: number[];
 }
 
 /**
  * Reads many keys of one table with BatchGetItem: duplicates collapsed (DynamoDB rejects them) and
  * fanned back out, groups of ≤ 100 keys, up to `concurrency` calls in flight, UnprocessedKeys
  * re-sent with backoff. Results come back in input order; a key that could not be read is in
- * `failed`, never silently reported as missing.
+ * `failures`, never silently reported as missing. An abort rejects with `BatchAbortedError` and a
+ * missing table or refused credentials with `BatchStoppedError`, both carrying the partial report.
  */
 export async function batchGet(
   executor: Executor,
@@ -49,8 +67,7 @@ export async function batchGet(
   keys: Iterable<Key> | AsyncIterable<Key>,
   options: BatchGetOptions = {},
 ): Promise<BatchGetReport> {
-  const positions = new Map<string, number[]>();
-  const unique: { id: string; key: Key }[] = [];
+  const byId = new Map<string, Unique>();
   let keyAttributes: string[] | undefined;
   let count = 0;
   const pull = pullFrom(keys);
@@ -58,101 +75,151 @@ export async function batchGet(
     const key = next.value;
     keyAttributes ??= Object.keys(key).sort();
     const id = keyString(key, keyAttributes);
-    const seen = positions.get(id);
-    if (seen) seen.push(count);
-    else {
-      positions.set(id, [count]);
-      unique.push({ id, key });
-    }
+    const seen = byId.get(id);
+    if (seen) seen.positions.push(count);
+    else byId.set(id, { id, key, positions: [count] });
     count++;
   }
-  const items: (Record<string, AttributeValue> | undefined)[] = new Array<Record<string, AttributeValue> | undefined>(
-    count,
-  );
-  const failed: BatchGetFailure[] = [];
-  if (!keyAttributes) return { items, found: 0, missing: 0, failed, calls: 0 };
-  const names = keyAttributes;
+  const reader = new GroupReader(executor, table, keyAttributes ?? [], count, options);
+  return reader.run([...byId.values()]);
+}
 
-  const projection = projectionOf(options.attributes, names);
-  const maxAttempts = options.maxAttempts ?? 10;
-  let calls = 0;
-  let found = 0;
+class GroupReader {
+  private readonly items: (Record<string, AttributeValue> | undefined)[];
+  private readonly failures: BatchGetFailure[] = [];
+  private readonly byId = new Map<string, Unique>();
+  private readonly projection: Partial<KeysAndAttributes>;
+  private readonly maxAttempts: number;
+  private found = 0;
+  private missing = 0;
+  private calls = 0;
+  private stop: DynamodelError | undefined;
 
-  const fail = (id: string, key: Key, reason: DynamodelError): void => {
-    for (const index of positions.get(id) ?? []) failed.push({ index, key, reason });
-  };
+  constructor(
+    private readonly executor: Executor,
+    private readonly table: string,
+    private readonly keyAttributes: readonly string[],
+    private readonly count: number,
+    private readonly options: BatchGetOptions,
+  ) {
+    this.items = new Array<Record<string, AttributeValue> | undefined>(count);
+    this.projection = projectionOf(options.attributes, keyAttributes);
+    this.maxAttempts = options.maxAttempts ?? 10;
+  }
 
-  const readGroup = async (group: { id: string; key: Key }[]): Promise<void> => {
+  async run(unique: Unique[]): Promise<BatchGetReport> {
+    for (const entry of unique) this.byId.set(entry.id, entry);
+    const groups: Unique[][] = [];
+    for (let i = 0; i < unique.length; i += MAX_GROUP_KEYS) groups.push(unique.slice(i, i + MAX_GROUP_KEYS));
+    let nextGroup = 0;
+    const worker = async (): Promise<void> => {
+      while (nextGroup < groups.length && !this.stopped()) await this.readGroup(groups[nextGroup++] as Unique[]);
+    };
+    const workers = Math.min(this.options.concurrency ?? 4, groups.length);
+    await Promise.all(Array.from({ length: workers }, worker));
+
+    const report: BatchGetReport = {
+      items: this.items,
+      found: this.found,
+      missing: this.missing,
+      failed: this.failures.length,
+      failures: this.failures,
+      notRead: this.count - this.found - this.missing - this.failures.length,
+      calls: this.calls,
+    };
+    if (this.options.signal?.aborted) throw new BatchAbortedError(`Batch get from ${this.table} aborted`, report);
+    if (this.stop) {
+      throw new BatchStoppedError(`Batch get from ${this.table} stopped: ${this.stop.message}`, report, {
+        cause: this.stop,
+        table: this.table,
+        operation: 'BatchGetItem',
+      });
+    }
+    return report;
+  }
+
+  private stopped(): boolean {
+    return this.stop !== undefined || this.options.signal?.aborted === true;
+  }
+
+  private async readGroup(group: Unique[]): Promise<void> {
     let pending = group;
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      calls++;
-      let unprocessed: Key[] = [];
+    for (let attempt = 1; pending.length > 0 && !this.stopped(); attempt++) {
+      this.calls++;
+      let unprocessed: Key[];
       try {
-        const output = await executor.send(
+        const output = await this.executor.send(
           'BatchGetItem',
           {
             RequestItems: {
-              [table]: {
+              [this.table]: {
                 Keys: pending.map((entry) => entry.key),
-                ConsistentRead: options.consistentRead,
-                ...projection,
+                ConsistentRead: this.options.consistentRead,
+                ...this.projection,
               },
             },
           },
-          { signal: options.signal },
+          { signal: this.options.signal },
         );
-        for (const item of output.Responses?.[table] ?? []) {
-          const id = keyString(item, names);
-          const at = positions.get(id);
-          if (!at) continue;
-          found += at.length;
-          for (const index of at) items[index] = item;
+        unprocessed = output.UnprocessedKeys?.[this.table]?.Keys ?? [];
+        const unprocessedIds = new Set(unprocessed.map((key) => keyString(key, this.keyAttributes)));
+        const answered = new Set<string>();
+        for (const item of output.Responses?.[this.table] ?? []) {
+          const entry = this.byId.get(keyString(item, this.keyAttributes));
+          if (!entry) continue;
+          answered.add(entry.id);
+          this.found += entry.positions.length;
+          for (const index of entry.positions) this.items[index] = item;
         }
-        unprocessed = output.UnprocessedKeys?.[table]?.Keys ?? [];
+        for (const entry of pending) {
+          if (!answered.has(entry.id) && !unprocessedIds.has(entry.id)) this.missing += entry.positions.length;
+        }
+        pending = pending.filter((entry) => unprocessedIds.has(entry.id));
       } catch (error) {
         const reason =
-          error instanceof DynamodelError ? error : new DynamodelError(String(error), { cause: error, table });
+          error instanceof DynamodelError
+            ? error
+            : new DynamodelError(String(error), { cause: error, table: this.table });
+        // Aborted: the keys are left unread (a read has no outcome to doubt).
+        if (reason instanceof RequestAbortedError || this.options.signal?.aborted) return;
+        if (reason instanceof ResourceNotFoundError || reason instanceof AuthError) {
+          this.stop ??= reason;
+          return this.fail(pending, reason);
+        }
         const retryable = isWorthResending(reason) || isResponseLost(error);
-        if (reason instanceof RequestAbortedError || !retryable || attempt >= maxAttempts) {
-          for (const entry of pending) fail(entry.id, entry.key, reason);
-          if (reason instanceof RequestAbortedError) throw reason;
-          return;
-        }
-        unprocessed = pending.map((entry) => entry.key);
+        if (!retryable || attempt >= this.maxAttempts) return this.fail(pending, reason);
       }
-      const unprocessedIds = new Set(unprocessed.map((key) => keyString(key, names)));
-      pending = pending.filter((entry) => unprocessedIds.has(entry.id));
       if (pending.length === 0) return;
-      if (attempt >= maxAttempts) {
-        for (const entry of pending) {
-          fail(
-            entry.id,
-            entry.key,
-            new UnprocessedError(`Still unprocessed after ${attempt} attempts`, { table, operation: 'BatchGetItem' }),
-          );
-        }
-        return;
+      if (attempt >= this.maxAttempts) {
+        const reason = new UnprocessedError(`Still unprocessed after ${attempt} attempts`, {
+          table: this.table,
+          operation: 'BatchGetItem',
+        });
+        return this.fail(pending, reason);
       }
-      const delayMs = fullJitterDelay(attempt, options.backoff);
-      executor.events?.emit({
+      const delayMs = fullJitterDelay(attempt, this.options.backoff);
+      this.executor.events?.emit({
         type: 'unprocessed-resend',
         operation: 'BatchGetItem',
-        table,
+        table: this.table,
         count: pending.length,
         delayMs,
       });
-      await sleep(delayMs, options.signal);
+      try {
+        await sleep(delayMs, this.options.signal);
+      } catch (error) {
+        // Aborted during the backoff: the keys stay unread, and the run reports the abort.
+        if (error instanceof RequestAbortedError) return;
+        throw error;
+      }
     }
-  };
+  }
 
-  const groups: { id: string; key: Key }[][] = [];
-  for (let i = 0; i < unique.length; i += MAX_GROUP_KEYS) groups.push(unique.slice(i, i + MAX_GROUP_KEYS));
-  let nextGroup = 0;
-  const worker = async (): Promise<void> => {
-    while (nextGroup < groups.length) await readGroup(groups[nextGroup++] as { id: string; key: Key }[]);
-  };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 4, groups.length) }, worker));
-  return { items, found, missing: count - found - failed.length, failed, calls };
+  private fail(entries: Unique[], reason: DynamodelError): void {
+    for (const entry of entries) {
+      for (const index of entry.positions) this.failures.push({ index, key: entry.key, reason });
+    }
+  }
 }
 
 function projectionOf(

@@ -1,17 +1,25 @@
 import type { WriteRequest } from '@aws-sdk/client-dynamodb';
 import { isResponseLost, isWorthResending } from '../classify';
-import { DynamodelError, OutcomeUnknownError, RequestAbortedError, ValidationError } from '../errors';
+import {
+  AuthError,
+  DynamodelError,
+  OutcomeUnknownError,
+  RequestAbortedError,
+  ResourceNotFoundError,
+  ValidationError,
+} from '../errors';
 import type { Executor } from '../executor';
 import { MAX_ITEM_BYTES, itemSize } from '../item-size';
 import { fullJitterDelay, type BackoffOptions } from './backoff';
-import { BatchAbortedError, UnprocessedError } from './batch-errors';
+import { BatchAbortedError, BatchStoppedError, UnprocessedError } from './batch-errors';
 import { keyString, pickKey, type Key } from './item-key';
-import { pullFrom } from './source';
+import { SourceReader } from './source';
 import { describeKeyAttributes } from './table-key';
 
 const MAX_GROUP_REQUESTS = 25;
 /** BatchWriteItem's 16 MB request limit, with room for the JSON framing around the items. */
 const MAX_GROUP_BYTES = 15 * 1024 * 1024;
+const DEFAULT_KEPT_FAILURES = 100;
 
 export interface BatchWriteOptions {
   /** Key attribute names (hash first). Default: read once with DescribeTable. */
@@ -20,12 +28,24 @@ export interface BatchWriteOptions {
   readonly concurrency?: number;
   /** Attempts per item before it is reported failed. Default 10. */
   readonly maxAttempts?: number;
-  /** Stop re-sending after this many ms from the start; what is left is reported failed. Default 10 minutes. */
-  readonly deadlineMs?: number;
+  /**
+   * Stop re-sending an item this many ms after its first attempt; it is then reported failed. The
+   * clock is per item, so a long import throttled late still gives every item its full time.
+   * Default: no time limit (`maxAttempts` bounds the retries).
+   */
+  readonly itemTimeoutMs?: number;
   readonly backoff?: BackoffOptions;
   readonly signal?: AbortSignal;
   /** Called after every BatchWriteItem call settles. */
   readonly onProgress?: (progress: BatchWriteProgress) => void;
+  /**
+   * Called once for every failed item, as it fails: the way to see every failure of a long or
+   * unbounded input (the report keeps only the first `keepFailures`). If it throws, the batch stops
+   * with `BatchStoppedError`.
+   */
+  readonly onFailure?: (failure: BatchWriteFailure) => void;
+  /** How many failures the report keeps in `failures` (the first ones). Default 100; `Infinity` keeps all. */
+  readonly keepFailures?: number;
 }
 
 export interface BatchWriteProgress {
@@ -40,14 +60,26 @@ export interface BatchWriteFailure {
   readonly index: number;
   readonly request: WriteRequest;
   readonly key: Key | undefined;
+  /**
+   * Why it failed. `OutcomeUnknownError` when an attempt's answer was lost and no later attempt
+   * confirmed the write: the item may be stored. Any other reason means it certainly was not written.
+   */
   readonly reason: DynamodelError;
   readonly attempts: number;
 }
 
 export interface BatchWriteReport {
   readonly written: number;
-  readonly failed: readonly BatchWriteFailure[];
-  /** Requests taken from the input but never sent (only after an abort). */
+  /** Items that failed (`written + failed + notAttempted` = requests taken from the input; an array's length). */
+  readonly failed: number;
+  /** Of the failed items, those whose outcome is unknown (they may be stored). */
+  readonly outcomeUnknown: number;
+  /** The first `keepFailures` failures, in the order they failed; `onFailure` sees them all. */
+  readonly failures: readonly BatchWriteFailure[];
+  /**
+   * Requests never sent (only after an abort or a stop): those taken from the input, and for an
+   * array input also those not taken yet, so the three counts add up to the array's length.
+   */
   readonly notAttempted: number;
   /** Requests re-sent because DynamoDB returned them unprocessed or throttled the call. */
   readonly resent: number;
@@ -62,20 +94,32 @@ interface Entry {
   readonly id: string;
   readonly size: number;
   attempts: number;
+  firstSentAt: number;
   readyAt: number;
   solo: boolean;
+  /** Set when an attempt's answer was lost: the item may be stored until a later attempt confirms it. */
+  unknown: OutcomeUnknownError | undefined;
 }
+
+/** Why a run stopped before its input was done. */
+type Stop =
+  | { readonly kind: 'abort' }
+  | { readonly kind: 'fatal'; readonly error: DynamodelError }
+  | { readonly kind: 'source' | 'callback'; readonly error: unknown };
 
 /**
  * Writes puts and deletes to one table through BatchWriteItem: groups of ≤ 25 requests and < 16 MB,
  * up to `concurrency` groups in flight, unprocessed and throttled requests re-sent with exponential
- * backoff and full jitter until written, out of attempts, or past the deadline. Items DynamoDB would
- * reject (no key, over 400 KB, a key already in flight) fail alone before anything is sent for them;
- * a group the service rejects as invalid is re-sent item by item so only the bad items fail.
+ * backoff and full jitter until written or out of attempts (or time, with `itemTimeoutMs`). Items
+ * DynamoDB would reject (no key, over 400 KB, a key already in flight) fail alone before anything is
+ * sent for them; a group the service rejects as invalid is re-sent item by item so only the bad
+ * items fail. A missing table or refused credentials stop the run at once (`BatchStoppedError`).
  *
- * Never drops an item: `written + failed.length + notAttempted` equals the number of requests taken
- * from the input. The input may be an async iterable of any length: it is pulled only as fast as
- * the groups drain.
+ * Never drops an item: `written + failed + notAttempted` equals the number of requests taken from
+ * the input, and an item is reported `OutcomeUnknownError` whenever it may have been stored. The
+ * input may be an async iterable of any length and pace: one pull is kept pending, full groups go
+ * out at once, and a partial group goes out when the source is idle, while retries and aborts are
+ * handled in the meantime. The source is read only as fast as groups drain.
  */
 export async function batchWrite(
   executor: Executor,
@@ -91,17 +135,23 @@ export async function batchWrite(
 class BatchWriter {
   private readonly concurrency: number;
   private readonly maxAttempts: number;
-  private readonly deadline: number;
+  private readonly highWater: number;
+  private readonly keepFailures: number;
   private readonly ready: Entry[] = [];
   private readonly waiting: Entry[] = [];
   private readonly inFlightIds = new Map<string, number>();
-  private readonly failed: BatchWriteFailure[] = [];
+  private readonly failures: BatchWriteFailure[] = [];
+  private readonly sends = new Set<Promise<void>>();
+  private reader!: SourceReader<WriteRequest>;
   private written = 0;
+  private failed = 0;
+  private outcomeUnknown = 0;
   private resent = 0;
   private calls = 0;
   private inFlight = 0;
-  private sourceDone = false;
   private taken = 0;
+  private stop: Stop | undefined;
+  private inputLength: number | undefined;
   private wake: (() => void) | undefined;
 
   constructor(
@@ -112,60 +162,111 @@ class BatchWriter {
   ) {
     this.concurrency = options.concurrency ?? 8;
     this.maxAttempts = options.maxAttempts ?? 10;
-    this.deadline = Date.now() + (options.deadlineMs ?? 600_000);
+    this.highWater = this.concurrency * MAX_GROUP_REQUESTS * 2;
+    this.keepFailures = options.keepFailures ?? DEFAULT_KEPT_FAILURES;
   }
 
   async run(requests: Iterable<WriteRequest> | AsyncIterable<WriteRequest>): Promise<BatchWriteReport> {
-    const pull = pullFrom(requests);
-    const highWater = this.concurrency * MAX_GROUP_REQUESTS * 2;
+    // An array's length is known: requests never taken from it count as not attempted when stopped.
+    this.inputLength = Array.isArray(requests) ? requests.length : undefined;
+    this.reader = new SourceReader(requests, {
+      onItem: (request) => this.admit(request, this.taken++),
+      onChange: () => {
+        this.fill();
+        // Wake the loop only when it has something to do: a full group, the source idle or done.
+        const { reader } = this;
+        if (reader.done || reader.idle || (this.ready.length >= MAX_GROUP_REQUESTS && this.inFlight < this.concurrency))
+          this.notify();
+      },
+    });
     const signal = this.options.signal;
-    const sends = new Set<Promise<void>>();
     const onAbort = (): void => this.notify();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      return await this.loop(pull, highWater, sends);
+      return await this.loop();
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }
   }
 
-  private async loop(
-    pull: () => Promise<IteratorResult<WriteRequest>>,
-    highWater: number,
-    sends: Set<Promise<void>>,
-  ): Promise<BatchWriteReport> {
-    const signal = this.options.signal;
-    while (true) {
-      if (signal?.aborted) {
-        await Promise.allSettled(sends);
-        throw new BatchAbortedError(`Batch write to ${this.table} aborted`, this.abortReport());
-      }
-      // Back-pressure: take from the source only while the queue is short.
-      while (!this.sourceDone && this.ready.length + this.waiting.length < highWater) {
-        const next = await pull();
-        if (next.done) this.sourceDone = true;
-        else this.admit(next.value, this.taken++);
-      }
+  private async loop(): Promise<BatchWriteReport> {
+    const { reader } = this;
+    for (;;) {
+      if (this.options.signal?.aborted) this.halt({ kind: 'abort' });
+      if (reader.error !== undefined) this.halt({ kind: 'source', error: reader.error });
+      this.fill();
+      if (this.stop) return this.finishStopped(this.stop);
       this.promoteDue();
-      while (this.inFlight < this.concurrency && this.ready.length > 0) {
-        const group = this.takeGroup();
-        const sending = this.send(group).finally(() => {
-          sends.delete(sending);
-          this.notify();
-        });
-        sends.add(sending);
+      while (!this.stop && this.inFlight < this.concurrency && this.ready.length > 0) {
+        // A partial group waits only while the source is about to deliver more.
+        if (this.ready.length < MAX_GROUP_REQUESTS && reader.pending && !reader.idle) break;
+        this.startSend(this.takeGroup());
       }
-      if (this.sourceDone && this.inFlight === 0 && this.ready.length === 0 && this.waiting.length === 0) break;
+      if (!this.stop && reader.done && this.inFlight === 0 && this.ready.length === 0 && this.waiting.length === 0)
+        break;
       await this.idle();
     }
     return this.report();
   }
 
+  /** Takes from the source while the queue is short (back-pressure). */
+  private fill(): void {
+    const { reader } = this;
+    while (!this.stop && !reader.done && !reader.pending && this.ready.length + this.waiting.length < this.highWater) {
+      reader.request();
+    }
+  }
+
+  private halt(stop: Stop): void {
+    if (this.stop) return;
+    this.stop = stop;
+    this.reader.stop();
+    this.notify();
+  }
+
+  /** Lets the calls in flight settle, fails what was attempted and is queued, and reports. */
+  private async finishStopped(stop: Stop): Promise<never> {
+    await Promise.allSettled(this.sends);
+    const queued = [...this.ready, ...this.waiting];
+    this.ready.length = 0;
+    this.waiting.length = 0;
+    let notAttempted = this.inputLength === undefined ? 0 : this.inputLength - this.taken;
+    for (const entry of queued) {
+      if (entry.attempts === 0) {
+        notAttempted++;
+        this.inFlightIds.delete(entry.id);
+        continue;
+      }
+      // Sent before and waiting to be sent again: not written by that attempt (unless its answer was lost).
+      const reason =
+        stop.kind === 'fatal'
+          ? stop.error
+          : new RequestAbortedError(`Batch write to ${this.table} stopped before the request was sent again`, {
+              table: this.table,
+              operation: 'BatchWriteItem',
+            });
+      this.settleFailed(entry, reason);
+    }
+    const report = { ...this.report(), notAttempted };
+    if (stop.kind === 'abort') throw new BatchAbortedError(`Batch write to ${this.table} aborted`, report);
+    const what =
+      stop.kind === 'fatal'
+        ? stop.error.message
+        : stop.kind === 'source'
+          ? `the input source threw: ${describe(stop.error)}`
+          : `onFailure threw: ${describe(stop.error)}`;
+    throw new BatchStoppedError(`Batch write to ${this.table} stopped: ${what}`, report, {
+      cause: stop.error,
+      table: this.table,
+      operation: 'BatchWriteItem',
+    });
+  }
+
   /** Validates one request and queues it, or records why it cannot be written. */
   private admit(request: WriteRequest, index: number): void {
     const item = request.PutRequest?.Item ?? request.DeleteRequest?.Key;
-    const fail = (rule: string, message: string, key?: Key): void => {
-      this.failed.push({
+    const fail = (rule: string, message: string, key?: Key): void =>
+      this.record({
         index,
         request,
         key,
@@ -176,7 +277,6 @@ class BatchWriter {
           rule,
         }),
       });
-    };
     if (!item) return fail('request-shape', 'A write request needs PutRequest.Item or DeleteRequest.Key');
     const picked = pickKey(item, this.keyAttributes);
     if ('missing' in picked) return fail('missing-key', `Key attribute ${picked.missing} is missing`);
@@ -197,8 +297,10 @@ class BatchWriter {
       id,
       size,
       attempts: 0,
+      firstSentAt: 0,
       readyAt: 0,
       solo: false,
+      unknown: undefined,
     });
   }
 
@@ -216,15 +318,27 @@ class BatchWriter {
     return group;
   }
 
+  private startSend(group: Entry[]): void {
+    const sending = this.send(group).finally(() => {
+      this.sends.delete(sending);
+      this.notify();
+    });
+    this.sends.add(sending);
+  }
+
   private async send(group: Entry[]): Promise<void> {
     this.inFlight++;
     this.calls++;
-    for (const entry of group) entry.attempts++;
+    const now = Date.now();
+    for (const entry of group) {
+      if (entry.attempts++ === 0) entry.firstSentAt = now;
+    }
     try {
       const output = await this.executor.send(
         'BatchWriteItem',
         { RequestItems: { [this.table]: group.map((entry) => entry.request) } },
-        { signal: this.options.signal },
+        // Batch puts and deletes are idempotent: re-sending one that was applied changes nothing (RELIABILITY.md §4).
+        { signal: this.options.signal, idempotent: true },
       );
       // A missing UnprocessedItems member means none (RELIABILITY.md §3, rule 3).
       const unprocessed = output.UnprocessedItems?.[this.table] ?? [];
@@ -247,7 +361,7 @@ class BatchWriter {
       this.inFlight--;
       this.options.onProgress?.({
         written: this.written,
-        failed: this.failed.length,
+        failed: this.failed,
         inFlight: this.inFlight,
         queued: this.ready.length + this.waiting.length,
       });
@@ -261,20 +375,36 @@ class BatchWriter {
         : new DynamodelError(`BatchWriteItem failed: ${String(error)}`, { cause: error, table: this.table });
     if (reason instanceof RequestAbortedError || this.options.signal?.aborted) {
       // The call may or may not have been applied; say so for each of its items.
-      for (const entry of group) {
-        this.settleFailed(
-          entry,
-          new OutcomeUnknownError(`Aborted while BatchWriteItem was in flight`, {
-            code: 'Aborted',
-            cause: error,
-            table: this.table,
-          }),
-        );
-      }
+      const unknown = new OutcomeUnknownError(`Aborted while BatchWriteItem was in flight`, {
+        code: 'Aborted',
+        cause: error,
+        table: this.table,
+        operation: 'BatchWriteItem',
+      });
+      for (const entry of group) this.settleFailed(entry, unknown);
       return;
     }
-    // Throttled, transient or response lost: puts and deletes are safe to send again (§4).
-    if (isWorthResending(reason) || isResponseLost(error)) return this.retryLater(group, reason);
+    if (isFatal(reason)) {
+      // Every other call would fail the same way: stop instead of spending attempts on each group.
+      for (const entry of group) this.settleFailed(entry, reason);
+      this.halt({ kind: 'fatal', error: reason });
+      return;
+    }
+    if (reason instanceof OutcomeUnknownError || isResponseLost(error)) {
+      const unknown =
+        reason instanceof OutcomeUnknownError
+          ? reason
+          : new OutcomeUnknownError(`BatchWriteItem's answer was lost: ${reason.message}`, {
+              code: 'ResponseLost',
+              cause: error,
+              table: this.table,
+              operation: 'BatchWriteItem',
+            });
+      for (const entry of group) entry.unknown ??= unknown;
+      return this.retryLater(group, unknown);
+    }
+    // Throttled or transient: puts and deletes are safe to send again (§4).
+    if (isWorthResending(reason)) return this.retryLater(group, reason);
     if (reason instanceof ValidationError && group.length > 1) {
       // DynamoDB rejects the whole call for one bad item and writes nothing: isolate the culprit.
       for (const entry of group) {
@@ -289,11 +419,14 @@ class BatchWriter {
 
   private retryLater(entries: Entry[], reason: DynamodelError): void {
     const now = Date.now();
+    const timeout = this.options.itemTimeoutMs;
     const again: Entry[] = [];
     for (const entry of entries) {
-      if (entry.attempts >= this.maxAttempts || now >= this.deadline) {
-        const why =
-          entry.attempts >= this.maxAttempts ? `after ${entry.attempts} attempts` : 'when the deadline passed';
+      const outOfAttempts = entry.attempts >= this.maxAttempts;
+      if (outOfAttempts || (timeout !== undefined && now - entry.firstSentAt >= timeout)) {
+        const why = outOfAttempts
+          ? `after ${entry.attempts} attempts`
+          : `${timeout ?? 0} ms after its first attempt (itemTimeoutMs)`;
         this.settleFailed(
           entry,
           reason instanceof UnprocessedError
@@ -328,7 +461,34 @@ class BatchWriter {
 
   private settleFailed(entry: Entry, reason: DynamodelError): void {
     this.inFlightIds.delete(entry.id);
-    this.failed.push({ index: entry.index, request: entry.request, key: entry.key, reason, attempts: entry.attempts });
+    // An earlier attempt may have been applied: this attempt's error cannot say it was not.
+    const final =
+      entry.unknown && !(reason instanceof OutcomeUnknownError)
+        ? new OutcomeUnknownError(
+            `An earlier attempt's answer was lost (${entry.unknown.code}), so the item may be stored; ` +
+              `the last attempt ended with: ${reason.message}`,
+            { code: entry.unknown.code, cause: reason, table: this.table, operation: 'BatchWriteItem' },
+          )
+        : reason;
+    this.record({
+      index: entry.index,
+      request: entry.request,
+      key: entry.key,
+      reason: final,
+      attempts: entry.attempts,
+    });
+  }
+
+  private record(failure: BatchWriteFailure): void {
+    this.failed++;
+    if (failure.reason instanceof OutcomeUnknownError) this.outcomeUnknown++;
+    if (this.failures.length < this.keepFailures) this.failures.push(failure);
+    if (!this.options.onFailure) return;
+    try {
+      this.options.onFailure(failure);
+    } catch (error) {
+      this.halt({ kind: 'callback', error });
+    }
   }
 
   /** Moves entries whose backoff has passed to the ready queue. */
@@ -343,10 +503,8 @@ class BatchWriter {
     }
   }
 
-  /** Waits for a send to settle, or for the earliest backoff to pass. */
+  /** Waits for a send to settle, the source to move, an abort, or the earliest backoff to pass. */
   private async idle(): Promise<void> {
-    const canSend = this.inFlight < this.concurrency && this.ready.length > 0;
-    if (canSend) return;
     const earliest = this.waiting.reduce((min, entry) => Math.min(min, entry.readyAt), Infinity);
     let timer: NodeJS.Timeout | undefined;
     await new Promise<void>((resolve) => {
@@ -370,13 +528,25 @@ class BatchWriter {
   }
 
   private report(): BatchWriteReport {
-    return { written: this.written, failed: this.failed, notAttempted: 0, resent: this.resent, calls: this.calls };
+    return {
+      written: this.written,
+      failed: this.failed,
+      outcomeUnknown: this.outcomeUnknown,
+      failures: this.failures,
+      notAttempted: 0,
+      resent: this.resent,
+      calls: this.calls,
+    };
   }
+}
 
-  private abortReport(): BatchWriteReport {
-    const notSent = [...this.ready, ...this.waiting];
-    return { ...this.report(), notAttempted: notSent.length };
-  }
+/** Errors that every other call of the run would meet too: a missing table, refused credentials. */
+function isFatal(error: DynamodelError): boolean {
+  return error instanceof ResourceNotFoundError || error instanceof AuthError;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** For an array input: two requests for one key would be rejected by DynamoDB or race; refuse before sending. */

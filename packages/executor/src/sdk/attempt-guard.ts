@@ -14,6 +14,12 @@ export interface AttemptGuardOptions {
   readonly table: string | undefined;
   readonly idempotent: boolean;
   readonly events: ExecutorEvents;
+  /**
+   * Told the error of an attempt whose answer was lost (it may have been applied), so the caller
+   * can report the request as outcome-unknown even when a later attempt fails for a reason that
+   * alone would mean "not applied" (connection refused, throttled).
+   */
+  readonly onLostAnswer?: (error: unknown) => void;
 }
 
 /**
@@ -42,6 +48,7 @@ export function attemptGuard(options: AttemptGuardOptions): DeserializeMiddlewar
       return await next(args);
     } catch (error) {
       previousError = error;
+      if (isResponseLost(error)) options.onLostAnswer?.(error);
       if (isThrottlingError(error)) {
         options.events.emit({
           type: 'throttle',

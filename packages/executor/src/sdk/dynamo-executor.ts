@@ -56,8 +56,15 @@ export class DynamoExecutor implements Executor {
   ): Promise<OutputOf<Op>> {
     const table = tableOf(input);
     const command = createCommand(operation, input);
+    let lostAnswer: unknown;
     command.middlewareStack.add(
-      attemptGuard({ operation, table, idempotent: isIdempotent(operation, input), events: this.events }) as never,
+      attemptGuard({
+        operation,
+        table,
+        idempotent: options.idempotent ?? isIdempotent(operation, input),
+        events: this.events,
+        onLostAnswer: (error) => (lostAnswer ??= error),
+      }) as never,
       ATTEMPT_GUARD_OPTIONS,
     );
     const started = performance.now();
@@ -73,7 +80,7 @@ export class DynamoExecutor implements Executor {
       });
       return output;
     } catch (error) {
-      const mapped = mapSdkError(error, { operation, table });
+      const mapped = mapSdkError(error, { operation, table, lostAnswer });
       this.events.emit({
         type: 'error',
         operation,

@@ -46,7 +46,8 @@ export async function sendCreate(
         return sameItem(stored, item) ? { created: true } : { created: false, conflict: conflict(stored, lost) };
     }
     try {
-      await executor.send('PutItem', params, options);
+      // Conditional: never re-sent blindly after a lost answer; this loop resolves it instead.
+      await executor.send('PutItem', params, { signal: options.signal, idempotent: false });
       return { created: true };
     } catch (error) {
       if (error instanceof ConditionFailedError) {
@@ -82,7 +83,10 @@ async function readBack(
     if (field && value) key[field.name] = value;
   }
   try {
-    const output = await executor.send('GetItem', getItemParams(tableName, key, { consistent: true }), options);
+    const output = await executor.send('GetItem', getItemParams(tableName, key, { consistent: true }), {
+      signal: options.signal,
+      idempotent: true,
+    });
     return output.Item;
   } catch (error) {
     throw new OutcomeUnknownError(
