@@ -198,7 +198,7 @@ describe('Json and user codecs', () => {
     const value = { a: [1, 'two', null, true, { b: {} }] };
     expect(roundTrip(Json, value)).toEqual(value);
     expect(rule(() => Json.encode({ n: Infinity }, 0))).toBe('json');
-    expect(rule(() => Json.encode({ n: 10n ** 130n }, 0))).toBe('number-range');
+    expect(rule(() => Json.encode({ n: 10n ** 130n }, 0))).toBe('json');
     expect(rule(() => Json.encode({ deep: [[[{ s: new Set() }]]] }, 0))).toBe('json');
   });
   it('wraps user codecs and checks their output', () => {

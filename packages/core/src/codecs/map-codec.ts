@@ -2,6 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { checkString } from './scalar-codecs';
 import { CodecError, MAX_CONTAINER_DEPTH, storedTypeError, typeError, type Codec } from './codec';
 import { depthError } from './list-codec';
+import { setOwn } from './own-property';
 
 function encodeEntries(
   entries: Iterable<[unknown, unknown]>,
@@ -19,7 +20,15 @@ function encodeEntries(
     } catch (error) {
       CodecError.within(error, name);
     }
-    if (encoded !== undefined) map[name] = encoded;
+    // An empty set has no stored form; leaving the entry out would change the map, so it is refused.
+    if (encoded === undefined) {
+      throw new CodecError(
+        `entry "${name}" is an empty set, which DynamoDB cannot store in a map`,
+        'empty-set',
+        item,
+      ).withPath(name);
+    }
+    setOwn(map, name, encoded);
   }
   return map;
 }

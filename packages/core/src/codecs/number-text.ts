@@ -58,3 +58,15 @@ export function textToBigint(text: string): bigint {
   const magnitude = scale < 0 ? 0n : BigInt(digits || '0') * 10n ** BigInt(scale);
   return sign === '-' ? -magnitude : magnitude;
 }
+
+/** `1.50`, `15E-1` and `1.5` are one number to DynamoDB: a canonical text of digits and exponent. */
+export function canonicalNumber(text: string): string {
+  const match = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text.trim());
+  if (!match) return text;
+  const [, sign = '', whole = '', fraction = '', exponent = '0'] = match;
+  const digits = (whole + fraction).replace(/^0+/, '');
+  const significant = digits.replace(/0+$/, '');
+  if (significant === '') return '0';
+  const scale = Number(exponent) - fraction.length + (digits.length - significant.length);
+  return `${sign === '-' ? '-' : ''}${significant}e${scale}`;
+}

@@ -83,11 +83,16 @@ export function compileObjectFunctions(
     storedType: (label: string, type: string, value: unknown) => storedTypeError(label, type, value as never),
     within: (error: unknown, segment: string) => CodecError.within(error, segment),
   };
+  let factory: (...args: unknown[]) => CompiledObjectFunctions;
   try {
     // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from our own field list; names are JSON-escaped
-    const factory = new Function(...Object.keys(helpers), source) as (...args: unknown[]) => CompiledObjectFunctions;
-    return factory(...Object.values(helpers));
-  } catch {
-    return undefined;
+    factory = new Function(...Object.keys(helpers), source) as typeof factory;
+  } catch (error) {
+    // Only a runtime that refuses code generation (a CSP, --disallow-code-generation-from-strings,
+    // an edge runtime) throws EvalError here; anything else is a bug in the generated code and must
+    // not hide behind the loop.
+    if (error instanceof EvalError) return undefined;
+    throw error;
   }
+  return factory(...Object.values(helpers));
 }

@@ -10,6 +10,7 @@ import {
   type Item,
 } from './field-codec';
 import { NULL_VALUE } from './scalar-codecs';
+import { setOwn } from './own-property';
 
 export type { FieldCodec, Item } from './field-codec';
 
@@ -31,6 +32,8 @@ export interface ObjectCodecOptions {
 export class ObjectCodec<T extends object> {
   private readonly byName: ReadonlySet<string>;
   private readonly compiled: CompiledObjectFunctions | undefined;
+  /** How this codec runs: generated straight-line code, or the loop (code generation refused or not asked for). */
+  readonly mode: 'generated' | 'interpreted';
 
   constructor(
     private readonly prototype: object,
@@ -39,6 +42,7 @@ export class ObjectCodec<T extends object> {
   ) {
     this.byName = new Set(fields.map((field) => field.name));
     this.compiled = options.interpreted ? undefined : compileObjectFunctions(prototype, fields);
+    this.mode = this.compiled ? 'generated' : 'interpreted';
   }
 
   /** Throws `CodecError` whose path starts with the property at fault. */
@@ -114,7 +118,7 @@ export class ObjectCodec<T extends object> {
     let any = false;
     for (const name in item) {
       if (!this.byName.has(name) && item[name] !== undefined) {
-        unknown[name] = item[name];
+        setOwn(unknown, name, item[name]);
         any = true;
       }
     }

@@ -1,5 +1,6 @@
 import { CodecError } from '../codecs/codec';
 import { UNKNOWN_ATTRIBUTES, type Item } from '../codecs/object-codec';
+import { setOwn } from '../codecs/own-property';
 import type { Connection } from '../connection/connection';
 import { DecodeError } from '../errors/item-errors';
 import { itemExistsError, itemNotFoundError } from './item-error-messages';
@@ -62,7 +63,7 @@ export class Repository<T extends object> {
     // A constructor that takes arguments cannot be called blind; such classes skip it.
     const instance = cls.length === 0 ? new cls() : (Object.create(cls.prototype as object) as T);
     for (const [property, value] of Object.entries(attributes)) {
-      if (value !== undefined) (instance as Record<string, unknown>)[property] = value;
+      if (value !== undefined) setOwn(instance, property, value);
     }
     applyDefaults(this.schema, instance);
     this.bind(instance);
@@ -120,7 +121,7 @@ export class Repository<T extends object> {
   async reload(instance: T, options: Omit<GetOptions, 'consistent'> = {}): Promise<T> {
     const fresh = await this.getOrFail(instance, { ...options, consistent: true });
     for (const field of this.schema.fields) {
-      (instance as Record<string, unknown>)[field.property] = (fresh as Record<string, unknown>)[field.property];
+      setOwn(instance, field.property, (fresh as Record<string, unknown>)[field.property]);
     }
     const unknown = (fresh as { [UNKNOWN_ATTRIBUTES]?: Item })[UNKNOWN_ATTRIBUTES];
     if (unknown || (instance as { [UNKNOWN_ATTRIBUTES]?: Item })[UNKNOWN_ATTRIBUTES]) {
@@ -186,8 +187,19 @@ export class Repository<T extends object> {
         );
       }
       try {
+        // A term is never dropped: a value with no stored form would turn the delete unconditional.
+        if (value === undefined) {
+          throw new CodecError('is undefined in the condition; compare with a value', 'condition-value', value);
+        }
         const encoded = value === null ? { NULL: true } : field.codec.encode(value, 0);
-        if (encoded) expected[field.name] = encoded;
+        if (encoded === undefined) {
+          throw new CodecError(
+            'is an empty set in the condition, and DynamoDB stores no empty sets, so nothing can equal it',
+            'condition-value',
+            value,
+          );
+        }
+        setOwn(expected, field.name, encoded);
       } catch (error) {
         if (error instanceof CodecError) error.path.unshift(property);
         toValidationError(this.schema, error);

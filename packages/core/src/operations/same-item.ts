@@ -1,17 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Item } from '../codecs/object-codec';
-
-/** `1.50`, `15E-1` and `1.5` are one number to DynamoDB: a canonical text of digits and exponent. */
-function canonicalNumber(text: string): string {
-  const match = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text.trim());
-  if (!match) return text;
-  const [, sign = '', whole = '', fraction = '', exponent = '0'] = match;
-  const digits = (whole + fraction).replace(/^0+/, '');
-  const significant = digits.replace(/0+$/, '');
-  if (significant === '') return '0';
-  const scale = Number(exponent) - fraction.length + (digits.length - significant.length);
-  return `${sign === '-' ? '-' : ''}${significant}e${scale}`;
-}
+import { canonicalNumber } from '../codecs/number-text';
 
 const bytesText = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 

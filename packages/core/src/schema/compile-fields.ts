@@ -49,6 +49,11 @@ function compileField(model: string, declaration: AttributeDeclaration): Compile
   if (roles.length > 1) fail('is declared as a key twice (@HashKey and @RangeKey, or one of them twice)', 'key-roles');
   const name = options.name ?? property;
   if (typeof name !== 'string' || name === '') fail('stored name is empty; DynamoDB needs a name', 'empty-name');
+  // Reading or writing `obj.__proto__` reaches the prototype, not a field; data keys of that name
+  // (map entries, undeclared attributes) are fine and round-trip as own properties.
+  if (property === '__proto__' || name === '__proto__') {
+    fail('"__proto__" cannot be a declared attribute or stored name; pick another name', 'reserved-name');
+  }
   if (Buffer.byteLength(name) > MAX_NAME_BYTES) {
     fail(`stored name is over ${MAX_NAME_BYTES} bytes, DynamoDB's limit`, 'name-too-long');
   }
