@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import 'reflect-metadata';
 import {
   Attribute,
@@ -466,6 +468,32 @@ describe('generated codecs', () => {
       const item = generated as Record<string, never>;
       expect(schema.codec.decode(item)).toEqual(interpreted.decode(item));
     }
+  });
+
+  it('run as generated code here, and the loop only when asked', () => {
+    expect(schema.codec.mode).toBe('generated');
+    expect(interpreted.mode).toBe('interpreted');
+  });
+
+  it('fall back to the loop only where code generation is refused, and still encode', () => {
+    // A process started with --disallow-code-generation-from-strings makes `new Function` throw EvalError.
+    const script = [
+      "require('reflect-metadata');",
+      "const { Attribute, HashKey, Model, Table, compileModel } = require('./src');",
+      'class T extends Model {}',
+      "Reflect.decorate([HashKey(), Reflect.metadata('design:type', String)], T.prototype, 'id');",
+      "Reflect.decorate([Attribute(), Reflect.metadata('design:type', Number)], T.prototype, 'n');",
+      'Table()(T);',
+      'const schema = compileModel(T);',
+      "const item = schema.codec.encode(Object.assign(new T(), { id: 'a', n: 1 }));",
+      'console.log(JSON.stringify({ mode: schema.codec.mode, item }));',
+    ].join('\n');
+    const output = execFileSync(
+      process.execPath,
+      ['--disallow-code-generation-from-strings', '-r', 'ts-node/register/transpile-only', '-e', script],
+      { cwd: join(__dirname, '..'), encoding: 'utf8' },
+    );
+    expect(JSON.parse(output)).toEqual({ mode: 'interpreted', item: { id: { S: 'a' }, n: { N: '1' } } });
   });
 
   it('agree on stored items that do not fit', () => {
