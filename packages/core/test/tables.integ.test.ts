@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import {
   CreateTableCommand,
+  DeleteTableCommand,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
   DynamoDBClient,
@@ -18,6 +19,8 @@ import {
   Table,
   TableMismatchError,
 } from '../src';
+import { ResourceNotFoundError } from '@dynamodel/executor';
+import { startLocalDynamo } from '@dynamodel/local';
 import { startFaultProxy } from '@dynamodel/local/fault-proxy';
 import { recordingExecutor } from './support/recording-executor';
 import { Tweet } from './support/models';
@@ -83,6 +86,34 @@ describe('syncTables', () => {
     }
   });
 
+  it('creates a table again when it was deleted and synced again in the same process', async () => {
+    const connection = createConnection({ ...config, prefix: uniqueTablePrefix('sync_again') });
+    const table = connection.tableName(Tweet.schema());
+    try {
+      expect(await connection.syncTables([Tweet])).toEqual({ [table]: 'created' });
+      await raw.send(new DeleteTableCommand({ TableName: table }));
+      expect(await connection.syncTables([Tweet])).toEqual({ [table]: 'created' });
+      await Tweet.using(connection).create({ author: 'a', text: 'there again' });
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('a missing table without autoCreateTables: the error says how to create it', async () => {
+    const connection = createConnection({ ...config, prefix: uniqueTablePrefix('no_table') });
+    try {
+      const error: unknown = await Tweet.using(connection)
+        .get('x')
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ResourceNotFoundError);
+      expect((error as Error).message).toMatch(
+        /^Tweet: table .*tweets does not exist\. Create it with syncTables\(\[Tweet\]\), or in development connect\(\{ autoCreateTables: true \}\)/,
+      );
+    } finally {
+      await connection.close();
+    }
+  });
+
   it('never changes an existing table whose key differs from the model', async () => {
     const connection = createConnection({ ...config, prefix: uniqueTablePrefix('mismatch') });
     const table = connection.tableName(Tweet.schema());
@@ -118,24 +149,74 @@ describe('syncTables() on the default connection', () => {
 });
 
 describe('autoCreateTables', () => {
-  it('creates a table once per process, even for several connections to the same endpoint', async () => {
+  it('creates a table once for several connections sharing a client; connections of their own each make sure', async () => {
     const proxy = await startFaultProxy({ target: config.endpoint });
     const prefix = uniqueTablePrefix('auto_process');
-    const connections = Array.from({ length: 3 }, () =>
+    const client = new DynamoDBClient({ ...config, endpoint: proxy.endpoint });
+    const sharing = Array.from({ length: 3 }, () => createConnection({ client, prefix, autoCreateTables: true }));
+    const own = Array.from({ length: 2 }, () =>
       createConnection({ ...config, endpoint: proxy.endpoint, prefix, autoCreateTables: true }),
     );
+    const count = (operation: string): number => proxy.records.filter((r) => r.operation === operation).length;
     try {
-      await Promise.all(
-        connections.flatMap((connection) =>
-          Array.from({ length: 4 }, (_, i) => Tweet.using(connection).create({ author: 'a', text: `t${i}` })),
-        ),
-      );
-      const count = (operation: string): number => proxy.records.filter((r) => r.operation === operation).length;
+      const firstCalls = (connections: typeof sharing) =>
+        Promise.all(
+          connections.flatMap((connection) =>
+            Array.from({ length: 4 }, (_, i) => Tweet.using(connection).create({ author: 'a', text: `t${i}` })),
+          ),
+        );
+      await firstCalls(sharing);
       expect(count('CreateTable')).toBe(1);
-      expect(count('PutItem')).toBe(12);
+      expect(count('DescribeTable')).toBeGreaterThanOrEqual(1);
+      const describesBefore = count('DescribeTable');
+      await firstCalls(own); // other executors: each checks, none creates (the table exists)
+      expect(count('CreateTable')).toBe(1);
+      expect(count('DescribeTable') - describesBefore).toBeGreaterThanOrEqual(2);
+      expect(count('PutItem')).toBe(20);
     } finally {
-      await Promise.all(connections.map((connection) => connection.close()));
+      await Promise.all([...sharing, ...own].map((connection) => connection.close()));
+      client.destroy();
       await proxy.close();
+    }
+  });
+
+  it('creates the tables of a second account on the same endpoint and region (issue: memory keyed by executor)', async () => {
+    // Without -sharedDb, DynamoDB Local keeps one database per access key: two accounts.
+    const local = await startLocalDynamo({ sharedDb: false });
+    const account = (accessKeyId: string) =>
+      createConnection({
+        endpoint: local.endpoint,
+        region: local.region,
+        credentials: { accessKeyId, secretAccessKey: 'x' },
+        prefix: 'acct_',
+        autoCreateTables: true,
+      });
+    const first = account('accountone');
+    const second = account('accounttwo');
+    try {
+      await Tweet.using(first).create({ tweetId: 't1', author: 'a', text: 'in account one' });
+      await Tweet.using(second).create({ tweetId: 't1', author: 'b', text: 'in account two' });
+      expect((await Tweet.using(first).getOrFail('t1')).text).toBe('in account one');
+      expect((await Tweet.using(second).getOrFail('t1')).text).toBe('in account two');
+    } finally {
+      await first.close();
+      await second.close();
+      await local.stop();
+    }
+  }, 120_000);
+
+  it('creates a table again when it was deleted after first use', async () => {
+    const executor = recordingExecutor(config);
+    const connection = createConnection({ executor, prefix: uniqueTablePrefix('auto_again'), autoCreateTables: true });
+    try {
+      await Tweet.using(connection).create({ tweetId: 'x', author: 'a', text: 'before' });
+      await raw.send(new DeleteTableCommand({ TableName: connection.tableName(Tweet.schema()) }));
+      const after = await Tweet.using(connection).create({ tweetId: 'x', author: 'a', text: 'after' });
+      expect(after.text).toBe('after');
+      expect(executor.count('CreateTable')).toBe(2);
+      expect((await Tweet.using(connection).getOrFail('x')).text).toBe('after');
+    } finally {
+      executor.destroy();
     }
   });
 

@@ -1,4 +1,5 @@
-export type { Executor, SendOptions } from './executor';
+export type { AttemptEvent, Executor, SendOptions } from './executor';
+export { wrapExecutor, type SendThrough } from './wrap-executor';
 export { DynamoExecutor, createDynamoExecutor, type DynamoExecutorOptions } from './sdk/dynamo-executor';
 export {
   CAPACITY_OPERATIONS,

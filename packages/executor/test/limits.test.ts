@@ -8,7 +8,10 @@ import {
   withAdaptiveConcurrency,
   withConcurrencyLimit,
   withRateLimit,
+  wrapExecutor,
+  ExecutorEvents,
   type EventOf,
+  type Executor,
 } from '../src';
 import { CANARY, createTable, directClient } from './helpers';
 
@@ -78,6 +81,69 @@ describe('withAdaptiveConcurrency', () => {
     expect(changes.some((c) => c.reason === 'success')).toBe(true);
     stop();
     once.destroy();
+  });
+});
+
+describe('composing wrappers', () => {
+  it('a limit reacts only to throttles of its own requests, not to those of a neighbour on the same executor', async () => {
+    const shared = new DynamoExecutor({
+      endpoint: proxy.endpoint,
+      region: 'us-east-1',
+      credentials: CANARY,
+      maxAttempts: 1,
+    });
+    const mine = withAdaptiveConcurrency(shared, { initial: 8, cooldownMs: 0 });
+    const neighbour = withAdaptiveConcurrency(shared, { initial: 8, cooldownMs: 0 });
+    proxy.enqueue(...Array.from({ length: 5 }, () => ({ mode: 'pte' as const, operation: 'PutItem' })));
+    await Promise.allSettled(Array.from({ length: 5 }, (_, i) => neighbour.send('PutItem', put(i))));
+    expect(neighbour.limiter.limit).toBeLessThan(8);
+    expect(mine.limiter.limit).toBe(8);
+    shared.destroy();
+  });
+
+  it('counts throttles the SDK retried away (observed per attempt), and passes the caller observer on', async () => {
+    const retrying = new DynamoExecutor({
+      endpoint: proxy.endpoint,
+      region: 'us-east-1',
+      credentials: CANARY,
+      maxAttempts: 3,
+    });
+    const adaptive = withAdaptiveConcurrency(retrying, { initial: 8, cooldownMs: 0 });
+    const seen: string[] = [];
+    proxy.enqueue({ mode: 'pte', operation: 'PutItem' });
+    await adaptive.send('PutItem', put(1), { observe: (event) => seen.push(event.type) });
+    expect(adaptive.limiter.limit).toBe(4);
+    expect(seen).toEqual(['throttle', 'retry']);
+    retrying.destroy();
+  });
+
+  it('forwards events and destroy once through a stack of wrappers', async () => {
+    let destroyed = 0;
+    const events = new ExecutorEvents();
+    const base: Executor = {
+      events,
+      send: (op, input, options) => executor.send(op, input, options),
+      destroy: () => {
+        destroyed++;
+      },
+    };
+    const stack = withRateLimit(withAdaptiveConcurrency(withConcurrencyLimit(base, 4)), { writeUnits: 1_000 });
+    expect(stack.events).toBe(events);
+    await stack.send('PutItem', put(1));
+    await stack.destroy?.();
+    expect(destroyed).toBe(1);
+  });
+
+  it('wrapExecutor builds a wrapper from one send function', async () => {
+    const operations: string[] = [];
+    const traced = wrapExecutor(executor, (operation, input, options, next) => {
+      operations.push(operation);
+      return next(operation, input, options);
+    });
+    await traced.send('PutItem', put(2));
+    await traced.send('GetItem', { TableName: table, Key: { pk: { S: 'item-2' } } });
+    expect(operations).toEqual(['PutItem', 'GetItem']);
+    expect(traced.events).toBe(executor.events);
   });
 });
 

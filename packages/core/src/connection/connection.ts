@@ -1,11 +1,21 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoExecutor, withConcurrencyLimit, type DynamoExecutorOptions, type Executor } from '@dynamodel/executor';
+import {
+  DynamodelError,
+  DynamoExecutor,
+  withAdaptiveConcurrency,
+  withConcurrencyLimit,
+  withRateLimit,
+  type AdaptiveConcurrencyOptions,
+  type DynamoExecutorOptions,
+  type Executor,
+  type RateLimitOptions,
+} from '@dynamodel/executor';
 import { compileModel, type ModelSchema } from '../schema/compile-model';
 import type { AnyClass } from '../metadata/options';
 import { checkTableName } from '../schema/table-schema';
 import { ensureTable, type EnsureTableOptions, type TableSyncResult } from './ensure-table';
 import { leaseLocalEndpoint } from './local-endpoint';
-import { tableCreationsFor } from './table-creations';
+import { tableCreationsFor, type TableCreation, type TableCreations } from './table-creations';
 
 export interface ConnectOptions {
   /** AWS region; the SDK's default chain (AWS_REGION, profile) applies when absent. */
@@ -16,10 +26,29 @@ export interface ConnectOptions {
   readonly credentials?: DynamoExecutorOptions['credentials'];
   /** An existing client (its own region, credentials and middleware). */
   readonly client?: DynamoDBClient;
-  /** Your own executor (tracing, a recording executor in tests); replaces everything above. */
+  /**
+   * Your own executor (tracing, a recording executor in tests) instead of the SDK-backed one; it
+   * replaces `region`, `endpoint`, `credentials` and `client`. `wrap`, `concurrency`, `adaptive` and
+   * `rateLimit` still apply on top of it.
+   */
   readonly executor?: Executor;
-  /** The most requests this connection has in flight at once. Default 32. */
+  /**
+   * The most requests this connection has in flight at once. Default 32 for the SDK-backed executor;
+   * with your own `executor`, no cap unless you set one.
+   */
   readonly concurrency?: number;
+  /**
+   * Let the cap follow DynamoDB's answers (AIMD: halved on throttling, raised on success), up to
+   * `concurrency`. `true` for the defaults, or `withAdaptiveConcurrency`'s options.
+   */
+  readonly adaptive?: boolean | AdaptiveConcurrencyOptions;
+  /** Keep consumed capacity under a budget (`withRateLimit`'s options: `readUnits`, `writeUnits`). */
+  readonly rateLimit?: RateLimitOptions;
+  /**
+   * Your own layer around the executor (tracing, metrics), applied first: the limits above wrap it,
+   * so it sees every request as it is sent. Build it with `wrapExecutor` from `@dynamodel/executor`.
+   */
+  readonly wrap?: (executor: Executor) => Executor;
   /** Put in front of every table name, e.g. `'staging_'`. */
   readonly prefix?: string;
   /** Create a model's table on its first use (development and tests). Default `false`. */
@@ -92,29 +121,44 @@ export class Connection {
     const names = schemas.map((schema) => this.tableName(schema));
     const executor = await this.executor();
     const results = await Promise.all(
-      schemas.map((schema, i) => this.ensure(executor, schema, names[i] as string, options)),
+      schemas.map((schema, i) => this.ensure(executor, schema, names[i] as string, options, true)),
     );
     return Object.fromEntries(names.map((name, i) => [name, results[i] as TableSyncResult]));
   }
 
+  /**
+   * Makes sure of one table. A creation in flight is always shared (concurrent first calls create a
+   * table once); a finished one is trusted by model operations, while `syncTables` (`recheck`)
+   * looks again, since the table may have been deleted since.
+   */
   private ensure(
     executor: Executor,
     schema: ModelSchema,
     tableName: string,
     options?: EnsureTableOptions,
+    recheck = false,
   ): Promise<TableSyncResult> {
-    // One creation per table per process and destination: concurrent first calls share it.
-    const creations = tableCreationsFor(
-      this.options.executor ?? this.options.client ?? `${this.resolvedEndpoint ?? ''}|${this.options.region ?? ''}`,
-    );
-    let ensured = creations.get(tableName);
-    if (!ensured) {
-      ensured = ensureTable(executor, schema, tableName, options);
-      creations.set(tableName, ensured);
+    const creations = this.creations(executor);
+    const known = creations.get(tableName);
+    if (known && (!known.settled || !recheck)) return known.done;
+    const creation: TableCreation = { done: ensureTable(executor, schema, tableName, options), settled: false };
+    creations.set(tableName, creation);
+    creation.done.then(
+      () => (creation.settled = true),
       // A failed creation is not remembered: the next call tries again.
-      ensured.catch(() => creations.delete(tableName));
-    }
-    return ensured;
+      () => creations.get(tableName) === creation && creations.delete(tableName),
+    );
+    return creation.done;
+  }
+
+  /** Forgets that a table was made sure of (an operation found it missing): the next use checks again. */
+  async forgetTable(tableName: string): Promise<void> {
+    this.creations(await this.executor()).delete(tableName);
+  }
+
+  /** The creations of whatever this connection sends through: the user's executor or client, else its own executor. */
+  private creations(executor: Executor): TableCreations {
+    return tableCreationsFor(this.options.executor ?? this.options.client ?? executor);
   }
 
   /** Releases what the connection owns: its SDK client and its lease on DynamoDB Local. */
@@ -129,7 +173,7 @@ export class Connection {
 
   private async createExecutor(): Promise<Executor> {
     const { options } = this;
-    if (options.executor) return options.executor;
+    if (options.executor) return this.limit(options.executor, options.concurrency);
     let config: DynamoExecutorOptions = {
       ...(options.client ? { client: options.client } : {}),
       ...(options.region ? { region: options.region } : {}),
@@ -144,8 +188,24 @@ export class Connection {
       config = { ...config, ...lease.config };
     }
     this.resolvedEndpoint = config.endpoint;
-    const concurrency = options.concurrency ?? 32;
-    this.ownedExecutor = new DynamoExecutor({ ...config, maxSockets: Math.max(64, concurrency) });
-    return withConcurrencyLimit(this.ownedExecutor, concurrency);
+    this.ownedExecutor = new DynamoExecutor({ ...config, maxSockets: Math.max(64, options.concurrency ?? 32) });
+    return this.limit(this.ownedExecutor, options.concurrency ?? 32);
+  }
+
+  /** `wrap`, then the concurrency cap (fixed or adaptive), then the rate limit: limits compose. */
+  private limit(base: Executor, concurrency: number | undefined): Executor {
+    const { options } = this;
+    if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) {
+      throw new DynamodelError(`connect: concurrency must be a positive integer, got ${String(concurrency)}`);
+    }
+    let executor = options.wrap ? options.wrap(base) : base;
+    if (options.adaptive) {
+      const adaptive = options.adaptive === true ? {} : options.adaptive;
+      const max = adaptive.max ?? concurrency ?? 64;
+      executor = withAdaptiveConcurrency(executor, { initial: Math.min(16, max), ...adaptive, max });
+    } else if (concurrency !== undefined) {
+      executor = withConcurrencyLimit(executor, concurrency);
+    }
+    return options.rateLimit ? withRateLimit(executor, options.rateLimit) : executor;
   }
 }

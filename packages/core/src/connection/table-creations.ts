@@ -1,26 +1,24 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Executor } from '@dynamodel/executor';
 import type { TableSyncResult } from './ensure-table';
 
-/** Table name → the one creation (or check) of that table in flight or done, for one destination. */
-export type TableCreations = Map<string, Promise<TableSyncResult>>;
+/** One creation (or check) of a table: in flight until `settled`. */
+export interface TableCreation {
+  readonly done: Promise<TableSyncResult>;
+  settled: boolean;
+}
 
-const byName = new Map<string, TableCreations>();
-const byObject = new WeakMap<object, TableCreations>();
+/** Table name → its creation, for one executor. */
+export type TableCreations = Map<string, TableCreation>;
+
+const byExecutor = new WeakMap<object, TableCreations>();
 
 /**
- * The table creations of one destination, shared by every connection of this process that sends
- * there, so a table is created once per process however many connections use it. A destination is
- * the user's own executor or client when one was given (two connections sharing it share creations),
- * otherwise the endpoint and region the connection's executor was built for.
+ * The table creations made through one executor (or one client), shared by every connection of
+ * this process that sends through it, so concurrent first calls create a table once. The memory
+ * is per executor, not per endpoint: another account's connection (other credentials, same
+ * endpoint and region) has its own executor and makes sure of its own tables.
  */
-export function tableCreationsFor(destination: Executor | DynamoDBClient | string): TableCreations {
-  if (typeof destination === 'string') {
-    let creations = byName.get(destination);
-    if (!creations) byName.set(destination, (creations = new Map<string, Promise<TableSyncResult>>()));
-    return creations;
-  }
-  let creations = byObject.get(destination);
-  if (!creations) byObject.set(destination, (creations = new Map<string, Promise<TableSyncResult>>()));
+export function tableCreationsFor(destination: object): TableCreations {
+  let creations = byExecutor.get(destination);
+  if (!creations) byExecutor.set(destination, (creations = new Map<string, TableCreation>()));
   return creations;
 }

@@ -1,4 +1,4 @@
-import type { ConditionFailedError } from '@dynamodel/executor';
+import { ResourceNotFoundError, type ConditionFailedError } from '@dynamodel/executor';
 import type { Item } from '../codecs/object-codec';
 import { ItemExistsError, ItemNotFoundError } from '../errors/item-errors';
 import type { ModelSchema } from '../schema/compile-model';
@@ -36,4 +36,23 @@ export function itemNotFoundError(schema: ModelSchema, tableName: string, key: I
     table: tableName,
     key: described,
   });
+}
+
+/** The model's table does not exist: say how to create it. */
+export function missingTableError(
+  schema: ModelSchema,
+  tableName: string,
+  error: ResourceNotFoundError,
+): ResourceNotFoundError {
+  return new ResourceNotFoundError(
+    `${schema.model}: table ${tableName} does not exist. Create it with syncTables([${schema.model}]), ` +
+      `or in development connect({ autoCreateTables: true }) (${error.message})`,
+    {
+      code: error.code,
+      table: tableName,
+      ...(error.operation ? { operation: error.operation } : {}),
+      ...(error.requestId ? { requestId: error.requestId } : {}),
+      cause: error,
+    },
+  );
 }

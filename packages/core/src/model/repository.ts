@@ -1,9 +1,10 @@
+import { ResourceNotFoundError, type Executor } from '@dynamodel/executor';
 import { CodecError } from '../codecs/codec';
 import { UNKNOWN_ATTRIBUTES, type Item } from '../codecs/object-codec';
 import { setOwn } from '../codecs/own-property';
 import type { Connection } from '../connection/connection';
 import { DecodeError } from '../errors/item-errors';
-import { itemExistsError, itemNotFoundError } from './item-error-messages';
+import { itemExistsError, itemNotFoundError, missingTableError } from './item-error-messages';
 import { compileModel, type ModelSchema } from '../schema/compile-model';
 import type { AnyClass } from '../metadata/options';
 import { applyDefaults, encodeItem } from '../operations/encode-item';
@@ -39,12 +40,13 @@ export class Repository<T extends object> {
   /** The item under `key`, or `undefined`. */
   async get(...args: KeyArgs<T, GetOptions>): Promise<T | undefined> {
     const [key, options] = this.splitKeyArgs<GetOptions>(args);
-    const { executor, tableName } = await this.connection.prepare(this.schema);
-    const output = await executor.send('GetItem', getItemParams(tableName, key, options), {
-      signal: options?.signal,
-      idempotent: true,
+    return this.withTable(async (executor, tableName) => {
+      const output = await executor.send('GetItem', getItemParams(tableName, key, options), {
+        signal: options?.signal,
+        idempotent: true,
+      });
+      return output.Item ? this.decode(output.Item, tableName) : undefined;
     });
-    return output.Item ? this.decode(output.Item, tableName) : undefined;
   }
 
   /** The item under `key`; `ItemNotFoundError` when there is none. */
@@ -77,24 +79,26 @@ export class Repository<T extends object> {
   async create(attributes: CreateAttributes<T>, options: WriteOptions = {}): Promise<T> {
     const instance = this.build(attributes);
     const item = encodeItem(this.schema, instance);
-    const { executor, tableName } = await this.connection.prepare(this.schema);
-    const outcome = await sendCreate(executor, this.schema, tableName, item, options);
-    if (!outcome.created) {
-      throw itemExistsError(this.schema, tableName, outcome.conflict, (found) => this.decodeQuietly(found));
-    }
-    return instance;
+    return this.withTable(async (executor, tableName) => {
+      const outcome = await sendCreate(executor, this.schema, tableName, item, options);
+      if (!outcome.created) {
+        throw itemExistsError(this.schema, tableName, outcome.conflict, (found) => this.decodeQuietly(found));
+      }
+      return instance;
+    });
   }
 
   /** Stores `item` whether or not one exists under its key (an upsert); returns the instance. */
   async put(item: T | CreateAttributes<T>, options: WriteOptions = {}): Promise<T> {
     const instance = item instanceof this.model ? (item as T) : this.build(item);
     const encoded = encodeItem(this.schema, instance);
-    const { executor, tableName } = await this.connection.prepare(this.schema);
-    // A whole-item replace: sending it twice stores the same item (RELIABILITY.md §4).
-    await executor.send('PutItem', putItemParams(this.schema, tableName, encoded), {
-      signal: options.signal,
-      idempotent: true,
-    });
+    await this.withTable((executor, tableName) =>
+      // A whole-item replace: sending it twice stores the same item (RELIABILITY.md §4).
+      executor.send('PutItem', putItemParams(this.schema, tableName, encoded), {
+        signal: options.signal,
+        idempotent: true,
+      }),
+    );
     this.bind(instance);
     return instance;
   }
@@ -103,18 +107,19 @@ export class Repository<T extends object> {
   async delete(...args: KeyArgs<T, DeleteOptions<T>>): Promise<T | undefined> {
     const [key, options = {}] = this.splitKeyArgs<DeleteOptions<T>>(args);
     const expected = options.condition ? this.encodeCondition(options.condition) : undefined;
-    const { executor, tableName } = await this.connection.prepare(this.schema);
-    const params = deleteItemParams(this.schema, tableName, key, {
-      ...(expected ? { expected } : {}),
-      ...(options.mustExist ? { mustExist: true } : {}),
+    return this.withTable(async (executor, tableName) => {
+      const params = deleteItemParams(this.schema, tableName, key, {
+        ...(expected ? { expected } : {}),
+        ...(options.mustExist ? { mustExist: true } : {}),
+      });
+      // Unconditional deletes may be re-sent after a lost answer (deleting twice deletes once); the
+      // item returned is then what the last attempt found, `undefined` if an earlier attempt had landed.
+      const output = await executor.send('DeleteItem', params, {
+        signal: options.signal,
+        idempotent: !params.ConditionExpression,
+      });
+      return output.Attributes ? this.decode(output.Attributes, tableName) : undefined;
     });
-    // Unconditional deletes may be re-sent after a lost answer (deleting twice deletes once); the
-    // item returned is then what the last attempt found, `undefined` if an earlier attempt had landed.
-    const output = await executor.send('DeleteItem', params, {
-      signal: options.signal,
-      idempotent: !params.ConditionExpression,
-    });
-    return output.Attributes ? this.decode(output.Attributes, tableName) : undefined;
   }
 
   /** Reads the instance's item again (strongly consistent) into the instance itself. */
@@ -150,6 +155,24 @@ export class Repository<T extends object> {
       });
     }
     return this.bind(instance);
+  }
+
+  /**
+   * Runs `work` against the model's table. A table found missing is forgotten by the connection; with
+   * `autoCreateTables` it is created again and `work` runs once more (nothing was applied: DynamoDB
+   * refused the request), otherwise the error says how to create it.
+   */
+  private async withTable<R>(work: (executor: Executor, tableName: string) => Promise<R>): Promise<R> {
+    const { executor, tableName } = await this.connection.prepare(this.schema);
+    try {
+      return await work(executor, tableName);
+    } catch (error) {
+      if (!(error instanceof ResourceNotFoundError) || error.table !== tableName) throw error;
+      await this.connection.forgetTable(tableName);
+      if (!this.connection.autoCreateTables) throw missingTableError(this.schema, tableName, error);
+      const again = await this.connection.prepare(this.schema);
+      return await work(again.executor, again.tableName);
+    }
   }
 
   private bind(instance: T): T {

@@ -1,7 +1,7 @@
 import { isThrottlingError } from '../classify';
 import { ExecutorEvents } from '../events/executor-events';
-import type { Executor, SendOptions } from '../executor';
-import type { InputOf, OperationName } from '../operations';
+import type { AttemptEvent, Executor } from '../executor';
+import { wrapExecutor } from '../wrap-executor';
 import { Semaphore } from './semaphore';
 import { withConcurrencyLimit, type LimitedExecutor } from './with-concurrency-limit';
 
@@ -20,9 +20,11 @@ export interface AdaptiveConcurrencyOptions {
 
 /**
  * A concurrency limit that follows DynamoDB's answers (AIMD): halved on throttling, raised by one
- * after a full window of successes. Throttles are read from the inner executor's `throttle`
- * events, which include those the SDK retried away, and from thrown throttling errors; it does not
- * count on the SDK to absorb them (its retry quota drains, RELIABILITY.md §0.2).
+ * after a full window of successes. It reacts only to throttles of *its own* requests: each one is
+ * sent with `SendOptions.observe`, which the SDK-backed executor calls for every throttled attempt,
+ * including those the SDK retried away (its retry quota drains, RELIABILITY.md §0.2); a thrown
+ * throttling error counts when no attempt was observed. Other callers of a shared inner executor
+ * never move this limit.
  */
 export function withAdaptiveConcurrency(executor: Executor, options: AdaptiveConcurrencyOptions = {}): LimitedExecutor {
   const min = options.min ?? 1;
@@ -53,22 +55,30 @@ export function withAdaptiveConcurrency(executor: Executor, options: AdaptiveCon
     successes = 0;
     setLimit(Math.min(max, limiter.limit + 1), 'success');
   };
-  if (executor.events) executor.events.on('throttle', onThrottle);
 
-  // The cap itself is withConcurrencyLimit's; this layer only watches outcomes and moves it.
-  const observed: Executor = {
-    events,
-    async send<Op extends OperationName>(operation: Op, input: InputOf<Op>, sendOptions?: SendOptions) {
+  // The cap itself is withConcurrencyLimit's; this layer only watches its own requests and moves it.
+  const observed = wrapExecutor(
+    executor,
+    async (operation, input, sendOptions, next) => {
+      let throttled = false;
+      const observe = (event: AttemptEvent): void => {
+        if (event.type === 'throttle') {
+          throttled = true;
+          onThrottle();
+        }
+        sendOptions.observe?.(event);
+      };
       try {
-        const output = await executor.send(operation, input, sendOptions);
+        const output = await next(operation, input, { ...sendOptions, observe });
         onSuccess();
         return output;
       } catch (error) {
-        // Without events from the inner executor, a thrown throttle is all we can see.
-        if (!executor.events && isThrottlingError(error)) onThrottle();
+        // An executor that does not report attempts: the thrown throttle is all we can see.
+        if (!throttled && isThrottlingError(error)) onThrottle();
         throw error;
       }
     },
-  };
+    { events }, // an inner executor without events still gets the limit's own
+  );
   return withConcurrencyLimit(observed, limiter);
 }

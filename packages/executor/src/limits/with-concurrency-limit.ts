@@ -1,5 +1,5 @@
-import type { Executor, SendOptions } from '../executor';
-import type { InputOf, OperationName, OutputOf } from '../operations';
+import type { Executor } from '../executor';
+import { wrapExecutor } from '../wrap-executor';
 import { Semaphore } from './semaphore';
 
 /** An executor whose requests in flight never exceed `limiter.limit`. */
@@ -13,20 +13,16 @@ export interface LimitedExecutor extends Executor {
  */
 export function withConcurrencyLimit(executor: Executor, limit: number | Semaphore): LimitedExecutor {
   const limiter = typeof limit === 'number' ? new Semaphore(limit) : limit;
-  return {
-    limiter,
-    events: executor.events,
-    async send<Op extends OperationName>(
-      operation: Op,
-      input: InputOf<Op>,
-      options: SendOptions = {},
-    ): Promise<OutputOf<Op>> {
+  return wrapExecutor(
+    executor,
+    async (operation, input, options, next) => {
       await limiter.acquire(options.signal);
       try {
-        return await executor.send(operation, input, options);
+        return await next(operation, input, options);
       } finally {
         limiter.release();
       }
     },
-  };
+    { limiter },
+  );
 }

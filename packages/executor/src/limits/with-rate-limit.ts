@@ -1,6 +1,7 @@
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
-import type { Executor, SendOptions } from '../executor';
-import { CAPACITY_OPERATIONS, type InputOf, type OperationName, type OutputOf } from '../operations';
+import type { Executor } from '../executor';
+import { wrapExecutor } from '../wrap-executor';
+import { CAPACITY_OPERATIONS, type OperationName } from '../operations';
 import { TokenBucket } from './token-bucket';
 
 export interface RateLimitOptions {
@@ -33,25 +34,19 @@ export function withRateLimit(executor: Executor, options: RateLimitOptions): Ra
   const read = bucket(options.readUnits);
   const write = bucket(options.writeUnits);
 
-  return {
-    read,
-    write,
-    events: executor.events,
-    async send<Op extends OperationName>(
-      operation: Op,
-      input: InputOf<Op>,
-      sendOptions: SendOptions = {},
-    ): Promise<OutputOf<Op>> {
-      if (!CAPACITY_OPERATIONS.has(operation)) return executor.send(operation, input, sendOptions);
-      const target = READS.has(operation) ? read : write;
-      if (!target) return executor.send(operation, input, sendOptions);
+  return wrapExecutor(
+    executor,
+    async (operation, input, sendOptions, next) => {
+      const target = !CAPACITY_OPERATIONS.has(operation) ? undefined : READS.has(operation) ? read : write;
+      if (!target) return next(operation, input, sendOptions);
       await target.ready(sendOptions.signal);
-      const withCapacity = { ReturnConsumedCapacity: 'TOTAL', ...input } as InputOf<Op>;
-      const output = await executor.send(operation, withCapacity, sendOptions);
+      const withCapacity = { ReturnConsumedCapacity: 'TOTAL', ...input } as typeof input;
+      const output = await next(operation, withCapacity, sendOptions);
       target.spend(consumedUnits(output, withCapacity));
       return output;
     },
-  };
+    { read, write },
+  );
 }
 
 /** Units a response says it consumed; an estimate (1 per item) when the server did not say. */

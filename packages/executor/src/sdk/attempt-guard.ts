@@ -6,6 +6,7 @@ import type {
 } from '@smithy/types';
 import { errorCode, isResponseLost, isThrottlingError } from '../classify';
 import type { ExecutorEvents } from '../events/executor-events';
+import type { AttemptEvent } from '../executor';
 import { ResendRefused } from '../map-error';
 import type { OperationName } from '../operations';
 
@@ -20,6 +21,8 @@ export interface AttemptGuardOptions {
    * alone would mean "not applied" (connection refused, throttled).
    */
   readonly onLostAnswer?: (error: unknown) => void;
+  /** The request's own observer (`SendOptions.observe`), told of its retries and throttles. */
+  readonly observe?: (event: AttemptEvent) => void;
 }
 
 /**
@@ -32,11 +35,20 @@ export interface AttemptGuardOptions {
 export function attemptGuard(options: AttemptGuardOptions): DeserializeMiddleware<object, MetadataBearer> {
   let attempt = 0;
   let previousError: unknown;
+  const report = (event: AttemptEvent): void => {
+    options.events.emit(event);
+    if (!options.observe) return;
+    try {
+      options.observe(event);
+    } catch {
+      // An observer is a metrics hook (like an events listener): its failure must not fail the request.
+    }
+  };
   return (next: DeserializeHandler<object, MetadataBearer>) => async (args: DeserializeHandlerArguments<object>) => {
     attempt++;
     if (attempt > 1) {
       if (!options.idempotent && isResponseLost(previousError)) throw new ResendRefused(previousError);
-      options.events.emit({
+      report({
         type: 'retry',
         operation: options.operation,
         table: options.table,
@@ -50,7 +62,7 @@ export function attemptGuard(options: AttemptGuardOptions): DeserializeMiddlewar
       previousError = error;
       if (isResponseLost(error)) options.onLostAnswer?.(error);
       if (isThrottlingError(error)) {
-        options.events.emit({
+        report({
           type: 'throttle',
           operation: options.operation,
           table: options.table,

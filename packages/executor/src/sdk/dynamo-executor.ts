@@ -64,6 +64,7 @@ export class DynamoExecutor implements Executor {
         idempotent: options.idempotent ?? isIdempotent(operation, input),
         events: this.events,
         onLostAnswer: (error) => (lostAnswer ??= error),
+        ...(options.observe ? { observe: options.observe } : {}),
       }) as never,
       ATTEMPT_GUARD_OPTIONS,
     );
