@@ -1,6 +1,7 @@
-// pnpm bench (in packages/core): codec throughput (Dynamodel's compiled codec vs the SDK's generic
-// marshaller vs a hand-written converter; each in a fresh process, after a warm-up), then the
-// overhead of Tweet.get over a raw GetItemCommand + unmarshall on one DynamoDB Local.
+// pnpm bench (in packages/core): round-trip throughput of Dynamodel against the SDK's generic
+// marshaller and a hand-written converter, through the public path (Model.put + Model.get) and the
+// inner codec, for two shapes (each codec in fresh processes, after a warm-up); then the overhead of
+// Tweet.get over a raw GetItemCommand + unmarshall on one DynamoDB Local.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -19,42 +20,74 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 11);
 
 /** Each codec runs in PROCESSES fresh processes, interleaved (A B C A B C …) so drift hits all alike. */
 const PROCESSES = Number(process.env.BENCH_CODEC_PROCESSES ?? 3);
+const SHAPES = (process.env.BENCH_SHAPES ?? 'book,post').split(',');
+const PATHS = ['public', 'inner'];
+const SHAPE_NAMES: Record<string, string> = {
+  book: '6-field book (string key, two strings, a Date, a number, a string list)',
+  post: 'tweet shape (a Date, a Set, a Map and an embedded class besides strings)',
+};
 
+interface CodecResult {
+  readonly best: number;
+  readonly median: number;
+}
+
+function runWorker(shape: string, path: string, codec: string): CodecResult {
+  const child = spawnSync(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', join(__dirname, 'codec-worker.ts'), shape, path, codec],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  if (child.status !== 0) throw new Error(`codec worker ${shape} ${path} ${codec} exited with ${child.status}`);
+  return JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}') as CodecResult;
+}
+
+/**
+ * Round trips per second, for each shape and path (`public`: `Model.put` + `Model.get` through an
+ * executor that answers at once; `inner`: the codec alone), each codec in fresh processes. Targets
+ * (issue 10 §4) on the public path: at least 2× `marshall` + `unmarshall`, within 1.5× of a
+ * hand-written converter.
+ */
 function codecThroughput(): void {
-  const best = new Map<string, number[]>(CODECS.map((codec) => [codec, []]));
-  const medians = new Map<string, number[]>(CODECS.map((codec) => [codec, []]));
-  for (let run = 0; run < PROCESSES; run++) {
-    for (const codec of CODECS) {
-      const child = spawnSync(
-        process.execPath,
-        ['-r', 'ts-node/register/transpile-only', join(__dirname, 'codec-worker.ts'), codec],
-        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
-      );
-      if (child.status !== 0) throw new Error(`codec worker ${codec} exited with ${child.status}`);
-      const line = child.stdout.trim().split('\n').pop() ?? '{}';
-      const result = JSON.parse(line) as { best: number; median: number };
-      best.get(codec)?.push(result.best);
-      medians.get(codec)?.push(result.median);
+  const middle = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+  console.log(
+    `\nround trips per second; ${PROCESSES} fresh processes per codec, interleaved; middle of their best and median rounds`,
+  );
+  for (const shape of SHAPES) {
+    for (const path of PATHS) {
+      const best = new Map<string, number[]>(CODECS.map((codec) => [codec, []]));
+      const medians = new Map<string, number[]>(CODECS.map((codec) => [codec, []]));
+      for (let run = 0; run < PROCESSES; run++) {
+        for (const codec of CODECS) {
+          const result = runWorker(shape, path, codec);
+          best.get(codec)?.push(result.best);
+          medians.get(codec)?.push(result.median);
+        }
+      }
+      const of = (codec: string, which: 'best' | 'median'): number =>
+        middle((which === 'best' ? best : medians).get(codec) ?? []);
+      const what = path === 'public' ? 'Model.put + Model.get (what a user call runs)' : 'codec.encode + codec.decode';
+      console.log(`\n  ${SHAPE_NAMES[shape] ?? shape}, ${path} path: ${what}`);
+      console.log('    codec                                best round items/s   median round items/s');
+      for (const codec of CODECS) {
+        console.log(
+          `    ${codec.padEnd(36)} ${Math.round(of(codec, 'best')).toLocaleString('en').padStart(18)} ` +
+            `${Math.round(of(codec, 'median')).toLocaleString('en').padStart(22)}`,
+        );
+      }
+      const [ours, sdk, hand] = CODECS as [string, string, string];
+      for (const which of ['best', 'median'] as const) {
+        const versusSdk = of(ours, which) / of(sdk, which);
+        const handOverOurs = of(hand, which) / of(ours, which);
+        const verdict =
+          path === 'public'
+            ? ` (targets: ≥ 2× ${versusSdk >= 2 ? 'met' : 'MISSED'}; ≤ 1.5× ${handOverOurs <= 1.5 ? 'met' : 'MISSED'})`
+            : '';
+        console.log(
+          `    ${which} rounds: Dynamodel ${versusSdk.toFixed(2)}× marshall/unmarshall; hand-written ${handOverOurs.toFixed(2)}× Dynamodel${verdict}`,
+        );
+      }
     }
-  }
-  const middle = (values: number[] = []): number =>
-    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
-  const ours = { best: middle(best.get('dynamodel')), median: middle(medians.get('dynamodel')) };
-  console.log(
-    `\ncodec round trip (encode + decode) of a 6-field book item; ${PROCESSES} fresh processes per codec, interleaved`,
-  );
-  console.log(
-    '  codec                                best round items/s   Dynamodel is   median round items/s   Dynamodel is',
-  );
-  for (const codec of CODECS) {
-    const b = middle(best.get(codec));
-    const m = middle(medians.get(codec));
-    const versus = (value: number, mine: number): string =>
-      codec === 'dynamodel' ? '' : `${(mine / value).toFixed(2)}×`;
-    console.log(
-      `  ${codec.padEnd(36)} ${Math.round(b).toLocaleString('en').padStart(12)}   ${versus(b, ours.best).padStart(12)}   ` +
-        `${Math.round(m).toLocaleString('en').padStart(18)}   ${versus(m, ours.median).padStart(12)}`,
-    );
   }
 }
 

@@ -1,8 +1,10 @@
 import 'reflect-metadata';
-import { Attribute, HashKey, Model, Table, uuid } from '@dynamodel/core';
+import { Attribute, Defaults, HashKey, Keys, Model, Table, uuid } from '@dynamodel/core';
 
 @Table({ name: 'tweets' })
 export class Tweet extends Model {
+  declare [Keys]?: 'tweetId';
+  declare [Defaults]?: 'tweetId' | 'created' | 'likes';
   @HashKey({ default: uuid }) tweetId!: string;
   @Attribute() author!: string;
   @Attribute() text!: string;

@@ -1,8 +1,11 @@
 export { Model, type ModelClass } from './model/model';
 export { Repository } from './model/repository';
+export { Defaults, Keys } from './model/attributes';
 export type {
   Attributes,
+  BuildAttributes,
   CreateAttributes,
+  KeyArgs,
   DeleteOptions,
   GetOptions,
   KeyInput,

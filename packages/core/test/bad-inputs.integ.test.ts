@@ -107,6 +107,7 @@ type Case = [
 ];
 
 const cases: Case[] = [
+  // @ts-expect-error: `owner` is required, and the compiler says so too; this checks the run-time refusal
   ['missing required attribute', () => accounts().create({ id: 'x1' }), ValidationError, 'required', ['Account.owner']],
   [
     'string given for a number',

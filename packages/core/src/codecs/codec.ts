@@ -25,6 +25,12 @@ export interface Codec<T = unknown> {
   readonly decode: (value: AttributeValue) => T;
   /** The value an attribute decodes to when it is absent (an empty set, which DynamoDB never stores). */
   readonly whenAbsent?: () => T;
+  /**
+   * Distinct values (as a JavaScript `Set` tells them apart) always encode to distinct stored values,
+   * so a Set of them can hold no duplicates DynamoDB would reject: strings, numbers, bigints, enums.
+   * Not so for Dates or byte arrays (two objects, one value), nor for user codecs.
+   */
+  readonly injective?: boolean;
 }
 
 /**

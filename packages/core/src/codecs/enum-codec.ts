@@ -25,6 +25,8 @@ export function enumCodec(values: readonly (string | number)[], name: string): C
   return {
     storedType,
     label,
+    // A number and a string enum value may share a text ("1" and 1); otherwise values map one to one.
+    injective: strings || numbers,
     encode(value) {
       if (!allowed.has(value as string | number)) {
         throw new CodecError(`${JSON.stringify(value) ?? String(value)} is not a value of ${label}`, 'enum', value);

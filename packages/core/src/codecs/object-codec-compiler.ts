@@ -9,10 +9,11 @@ import {
 } from './field-codec';
 import { NULL_VALUE } from './scalar-codecs';
 import { storedTypeError } from './codec';
+import { boundExpression, valueBound, type SizeBound } from './size-bound';
 
 export interface CompiledObjectFunctions {
-  encode(source: object, depth: number): Item;
-  decode(item: Item): object;
+  encode(source: object, depth: number, size: SizeBound | undefined): Item;
+  decode(item: Item, prototype: object | undefined): object;
 }
 
 /**
@@ -32,13 +33,16 @@ export function compileObjectFunctions(
     const property = JSON.stringify(field.property);
     const name = JSON.stringify(field.name);
     const onAbsent = field.required && !field.codec.whenAbsent ? 'throw missing();' : '';
-    const onNull = field.nullable ? `item[${name}] = NULL;` : 'throw notNullable();';
+    const nameBytes = Buffer.byteLength(field.name);
+    const onNull = field.nullable
+      ? `item[${name}] = NULL; if (size !== undefined) size.bytes += ${nameBytes + 1};`
+      : 'throw notNullable();';
     const validate = field.validate ? `validate(f[${i}].validate, v);` : '';
     encodeLines.push(
       `at = ${i}; v = source[${property}];`,
       `if (v === undefined) { ${onAbsent} } else if (v === null) { ${onNull} } else {`,
       `  e = k${i}.encode(v, depth); ${validate}`,
-      `  if (e !== undefined) item[${name}] = e;`,
+      `  if (e !== undefined) { item[${name}] = e; if (size !== undefined) size.bytes += ${nameBytes} + ${boundExpression(field.codec.storedType, 'e')}; }`,
       `}`,
     );
     const absent = field.codec.whenAbsent ? `k${i}.whenAbsent()` : 'undefined';
@@ -56,7 +60,7 @@ export function compileObjectFunctions(
     "use strict";
     ${codecs ? `const ${codecs};` : ''}
     const props = f.map((field) => field.property);
-    function encode(source, depth) {
+    function encode(source, depth, size) {
       const item = {};
       let at = -1, v, e;
       try {
@@ -64,8 +68,8 @@ export function compileObjectFunctions(
       } catch (error) { within(error, props[at]); }
       return item;
     }
-    function decode(item) {
-      const t = Object.create(proto);
+    function decode(item, p) {
+      const t = Object.create(p === undefined ? proto : p);
       let at = -1, a;
       try {
         ${decodeLines.join('\n        ')}
@@ -82,6 +86,7 @@ export function compileObjectFunctions(
     validate: runValidate,
     storedType: (label: string, type: string, value: unknown) => storedTypeError(label, type, value as never),
     within: (error: unknown, segment: string) => CodecError.within(error, segment),
+    bound: valueBound,
   };
   let factory: (...args: unknown[]) => CompiledObjectFunctions;
   try {

@@ -11,6 +11,7 @@ import {
 } from './field-codec';
 import { NULL_VALUE } from './scalar-codecs';
 import { setOwn } from './own-property';
+import { valueBound, type SizeBound } from './size-bound';
 
 export type { FieldCodec, Item } from './field-codec';
 
@@ -45,25 +46,35 @@ export class ObjectCodec<T extends object> {
     this.mode = this.compiled ? 'generated' : 'interpreted';
   }
 
-  /** Throws `CodecError` whose path starts with the property at fault. */
-  encode(source: T, depth = 0): Item {
+  /**
+   * Throws `CodecError` whose path starts with the property at fault. With `size`, adds an upper
+   * bound of the item's size to `size.bytes` in the same pass (see `size-bound.ts`).
+   */
+  encode(source: T, depth = 0, size?: SizeBound): Item {
     const unknown = this.options.keepUnknown
       ? (source as { [UNKNOWN_ATTRIBUTES]?: Item })[UNKNOWN_ATTRIBUTES]
       : undefined;
-    const item = this.compiled ? this.compiled.encode(source, depth) : this.interpretEncode(source, depth);
+    const item = this.compiled ? this.compiled.encode(source, depth, size) : this.interpretEncode(source, depth, size);
+    if (!unknown) return item;
+    if (size) size.bytes += valueBound({ M: unknown }) - 3;
     // Declared attributes win over kept unknown ones of the same name (there are none by construction).
-    return unknown ? { ...unknown, ...item } : item;
+    return { ...unknown, ...item };
   }
 
-  /** A new instance (its constructor does not run) holding the decoded attributes. */
-  decode(item: Item): T {
-    const target = this.compiled ? (this.compiled.decode(item) as T) : this.interpretDecode(item);
+  /**
+   * A new instance (its constructor does not run) holding the decoded attributes. `prototype`
+   * (default: the class's) lets a repository hand out instances that inherit its connection.
+   */
+  decode(item: Item, prototype?: object): T {
+    const target = this.compiled
+      ? (this.compiled.decode(item, prototype) as T)
+      : this.interpretDecode(item, prototype ?? this.prototype);
     if (this.options.keepUnknown) this.keepUnknown(item, target);
     return target;
   }
 
   /** The same conversion as the generated functions, as a loop (used where code generation is not allowed). */
-  private interpretEncode(source: T, depth: number): Item {
+  private interpretEncode(source: T, depth: number, size: SizeBound | undefined): Item {
     const item: Item = {};
     const fields = this.fields;
     let i = 0;
@@ -78,11 +89,15 @@ export class ObjectCodec<T extends object> {
         if (value === null) {
           if (!field.nullable) throw notNullableError();
           item[field.name] = NULL_VALUE;
+          if (size) size.bytes += Buffer.byteLength(field.name) + 1;
           continue;
         }
         const encoded = field.codec.encode(value, depth);
         if (field.validate) runValidate(field.validate, value);
-        if (encoded !== undefined) item[field.name] = encoded;
+        if (encoded !== undefined) {
+          item[field.name] = encoded;
+          if (size) size.bytes += Buffer.byteLength(field.name) + valueBound(encoded);
+        }
       }
     } catch (error) {
       CodecError.within(error, (fields[i] as FieldCodec).property);
@@ -90,8 +105,8 @@ export class ObjectCodec<T extends object> {
     return item;
   }
 
-  private interpretDecode(item: Item): T {
-    const target = Object.create(this.prototype) as Record<string, unknown>;
+  private interpretDecode(item: Item, prototype: object): T {
+    const target = Object.create(prototype) as Record<string, unknown>;
     const fields = this.fields;
     let i = 0;
     try {

@@ -17,6 +17,7 @@ export function checkString(value: unknown, label = 'string'): string {
 export const stringCodec: Codec<string> = {
   storedType: 'S',
   label: 'string',
+  injective: true,
   encode: (value) => ({ S: checkString(value) }),
   decode(value) {
     if (value.S === undefined) throw storedTypeError('string', 'S', value);
@@ -27,6 +28,7 @@ export const stringCodec: Codec<string> = {
 export const numberCodec: Codec<number> = {
   storedType: 'N',
   label: 'number',
+  injective: true,
   encode(value) {
     if (typeof value !== 'number') throw typeError('number', value);
     return { N: numberToText(value) };
@@ -40,6 +42,7 @@ export const numberCodec: Codec<number> = {
 export const bigintCodec: Codec<bigint> = {
   storedType: 'N',
   label: 'bigint',
+  injective: true,
   encode(value) {
     if (typeof value !== 'bigint') throw typeError('bigint', value);
     return { N: bigintToText(value) };
@@ -72,6 +75,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const Uuid: Codec<string> = {
   storedType: 'S',
   label: 'UUID string',
+  injective: true,
   encode(value) {
     if (typeof value !== 'string' || !UUID.test(value)) {
       throw typeof value === 'string'

@@ -19,6 +19,12 @@ export function setCodec<E>(element: Codec<E>): Codec<Set<E>> {
   const textOf = (value: AttributeValue): string =>
     elementType === 'B' ? Buffer.from(value.B ?? []).toString('latin1') : (value.S ?? value.N ?? '');
 
+  // Literal object shapes, chosen once: a computed key (`{ [type]: value }`) per value is slow in V8.
+  const wrapSet = (stored: unknown[]): AttributeValue =>
+    (setType === 'SS' ? { SS: stored } : setType === 'NS' ? { NS: stored } : { BS: stored }) as AttributeValue;
+  const wrapElement = (item: unknown): AttributeValue =>
+    (elementType === 'S' ? { S: item } : elementType === 'N' ? { N: item } : { B: item }) as AttributeValue;
+
   return {
     storedType: setType,
     label,
@@ -27,7 +33,8 @@ export function setCodec<E>(element: Codec<E>): Codec<Set<E>> {
       if (!(value instanceof Set)) throw typeError(label, value);
       if (value.size === 0) return undefined;
       const stored: unknown[] = [];
-      const seen = new Set<string>();
+      // Only elements that can collide (Dates, byte arrays, user codecs) need their texts compared.
+      const seen = element.injective ? undefined : new Set<string>();
       let index = 0;
       for (const item of value) {
         let encoded: AttributeValue | undefined;
@@ -37,21 +44,23 @@ export function setCodec<E>(element: Codec<E>): Codec<Set<E>> {
           CodecError.within(error, `<${index}>`);
         }
         if (encoded === undefined) throw typeError(element.label, item);
-        const text = textOf(encoded);
-        if (seen.has(text)) {
-          throw new CodecError(`${label} holds two elements stored as the same value`, 'set-duplicates', item);
+        if (seen) {
+          const text = textOf(encoded);
+          if (seen.has(text)) {
+            throw new CodecError(`${label} holds two elements stored as the same value`, 'set-duplicates', item);
+          }
+          seen.add(text);
         }
-        seen.add(text);
         stored.push(encoded.S ?? encoded.N ?? encoded.B);
         index++;
       }
-      return { [setType]: stored } as unknown as AttributeValue;
+      return wrapSet(stored);
     },
     decode(value) {
       const stored = (value as unknown as Record<string, unknown[] | undefined>)[setType];
       if (stored === undefined) throw storedTypeError(label, setType, value);
       const result = new Set<E>();
-      for (const item of stored) result.add(element.decode({ [elementType]: item } as unknown as AttributeValue));
+      for (const item of stored) result.add(element.decode(wrapElement(item)));
       return result;
     },
   };

@@ -58,6 +58,12 @@ export interface ConnectOptions {
   readonly maxAttempts?: number;
 }
 
+/** Where one model's requests go on a connection. */
+export interface SendTarget {
+  readonly executor: Executor;
+  readonly tableName: string;
+}
+
 /** Where a model's requests go: an executor and a table-name prefix. Models use the default one or `using(connection)`. */
 export class Connection {
   readonly prefix: string;
@@ -66,6 +72,8 @@ export class Connection {
   private releaseLocal: (() => Promise<void>) | undefined;
   private ownedExecutor: DynamoExecutor | undefined;
   private readonly tableNames = new WeakMap<ModelSchema, string>();
+  private readonly targets = new WeakMap<ModelSchema, SendTarget>();
+  private resolvedExecutor: Executor | undefined;
   private closed = false;
   private resolvedEndpoint: string | undefined;
 
@@ -77,7 +85,7 @@ export class Connection {
   /** The executor requests go through (DynamoDB Local is started here for `endpoint: 'local'`). */
   executor(): Promise<Executor> {
     if (this.closed) return Promise.reject(new Error('this connection is closed'));
-    this.executorPromise ??= this.createExecutor();
+    this.executorPromise ??= this.createExecutor().then((executor) => (this.resolvedExecutor = executor));
     return this.executorPromise;
   }
 
@@ -102,11 +110,28 @@ export class Connection {
   }
 
   /** What a model operation needs before sending; creates the table first when `autoCreateTables` is on. */
-  async prepare(schema: ModelSchema): Promise<{ executor: Executor; tableName: string }> {
+  async prepare(schema: ModelSchema): Promise<SendTarget> {
     const tableName = this.tableName(schema);
     const executor = await this.executor();
     if (this.autoCreateTables) await this.ensure(executor, schema, tableName);
-    return { executor, tableName };
+    return this.ready(schema) ?? { executor, tableName };
+  }
+
+  /**
+   * The same as `prepare`, without waiting, once there is nothing to wait for: the executor exists
+   * and (with `autoCreateTables`) the table was made sure of. `undefined` means call `prepare`. The
+   * hot path of every operation, so it allocates nothing.
+   */
+  ready(schema: ModelSchema): SendTarget | undefined {
+    const executor = this.resolvedExecutor;
+    if (!executor) return undefined;
+    let target = this.targets.get(schema);
+    if (!target || target.executor !== executor) {
+      target = { executor, tableName: this.tableName(schema) };
+      this.targets.set(schema, target);
+    }
+    if (this.autoCreateTables && !this.creations(executor).get(target.tableName)?.settled) return undefined;
+    return target;
   }
 
   /**
@@ -165,6 +190,7 @@ export class Connection {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.resolvedExecutor = undefined;
     const pending = this.executorPromise;
     await pending?.catch(() => undefined);
     this.ownedExecutor?.destroy();

@@ -1,6 +1,20 @@
 import type { KeyValue } from '../operations/key';
 
-/** Function-valued members (methods) are not attributes. */
+/**
+ * Declares a model's key properties to the type checker, so a wrong key is a compile error:
+ * `declare [Keys]?: 'tweetId'` (hash key only) or `declare [Keys]?: ['userId', 'postId']` (hash, range).
+ * A `declare` field emits nothing; the decorators stay the truth at run time.
+ */
+export const Keys: unique symbol = Symbol('dynamodel.keys');
+
+/**
+ * Declares the properties `create` need not be given because they have a `default`:
+ * `declare [Defaults]?: 'tweetId' | 'created'`. Every other non-optional property is required by
+ * `create` and `put` at compile time (and, as everywhere, checked again at run time).
+ */
+export const Defaults: unique symbol = Symbol('dynamodel.defaults');
+
+/** Function-valued members (methods) are not attributes; nor are symbol-keyed declarations. */
 type DataKeys<T> = {
   [K in keyof T]-?: T[K] extends (...args: never[]) => unknown ? never : K extends symbol ? never : K;
 }[keyof T];
@@ -8,15 +22,59 @@ type DataKeys<T> = {
 /** The data properties of a model instance. */
 export type Attributes<T> = { [K in DataKeys<T>]: T[K] };
 
-/**
- * What `create` and `build` accept: any subset of the attributes. Which ones are required (no
- * `optional`, no `default`) is only known to the decorators, so it is checked at run time, before
- * sending, with a `ValidationError` naming the attribute.
- */
-export type CreateAttributes<T> = Partial<Attributes<T>>;
+/** Properties declared optional (`city?: string`). */
+type OptionalKeys<T> = { [K in DataKeys<T>]-?: object extends Pick<T, K> ? K : never }[DataKeys<T>];
 
-/** A key: one value (hash-only tables) or an object holding the key properties (an instance works). */
-export type KeyInput<T> = KeyValue | Partial<Attributes<T>>;
+/** What `[Defaults]` declares, as property names. */
+type DefaultedKeys<T> = typeof Defaults extends keyof T ? Extract<NonNullable<T[typeof Defaults]>, keyof T> : never;
+
+type IfEquals<X, Y, A, B> = (<G>() => G extends X ? 1 : 2) extends <G>() => G extends Y ? 1 : 2 ? A : B;
+
+/** Readonly properties: getters (`get greeting()`) are never required (a stored readonly field may still be given). */
+type ReadonlyKeys<T> = {
+  [K in DataKeys<T>]-?: IfEquals<Pick<T, K>, { -readonly [Q in keyof Pick<T, K>]: Pick<T, K>[Q] }, never, K>;
+}[DataKeys<T>];
+
+/** Properties `create` must be given: not optional, not readonly, and no declared default. */
+type RequiredKeys<T> = Exclude<DataKeys<T>, OptionalKeys<T> | ReadonlyKeys<T> | DefaultedKeys<T>>;
+
+type Simplify<T> = { [K in keyof T]: T[K] };
+
+/**
+ * What `create` and `put` accept: every required attribute (not optional, no declared default, see
+ * `Defaults`), and any of the others.
+ */
+export type CreateAttributes<T> = Simplify<
+  { [K in RequiredKeys<T>]: T[K] } & { [K in Exclude<DataKeys<T>, RequiredKeys<T>>]?: T[K] }
+>;
+
+/** What `build` accepts: any subset of the attributes (an unsaved instance can be filled in later). */
+export type BuildAttributes<T> = Partial<Attributes<T>>;
+
+/** What `[Keys]` declares, or `never` when the model declares nothing. */
+type KeyDeclaration<T> = typeof Keys extends keyof T ? NonNullable<T[typeof Keys]> : never;
+
+/**
+ * A key, as one argument: with `[Keys]` declared, the hash key's value (hash-only tables) or an
+ * object holding the key properties (an instance works); without, any key value or object.
+ */
+export type KeyInput<T> = [KeyDeclaration<T>] extends [never]
+  ? KeyValue | Partial<Attributes<T>>
+  : KeyDeclaration<T> extends readonly [infer H extends keyof T, infer R extends keyof T]
+    ? Pick<T, H | R>
+    : KeyDeclaration<T> extends keyof T
+      ? T[KeyDeclaration<T>] | Pick<T, KeyDeclaration<T>>
+      : never;
+
+/**
+ * The arguments of an operation on one key: `(key, options?)`, or `(hash, range, options?)` for a
+ * model with a range key. Typed by `[Keys]` when declared.
+ */
+export type KeyArgs<T, O> = [KeyDeclaration<T>] extends [never]
+  ? [key: KeyInput<T>, options?: O] | [hash: KeyValue, range: KeyValue, options?: O]
+  : KeyDeclaration<T> extends readonly [infer H extends keyof T, infer R extends keyof T]
+    ? [key: KeyInput<T>, options?: O] | [hash: T[H], range: T[R], options?: O]
+    : [key: KeyInput<T>, options?: O];
 
 export interface GetOptions {
   /** A strongly consistent read (never on a global secondary index). */

@@ -1,11 +1,11 @@
 import type { Connection } from '../connection/connection';
 import { defaultConnection } from '../connection/default-connection';
 import { compileModel, type ModelSchema } from '../schema/compile-model';
-import type { KeyValue } from '../operations/key';
-import type { CreateAttributes, DeleteOptions, GetOptions, KeyInput, WriteOptions } from './attributes';
+import type { BuildAttributes, CreateAttributes, DeleteOptions, GetOptions, KeyArgs, WriteOptions } from './attributes';
 import { CONNECTION, type Repository } from './repository';
 import { repositoryFor } from './repositories';
 import { toJsonObject } from './to-json';
+import { buildInstance } from './build-instance';
 
 /** A model class: the static side of `Model` with `T` as its instance type. */
 export type ModelClass<T extends Model> = (abstract new (...args: never[]) => T) & typeof Model;
@@ -27,37 +27,20 @@ export abstract class Model {
     return repositoryFor<T>(this, connection);
   }
 
-  static get<T extends Model>(this: ModelClass<T>, key: KeyInput<T>, options?: GetOptions): Promise<T | undefined>;
-  static get<T extends Model>(
-    this: ModelClass<T>,
-    hash: KeyValue,
-    range: KeyValue,
-    options?: GetOptions,
-  ): Promise<T | undefined>;
-  static async get<T extends Model>(
-    this: ModelClass<T>,
-    ...args: [KeyInput<T>, GetOptions?] | [KeyValue, KeyValue, GetOptions?]
-  ): Promise<T | undefined> {
+  /** The item under a key (`(key)`, or `(hash, range)`), or `undefined`. */
+  static async get<T extends Model>(this: ModelClass<T>, ...args: KeyArgs<T, GetOptions>): Promise<T | undefined> {
     return await repositoryFor<T>(this).get(...args);
   }
 
-  static getOrFail<T extends Model>(this: ModelClass<T>, key: KeyInput<T>, options?: GetOptions): Promise<T>;
-  static getOrFail<T extends Model>(
-    this: ModelClass<T>,
-    hash: KeyValue,
-    range: KeyValue,
-    options?: GetOptions,
-  ): Promise<T>;
-  static async getOrFail<T extends Model>(
-    this: ModelClass<T>,
-    ...args: [KeyInput<T>, GetOptions?] | [KeyValue, KeyValue, GetOptions?]
-  ): Promise<T> {
+  /** The item under a key; `ItemNotFoundError` when there is none. */
+  static async getOrFail<T extends Model>(this: ModelClass<T>, ...args: KeyArgs<T, GetOptions>): Promise<T> {
     return await repositoryFor<T>(this).getOrFail(...args);
   }
 
   /** An unsaved instance holding `attributes` and defaults. */
-  static build<T extends Model>(this: ModelClass<T>, attributes?: CreateAttributes<T>): T {
-    return repositoryFor<T>(this).build(attributes);
+  static build<T extends Model>(this: ModelClass<T>, attributes?: BuildAttributes<T>): T {
+    // No connection needed: nothing is sent, and `save` later uses the instance's connection or the default.
+    return buildInstance(compileModel<T>(this), attributes);
   }
 
   /** Stores a new item; `ItemExistsError` if the key is taken (never overwrites). */
@@ -78,20 +61,10 @@ export abstract class Model {
     return await repositoryFor<T>(this).put(item, options);
   }
 
-  static delete<T extends Model>(
-    this: ModelClass<T>,
-    key: KeyInput<T>,
-    options?: DeleteOptions<T>,
-  ): Promise<T | undefined>;
-  static delete<T extends Model>(
-    this: ModelClass<T>,
-    hash: KeyValue,
-    range: KeyValue,
-    options?: DeleteOptions<T>,
-  ): Promise<T | undefined>;
+  /** Deletes the item under a key; returns what was deleted, or `undefined` when nothing was there. */
   static async delete<T extends Model>(
     this: ModelClass<T>,
-    ...args: [KeyInput<T>, DeleteOptions<T>?] | [KeyValue, KeyValue, DeleteOptions<T>?]
+    ...args: KeyArgs<T, DeleteOptions<T>>
   ): Promise<T | undefined> {
     return await repositoryFor<T>(this).delete(...args);
   }
@@ -103,7 +76,7 @@ export abstract class Model {
 
   /** Deletes this instance's item. */
   async delete(options?: DeleteOptions<this>): Promise<this | undefined> {
-    return await this.repository().delete(this, options);
+    return await this.repository().delete(...([this, options] as unknown as KeyArgs<this, DeleteOptions<this>>));
   }
 
   /** Reads this instance's item again, strongly consistent, into this instance. */

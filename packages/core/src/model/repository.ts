@@ -1,23 +1,32 @@
-import { ResourceNotFoundError, type Executor } from '@dynamodel/executor';
+import {
+  ResourceNotFoundError,
+  type Executor,
+  type InputOf,
+  type OperationName,
+  type OutputOf,
+  type SendOptions,
+} from '@dynamodel/executor';
 import { CodecError } from '../codecs/codec';
 import { UNKNOWN_ATTRIBUTES, type Item } from '../codecs/object-codec';
 import { setOwn } from '../codecs/own-property';
-import type { Connection } from '../connection/connection';
+import type { Connection, SendTarget } from '../connection/connection';
 import { DecodeError } from '../errors/item-errors';
 import { itemExistsError, itemNotFoundError, missingTableError } from './item-error-messages';
 import { compileModel, type ModelSchema } from '../schema/compile-model';
 import type { AnyClass } from '../metadata/options';
-import { applyDefaults, encodeItem } from '../operations/encode-item';
+import { encodeItem } from '../operations/encode-item';
 import { deleteItemParams, getItemParams, putItemParams } from '../operations/item-params';
 import { sendCreate } from '../operations/create/send-create';
-import { isKeyObject, keyFromArgs, type KeyValue } from '../operations/key';
+import { buildInstance } from './build-instance';
+import { isKeyObject, keyFromArgs } from '../operations/key';
 import { formatPath, toValidationError } from '../operations/to-validation-error';
-import type { CreateAttributes, DeleteOptions, GetOptions, KeyInput, WriteOptions } from './attributes';
+import type { BuildAttributes, CreateAttributes, DeleteOptions, GetOptions, KeyArgs, WriteOptions } from './attributes';
+
+/** Send options of a request that may be re-sent after a lost answer, when the caller gave no signal. */
+const IDEMPOTENT: SendOptions = Object.freeze({ idempotent: true });
 
 /** Instances remember the connection they were read or written through (for `save`, `reload`). */
 export const CONNECTION = Symbol('dynamodel.connection');
-
-type KeyArgs<T, O> = [key: KeyInput<T>, options?: O] | [hash: KeyValue, range: KeyValue, options?: O];
 
 /**
  * A model bound to a connection: every operation of the model API, built from pure parameter
@@ -26,6 +35,7 @@ type KeyArgs<T, O> = [key: KeyInput<T>, options?: O] | [hash: KeyValue, range: K
  */
 export class Repository<T extends object> {
   private compiled: ModelSchema<T> | undefined;
+  private boundPrototype: object | undefined;
 
   constructor(
     readonly model: AnyClass,
@@ -40,13 +50,12 @@ export class Repository<T extends object> {
   /** The item under `key`, or `undefined`. */
   async get(...args: KeyArgs<T, GetOptions>): Promise<T | undefined> {
     const [key, options] = this.splitKeyArgs<GetOptions>(args);
-    return this.withTable(async (executor, tableName) => {
-      const output = await executor.send('GetItem', getItemParams(tableName, key, options), {
-        signal: options?.signal,
-        idempotent: true,
-      });
-      return output.Item ? this.decode(output.Item, tableName) : undefined;
-    });
+    const output = await this.send(
+      'GetItem',
+      (tableName) => getItemParams(tableName, key, options),
+      options?.signal ? { signal: options.signal, idempotent: true } : IDEMPOTENT,
+    );
+    return output.Item ? this.decode(output.Item) : undefined;
   }
 
   /** The item under `key`; `ItemNotFoundError` when there is none. */
@@ -60,16 +69,8 @@ export class Repository<T extends object> {
   }
 
   /** An instance holding `attributes` (and defaults); nothing is sent. */
-  build(attributes: CreateAttributes<T> = {}): T {
-    const cls = this.model as unknown as new () => T;
-    // A constructor that takes arguments cannot be called blind; such classes skip it.
-    const instance = cls.length === 0 ? new cls() : (Object.create(cls.prototype as object) as T);
-    for (const [property, value] of Object.entries(attributes)) {
-      if (value !== undefined) setOwn(instance, property, value);
-    }
-    applyDefaults(this.schema, instance);
-    this.bind(instance);
-    return instance;
+  build(attributes: BuildAttributes<T> = {}): T {
+    return this.bind(buildInstance(this.schema, attributes));
   }
 
   /**
@@ -77,7 +78,7 @@ export class Repository<T extends object> {
    * key is taken. A create whose answer was lost is resolved by reading the key back.
    */
   async create(attributes: CreateAttributes<T>, options: WriteOptions = {}): Promise<T> {
-    const instance = this.build(attributes);
+    const instance = this.build(attributes as BuildAttributes<T>);
     const item = encodeItem(this.schema, instance);
     return this.withTable(async (executor, tableName) => {
       const outcome = await sendCreate(executor, this.schema, tableName, item, options);
@@ -90,14 +91,13 @@ export class Repository<T extends object> {
 
   /** Stores `item` whether or not one exists under its key (an upsert); returns the instance. */
   async put(item: T | CreateAttributes<T>, options: WriteOptions = {}): Promise<T> {
-    const instance = item instanceof this.model ? (item as T) : this.build(item);
+    const instance = item instanceof this.model ? (item as T) : this.build(item as BuildAttributes<T>);
     const encoded = encodeItem(this.schema, instance);
-    await this.withTable((executor, tableName) =>
-      // A whole-item replace: sending it twice stores the same item (RELIABILITY.md §4).
-      executor.send('PutItem', putItemParams(this.schema, tableName, encoded), {
-        signal: options.signal,
-        idempotent: true,
-      }),
+    // A whole-item replace: sending it twice stores the same item (RELIABILITY.md §4).
+    await this.send(
+      'PutItem',
+      (tableName) => putItemParams(this.schema, tableName, encoded),
+      options.signal ? { signal: options.signal, idempotent: true } : IDEMPOTENT,
     );
     this.bind(instance);
     return instance;
@@ -107,24 +107,26 @@ export class Repository<T extends object> {
   async delete(...args: KeyArgs<T, DeleteOptions<T>>): Promise<T | undefined> {
     const [key, options = {}] = this.splitKeyArgs<DeleteOptions<T>>(args);
     const expected = options.condition ? this.encodeCondition(options.condition) : undefined;
-    return this.withTable(async (executor, tableName) => {
-      const params = deleteItemParams(this.schema, tableName, key, {
-        ...(expected ? { expected } : {}),
-        ...(options.mustExist ? { mustExist: true } : {}),
-      });
+    const conditional = (expected !== undefined && Object.keys(expected).length > 0) || options.mustExist === true;
+    const output = await this.send(
+      'DeleteItem',
+      (tableName) =>
+        deleteItemParams(this.schema, tableName, key, {
+          ...(expected ? { expected } : {}),
+          ...(options.mustExist ? { mustExist: true } : {}),
+        }),
       // Unconditional deletes may be re-sent after a lost answer (deleting twice deletes once); the
       // item returned is then what the last attempt found, `undefined` if an earlier attempt had landed.
-      const output = await executor.send('DeleteItem', params, {
-        signal: options.signal,
-        idempotent: !params.ConditionExpression,
-      });
-      return output.Attributes ? this.decode(output.Attributes, tableName) : undefined;
-    });
+      { signal: options.signal, idempotent: !conditional },
+    );
+    return output.Attributes ? this.decode(output.Attributes) : undefined;
   }
 
   /** Reads the instance's item again (strongly consistent) into the instance itself. */
   async reload(instance: T, options: Omit<GetOptions, 'consistent'> = {}): Promise<T> {
-    const fresh = await this.getOrFail(instance, { ...options, consistent: true });
+    const fresh = await this.getOrFail(
+      ...([instance, { ...options, consistent: true }] as unknown as KeyArgs<T, GetOptions>),
+    );
     for (const field of this.schema.fields) {
       setOwn(instance, field.property, (fresh as Record<string, unknown>)[field.property]);
     }
@@ -141,38 +143,66 @@ export class Repository<T extends object> {
   }
 
   /** An instance from a stored item; `DecodeError` when the item does not fit the model. */
-  decode(item: Item, tableName?: string): T {
+  decode(item: Item): T {
     let instance: T;
     try {
-      instance = this.schema.codec.decode(item);
+      // Decoded instances inherit their connection from a prototype made once per repository, so
+      // binding them costs nothing (a property defined on each one is as costly as the decode).
+      this.boundPrototype ??= Object.create(this.model.prototype as object, {
+        [CONNECTION]: { value: this.connection, enumerable: false, writable: false, configurable: true },
+      }) as object;
+      instance = this.schema.codec.decode(item, this.boundPrototype);
     } catch (error) {
       if (!(error instanceof CodecError)) throw error;
       throw new DecodeError(`${this.schema.model}.${formatPath(error.path)}: ${error.message} [${error.rule}]`, {
         model: this.schema.model,
         attribute: formatPath(error.path),
         rule: error.rule,
-        ...(tableName ? { table: tableName } : {}),
+        table: this.connection.tableName(this.schema),
       });
     }
-    return this.bind(instance);
+    return instance;
   }
 
   /**
-   * Runs `work` against the model's table. A table found missing is forgotten by the connection; with
-   * `autoCreateTables` it is created again and `work` runs once more (nothing was applied: DynamoDB
-   * refused the request), otherwise the error says how to create it.
+   * Sends one request to the model's table: at once when the connection is ready (the hot path:
+   * no extra await), after `prepare` otherwise. A table found missing is handled as in `withTable`.
    */
-  private async withTable<R>(work: (executor: Executor, tableName: string) => Promise<R>): Promise<R> {
-    const { executor, tableName } = await this.connection.prepare(this.schema);
+  private async send<Op extends OperationName>(
+    operation: Op,
+    params: (tableName: string) => InputOf<Op>,
+    options: SendOptions,
+  ): Promise<OutputOf<Op>> {
+    const target = this.connection.ready(this.schema) ?? (await this.connection.prepare(this.schema));
     try {
-      return await work(executor, tableName);
+      return await target.executor.send(operation, params(target.tableName), options);
     } catch (error) {
-      if (!(error instanceof ResourceNotFoundError) || error.table !== tableName) throw error;
-      await this.connection.forgetTable(tableName);
-      if (!this.connection.autoCreateTables) throw missingTableError(this.schema, tableName, error);
-      const again = await this.connection.prepare(this.schema);
-      return await work(again.executor, again.tableName);
+      const again = await this.afterMissingTable(error, target.tableName);
+      return again.executor.send(operation, params(again.tableName), options);
     }
+  }
+
+  /** `send` for operations of several requests (a create resolving a lost answer). */
+  private async withTable<R>(work: (executor: Executor, tableName: string) => Promise<R>): Promise<R> {
+    const target = this.connection.ready(this.schema) ?? (await this.connection.prepare(this.schema));
+    try {
+      return await work(target.executor, target.tableName);
+    } catch (error) {
+      const again = await this.afterMissingTable(error, target.tableName);
+      return work(again.executor, again.tableName);
+    }
+  }
+
+  /**
+   * Rethrows anything but "this table does not exist". A missing table is forgotten by the
+   * connection; with `autoCreateTables` it is created again and the caller sends once more (nothing
+   * was applied: DynamoDB refused the request), otherwise the error says how to create it.
+   */
+  private async afterMissingTable(error: unknown, tableName: string): Promise<SendTarget> {
+    if (!(error instanceof ResourceNotFoundError) || error.table !== tableName) throw error;
+    await this.connection.forgetTable(tableName);
+    if (!this.connection.autoCreateTables) throw missingTableError(this.schema, tableName, error);
+    return this.connection.prepare(this.schema);
   }
 
   private bind(instance: T): T {

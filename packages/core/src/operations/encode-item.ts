@@ -1,5 +1,6 @@
 import { MAX_ITEM_BYTES, attributeValueSize, itemSize } from '@dynamodel/executor';
 import type { Item } from '../codecs/object-codec';
+import type { SizeBound } from '../codecs/size-bound';
 import type { ModelSchema } from '../schema/compile-model';
 import { checkKeyValue } from './key';
 import { modelValidationError, toValidationError } from './to-validation-error';
@@ -7,8 +8,8 @@ import { modelValidationError, toValidationError } from './to-validation-error';
 /** Fills `undefined` attributes that have a default, on the instance itself (so a generated id is visible). */
 export function applyDefaults(schema: ModelSchema, instance: object): void {
   const target = instance as Record<string, unknown>;
-  for (const field of schema.fields) {
-    if (field.makeDefault && target[field.property] === undefined) target[field.property] = field.makeDefault();
+  for (const field of schema.withDefaults) {
+    if (target[field.property] === undefined) target[field.property] = (field.makeDefault as () => unknown)();
   }
 }
 
@@ -20,15 +21,18 @@ export function applyDefaults(schema: ModelSchema, instance: object): void {
 export function encodeItem(schema: ModelSchema, instance: object): Item {
   applyDefaults(schema, instance);
   let item: Item;
+  const bound: SizeBound = { bytes: 0 };
   try {
-    item = schema.codec.encode(instance);
+    item = schema.codec.encode(instance, 0, bound);
   } catch (error) {
     return toValidationError(schema, error);
   }
-  for (const field of [schema.hashKey, schema.rangeKey]) {
-    const value = field && item[field.name];
-    if (field && value) checkKeyValue(schema, field, value);
-  }
+  const hash = item[schema.hashKey.name];
+  if (hash) checkKeyValue(schema, schema.hashKey, hash);
+  const range = schema.rangeKey && item[schema.rangeKey.name];
+  if (schema.rangeKey && range) checkKeyValue(schema, schema.rangeKey, range);
+  // The bound is summed while encoding; the exact count runs only for an item that may be too big.
+  if (bound.bytes <= MAX_ITEM_BYTES) return item;
   const size = itemSize(item);
   if (size > MAX_ITEM_BYTES) {
     const [largest] = schema.fields

@@ -85,11 +85,14 @@ function encodeKeyPart(schema: ModelSchema, field: CompiledField, value: unknown
 
 /** Non-empty and within the byte limit: the rules DynamoDB applies to key attributes. */
 export function checkKeyValue(schema: ModelSchema, field: CompiledField, value: AttributeValue): void {
-  const bytes = value.S !== undefined ? Buffer.byteLength(value.S) : value.B !== undefined ? value.B.byteLength : -1;
+  const limit = MAX_KEY_BYTES[field.role ?? 'hash'];
+  // UTF-8 is at most 3 bytes per UTF-16 unit: short strings need no exact count.
+  const text = value.S;
+  if (text !== undefined && text.length > 0 && text.length * 3 <= limit) return;
+  const bytes = text !== undefined ? Buffer.byteLength(text) : value.B !== undefined ? value.B.byteLength : -1;
   if (bytes === 0) {
     throw modelValidationError(schema, 'is a key, and DynamoDB rejects empty key values', 'empty-key', field.property);
   }
-  const limit = MAX_KEY_BYTES[field.role ?? 'hash'];
   if (bytes > limit) {
     throw modelValidationError(
       schema,

@@ -17,6 +17,8 @@ export interface ModelSchema<T extends object = object> {
   readonly rangeKey: CompiledField | undefined;
   readonly fields: readonly CompiledField[];
   readonly byProperty: ReadonlyMap<string, CompiledField>;
+  /** The fields that have a default, so filling defaults looks at no other field. */
+  readonly withDefaults: readonly CompiledField[];
   readonly codec: ObjectCodec<T>;
 }
 
@@ -95,6 +97,7 @@ function compile(cls: AnyClass): ModelSchema {
     rangeKey,
     fields: Object.freeze(fields),
     byProperty: new Map(fields.map((field) => [field.property, field])),
+    withDefaults: Object.freeze(fields.filter((field) => field.makeDefault)),
     codec: new ObjectCodec(cls.prototype as object, fields, { keepUnknown: table.unknownAttributes === 'keep' }),
   };
 }

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Exclude, Expose } from 'class-transformer';
-import { Attribute, HashKey, Model, RangeKey, Table, uuid } from '../../src';
+import { Attribute, Defaults, HashKey, Keys, Model, RangeKey, Table, uuid } from '../../src';
 
 export class Address {
   @Attribute() street!: string;
@@ -18,6 +18,8 @@ export enum Mood {
 
 @Table({ name: 'tweets' })
 export class Tweet extends Model {
+  declare [Keys]?: 'tweetId';
+  declare [Defaults]?: 'tweetId' | 'created' | 'likes';
   @HashKey({ default: uuid }) tweetId!: string;
   @Attribute() author!: string;
   @Attribute() text!: string;
@@ -32,6 +34,7 @@ export class Tweet extends Model {
 
 @Table({ name: 'messages' })
 export class Message extends Model {
+  declare [Keys]?: ['channel', 'sentAt'];
   @HashKey() channel!: string;
   @RangeKey({ dateFormat: 'epochMillis' }) sentAt!: Date;
   @Attribute() body!: string;
@@ -39,6 +42,7 @@ export class Message extends Model {
 
 @Table({ name: 'users', unknownAttributes: 'keep' })
 export class User extends Model {
+  declare [Keys]?: 'email';
   @HashKey() email!: string;
   @Attribute({ name: 'display_name' }) name!: string;
   @Exclude() @Attribute({ optional: true }) passwordHash?: string;

@@ -1,0 +1,99 @@
+import 'reflect-metadata';
+import { itemSize } from '@dynamodel/executor';
+import { isoString, parseIsoString } from '../src/codecs/date-codec';
+import { valueBound } from '../src/codecs/size-bound';
+import { Json } from '../src/codecs/json-codec';
+import { Attribute, HashKey, Model, Table, ValidationError, compileModel, encodeItem } from '../src';
+
+// The public path's fast paths give exactly the answers of the slow ones they replace (issue 10 §4).
+
+/** A deterministic spread of times: every era of 1000–9999, odd milliseconds, leap days, edges. */
+function times(): number[] {
+  const list: number[] = [];
+  let seed = 42;
+  const random = (): number => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+  for (let i = 0; i < 20_000; i++) list.push(Math.floor(-30_610_224_000_000 + random() * 284_012_524_800_000));
+  list.push(0, -1, 951_782_400_000, 4_107_542_400_000, -30_610_224_000_000, -30_610_224_000_001, 253_402_300_799_999);
+  list.push(253_402_300_800_000, -62_198_755_200_000, 8_640_000_000_000_000);
+  return list;
+}
+
+describe('isoString and parseIsoString', () => {
+  it('write exactly what toISOString writes, for every year', () => {
+    for (const time of times()) {
+      const date = new Date(time);
+      expect(isoString(date)).toBe(date.toISOString());
+    }
+  });
+
+  it('read exactly what Date.parse reads, valid or not', () => {
+    const texts = times().map((time) => new Date(time).toISOString());
+    texts.push(
+      '2026-02-29T00:00:00.000Z', // not a leap year
+      '2024-02-29T00:00:00.000Z',
+      '2100-02-29T00:00:00.000Z',
+      '2000-02-29T12:00:00.000Z',
+      '2026-04-31T00:00:00.000Z',
+      '2026-13-01T00:00:00.000Z',
+      '2026-00-10T00:00:00.000Z',
+      '2026-01-10T24:00:00.000Z',
+      '2026-01-10T23:60:00.000Z',
+      '2026-01-10T23:59:60.000Z',
+      '2026-0:-10T00:00:00.000Z',
+      '2026-01-1xT00:00:00.000Z',
+      '2026-01-10T00:00:00.00xZ',
+      '0999-01-10T00:00:00.000Z',
+      '2026-01-10T00:00:00.000+',
+      '2026-01-10',
+      '',
+      'not a date at all, 24 ch',
+    );
+    for (const text of texts) expect([text, parseIsoString(text)]).toEqual([text, Date.parse(text)]);
+  });
+});
+
+describe('size bound summed while encoding', () => {
+  it('is never below the exact size DynamoDB counts', () => {
+    const values: unknown[] = [
+      'ascii',
+      '€uro',
+      '🐢 turtles',
+      '',
+      0,
+      -123.456,
+      12345678901234567890123456789012345678n.toString(),
+      true,
+      null,
+      Uint8Array.from([1, 2, 3]),
+      new Set(['a', 'é', '🐢']),
+      new Set([1, 2.5, -3]),
+      { nested: { list: [1, 'two', { three: [null, true] }], ké: 'ü' } },
+    ];
+    for (const value of values) {
+      const encoded = Json.encode(value, 0);
+      if (!encoded) continue;
+      expect(valueBound(encoded)).toBeGreaterThanOrEqual(itemSize({ x: encoded }) - 1);
+    }
+  });
+
+  @Table()
+  class Blob extends Model {
+    @HashKey() id!: string;
+    @Attribute() text!: string;
+  }
+  const schema = compileModel<Blob>(Blob);
+  const blob = (text: string): Blob => Object.assign(new Blob(), { id: 'b', text });
+
+  it('lets an item whose bound passes the limit through when its exact size does not', () => {
+    // 300,000 ASCII characters: bound 900,000, exact 300,000 + names.
+    expect(encodeItem(schema, blob('a'.repeat(300_000))).text?.S).toHaveLength(300_000);
+  });
+
+  it('refuses exactly at DynamoDB boundary, multi-byte text included', () => {
+    // Names "id" + "text" = 6 bytes, "b" = 1 byte: 409,593 bytes of text fit, one more does not.
+    expect(() => encodeItem(schema, blob('a'.repeat(409_593)))).not.toThrow();
+    expect(() => encodeItem(schema, blob('a'.repeat(409_594)))).toThrow(ValidationError);
+    expect(() => encodeItem(schema, blob('€'.repeat(136_531)))).not.toThrow(); // 409,593 bytes
+    expect(() => encodeItem(schema, blob('€'.repeat(136_531) + 'a'))).toThrow(/409601 bytes/);
+  });
+});
