@@ -50,8 +50,10 @@ export { ModelDefinitionError, type ModelDefinitionErrorOptions } from './errors
 export { DecodeError, ItemExistsError, ItemNotFoundError, TableMismatchError } from './errors/item-errors';
 export {
   ConditionFailedError,
+  ConfigurationError,
   DynamodelError,
   OutcomeUnknownError,
+  ResourceNotFoundError,
   ThrottledError,
   TransactionCanceledError,
   ValidationError,

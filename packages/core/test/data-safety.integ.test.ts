@@ -90,3 +90,14 @@ it('a condition comparing with an empty set is refused before sending; nothing i
   expect((error as Error).message).toMatch(/empty set in the condition/);
   expect(await awkward.get('c1', { consistent: true })).toBeDefined();
 });
+
+it('create names every missing required attribute in one error, before sending', async () => {
+  const error: unknown = await Awkward.using(connection)
+    .create({ id: 'm1', names: new Map() } as never)
+    .catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(ValidationError);
+  expect((error as Error).message).toBe('Awkward: counts, note, doc are required but undefined [required]');
+  expect((error as ValidationError).attributes).toEqual(['counts', 'note', 'doc']);
+  expect((error as ValidationError).attribute).toBe('counts');
+  expect(await Awkward.using(connection).get('m1', { consistent: true })).toBeUndefined();
+});

@@ -514,6 +514,20 @@ describe('generated codecs', () => {
   });
 });
 
+describe('a type TypeScript did not emit', () => {
+  it('says to turn on emitDecoratorMetadata (or to declare the type)', () => {
+    @Table()
+    class NoMetadata extends Model {
+      @HashKey({ type: String }) id!: string;
+      body!: string;
+    }
+    // What a compiler without emitDecoratorMetadata leaves: a declaration with no design type.
+    Attribute()(NoMetadata.prototype, 'body');
+    Reflect.deleteMetadata('design:type', NoMetadata.prototype, 'body');
+    expect(() => compileModel(NoMetadata)).toThrow(/turn on "emitDecoratorMetadata"/);
+  });
+});
+
 describe('decorator misuse', () => {
   it('refuses a static property at class definition', () => {
     expect(() => {

@@ -132,5 +132,6 @@ describe.each(compilers)('standard decorators compiled by %s', (_name, compile) 
     expect(error).toBeInstanceOf(core.ModelDefinitionError);
     expect((error as core.ModelDefinitionError).rule).toBe('missing-type');
     expect((error as Error).message).toContain('Untyped.body');
+    expect((error as Error).message).toContain('emitDecoratorMetadata');
   });
 });

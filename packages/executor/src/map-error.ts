@@ -11,6 +11,7 @@ import {
 import {
   AuthError,
   ConditionFailedError,
+  ConfigurationError,
   DynamodelError,
   OutcomeUnknownError,
   RequestAbortedError,
@@ -75,6 +76,14 @@ export function mapSdkError(error: unknown, context: ErrorContext): DynamodelErr
   const raw = error as Record<string, unknown>;
 
   if (isAbortError(error)) return new RequestAbortedError(`Request aborted${describeContext(base)}`, base);
+  // The SDK's config resolver, before any request exists: a setup mistake, not a service answer.
+  if (/^Region is missing/.test(safeMessage(error))) {
+    return new ConfigurationError(
+      `No AWS region is configured${describeContext(base)}: pass connect({ region }) (or region to the executor), ` +
+        'or set AWS_REGION; nothing was sent',
+      base,
+    );
+  }
   if (isThrottlingError(error)) return new ThrottledError(message, { ...base, reasons: throttlingReasons(raw) });
   switch (code) {
     case 'ConditionalCheckFailedException':

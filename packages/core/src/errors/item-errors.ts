@@ -8,7 +8,7 @@ import { ConditionFailedError, DynamodelError, type ServiceErrorOptions } from '
 export class ItemExistsError<T = unknown> extends ConditionFailedError {
   override name = 'ItemExistsError';
   readonly model: string;
-  readonly current: T | undefined;
+  declare readonly current: T | undefined;
 
   constructor(
     message: string,
@@ -16,7 +16,7 @@ export class ItemExistsError<T = unknown> extends ConditionFailedError {
   ) {
     super(message, options);
     this.model = options.model;
-    this.current = options.current;
+    if (options.current !== undefined) (this as { current: T | undefined }).current = options.current;
   }
 }
 

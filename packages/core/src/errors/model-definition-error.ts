@@ -16,14 +16,14 @@ export interface ModelDefinitionErrorOptions {
 export class ModelDefinitionError extends DynamodelError {
   override name = 'ModelDefinitionError';
   readonly model: string;
-  readonly attribute: string | undefined;
+  declare readonly attribute: string | undefined;
   readonly rule: string;
 
   constructor(message: string, options: ModelDefinitionErrorOptions) {
     const where = options.attribute ? `${options.model}.${options.attribute}` : options.model;
     super(`${where}: ${message} [${options.rule}]`);
     this.model = options.model;
-    this.attribute = options.attribute;
+    if (options.attribute !== undefined) (this as { attribute?: string }).attribute = options.attribute;
     this.rule = options.rule;
   }
 }

@@ -75,8 +75,8 @@ export function Table(options: TableOptions = {}): ClassDecorator {
       const { options: declared, designType } = attribute;
       if (declared.type === undefined && declared.codec === undefined && declared.enum === undefined && !designType) {
         throw new ModelDefinitionError(
-          'has no type: TypeScript emitted no type metadata (TC39 decorators, esbuild, tsx or vitest), ' +
-            'so declare it, e.g. @Attribute({ type: String })',
+          'has no type: TypeScript emitted no type metadata (TC39 decorators, esbuild, tsx or vitest ' +
+            'have no "emitDecoratorMetadata"), so declare it, e.g. @Attribute({ type: String })',
           { model: cls.name, attribute: String(attribute.property), rule: 'missing-type' },
         );
       }

@@ -1,4 +1,5 @@
-import { MAX_ITEM_BYTES, attributeValueSize, itemSize } from '@dynamodel/executor';
+import { MAX_ITEM_BYTES, ValidationError, attributeValueSize, itemSize } from '@dynamodel/executor';
+import { CodecError } from '../codecs/codec';
 import type { Item } from '../codecs/object-codec';
 import type { SizeBound } from '../codecs/size-bound';
 import type { ModelSchema } from '../schema/compile-model';
@@ -25,6 +26,8 @@ export function encodeItem(schema: ModelSchema, instance: object): Item {
   try {
     item = schema.codec.encode(instance, 0, bound);
   } catch (error) {
+    if (error instanceof CodecError && error.rule === 'required' && error.path.length === 1)
+      missingAttributes(schema, instance);
     return toValidationError(schema, error);
   }
   const hash = item[schema.hashKey.name];
@@ -50,4 +53,18 @@ export function encodeItem(schema: ModelSchema, instance: object): Item {
     );
   }
   return item;
+}
+
+/** Names every required attribute the instance lacks, in one error (not only the first). */
+function missingAttributes(schema: ModelSchema, instance: object): never {
+  const target = instance as Record<string, unknown>;
+  const missing = schema.fields
+    .filter((field) => field.required && !field.codec.whenAbsent && target[field.property] === undefined)
+    .map((field) => field.property);
+  throw new ValidationError(
+    missing.length === 1
+      ? `${schema.model}.${missing[0]}: is required but undefined [required]`
+      : `${schema.model}: ${missing.join(', ')} are required but undefined [required]`,
+    { model: schema.model, attribute: missing[0], attributes: missing, rule: 'required' },
+  );
 }

@@ -63,7 +63,12 @@ export function resolveCodec(spec: ElementOptions, designType: unknown, context:
   }
   const type: unknown = spec.type ?? designType;
   if (type === undefined || type === null) {
-    return fail('has no type: declare it, e.g. @Attribute({ type: String })', 'missing-type');
+    return fail(
+      'has no type: TypeScript emitted no type metadata for it; turn on "emitDecoratorMetadata" (with ' +
+        '"experimentalDecorators") in tsconfig.json and import "reflect-metadata" once, or declare the type, ' +
+        'e.g. @Attribute({ type: String })',
+      'missing-type',
+    );
   }
   if (isCodec(type)) return type;
   if (typeof type === 'object') return resolveCodec(type, undefined, context);

@@ -19,17 +19,28 @@ export interface DynamodelErrorOptions extends RequestContext {
  */
 export class DynamodelError extends Error {
   override name = 'DynamodelError';
-  readonly operation: string | undefined;
-  readonly table: string | undefined;
-  readonly requestId: string | undefined;
-  readonly attempts: number | undefined;
+  // `declare`d and set only when known, so a printed error shows no `operation: undefined`.
+  declare readonly operation: string | undefined;
+  declare readonly table: string | undefined;
+  declare readonly requestId: string | undefined;
+  declare readonly attempts: number | undefined;
 
   constructor(message: string, options: DynamodelErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.operation = options.operation;
-    this.table = options.table;
-    this.requestId = options.requestId;
-    this.attempts = options.attempts;
+    setDefined<DynamodelError>(this, {
+      operation: options.operation,
+      table: options.table,
+      requestId: options.requestId,
+      attempts: options.attempts,
+    });
+  }
+}
+
+/** Sets the fields whose value is defined, and leaves the others absent (not own `undefined`s). */
+export function setDefined<T extends object>(target: T, fields: { [K in keyof T]?: T[K] | undefined }): void {
+  for (const key of Object.keys(fields) as (keyof T)[]) {
+    const value = fields[key];
+    if (value !== undefined) (target as Record<keyof T, unknown>)[key] = value;
   }
 }
 

@@ -2,6 +2,7 @@ export { DynamodelError, describeContext, type DynamodelErrorOptions, type Reque
 export {
   AuthError,
   ConditionFailedError,
+  ConfigurationError,
   OutcomeUnknownError,
   RequestAbortedError,
   ResourceInUseError,

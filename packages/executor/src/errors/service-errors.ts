@@ -1,5 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { DynamodelError, type DynamodelErrorOptions } from './dynamodel-error';
+import { DynamodelError, setDefined, type DynamodelErrorOptions } from './dynamodel-error';
 
 export interface ServiceErrorOptions extends DynamodelErrorOptions {
   /** DynamoDB's error code, e.g. `ProvisionedThroughputExceededException`. */
@@ -45,11 +45,11 @@ export class ThrottledError extends ServiceError {
 /** A ConditionExpression was false. `item` is the current item when ALL_OLD was requested. */
 export class ConditionFailedError extends ServiceError {
   override name = 'ConditionFailedError';
-  readonly item: Record<string, AttributeValue> | undefined;
+  declare readonly item: Record<string, AttributeValue> | undefined;
 
   constructor(message: string, options: ServiceErrorOptions & { item?: Record<string, AttributeValue> }) {
     super(message, options);
-    this.item = options.item;
+    setDefined<ConditionFailedError>(this, { item: options.item });
   }
 }
 
@@ -104,4 +104,13 @@ export class OutcomeUnknownError extends ServiceError {
 /** The caller's AbortSignal fired. Named `AbortError` like the platform's own. */
 export class RequestAbortedError extends DynamodelError {
   override name = 'AbortError';
+}
+
+/**
+ * The client is not configured to send anything: no region (set `region`, `AWS_REGION` or a profile's
+ * region), or another setting the SDK needs before a request exists. Nothing was sent.
+ */
+export class ConfigurationError extends DynamodelError {
+  override name = 'ConfigurationError';
+  readonly code = 'ConfigurationError';
 }
