@@ -29,7 +29,15 @@ export type {
   TableOptions,
   TypeSpec,
 } from './metadata/options';
-export { connect, createConnection, defaultConnection, disconnect, syncTables } from './connection/default-connection';
+export {
+  connect,
+  createConnection,
+  defaultConnection,
+  disconnect,
+  dropTables,
+  syncTables,
+} from './connection/default-connection';
+export type { DropTablesOptions, TableDropResult } from './connection/drop-table';
 export { Connection, type ConnectOptions } from './connection/connection';
 export type { TableSyncResult, EnsureTableOptions } from './connection/ensure-table';
 export { compileModel, type ModelSchema } from './schema/compile-model';

@@ -13,6 +13,7 @@ import {
 import { compileModel, type ModelSchema } from '../schema/compile-model';
 import type { AnyClass } from '../metadata/options';
 import { checkTableName } from '../schema/table-schema';
+import { dropTable, isLocalEndpoint, type DropTablesOptions, type TableDropResult } from './drop-table';
 import { ensureTable, type EnsureTableOptions, type TableSyncResult } from './ensure-table';
 import { leaseLocalEndpoint } from './local-endpoint';
 import { tableCreationsFor, type TableCreation, type TableCreations } from './table-creations';
@@ -22,6 +23,10 @@ export interface ConnectOptions {
   readonly region?: string;
   /** A custom endpoint, or `'local'` to start (or reuse) DynamoDB Local through `@dynamodel/local`. */
   readonly endpoint?: string;
+  /** With `endpoint: 'local'`: the port on 127.0.0.1 (a DynamoDB Local already there is reused). */
+  readonly port?: number;
+  /** With `endpoint: 'local'`: keep the data in this folder (created if missing), so it survives restarts. */
+  readonly dbPath?: string;
   /** Credentials or a provider (`fromIni()`, `fromTemporaryCredentials()`); the SDK's chain otherwise. */
   readonly credentials?: DynamoExecutorOptions['credentials'];
   /** An existing client (its own region, credentials and middleware). */
@@ -176,6 +181,30 @@ export class Connection {
     return creation.done;
   }
 
+  /**
+   * Deletes the models' tables and waits until they are gone: for tests and development. Refused
+   * unless the connection's endpoint is on this machine (DynamoDB Local), or `force: true` is passed.
+   */
+  async dropTables(
+    models: readonly AnyClass[],
+    options: DropTablesOptions = {},
+  ): Promise<Record<string, TableDropResult>> {
+    const schemas = models.map((model) => compileModel(model));
+    const names = schemas.map((schema) => this.tableName(schema));
+    const executor = await this.executor();
+    const endpoint = this.resolvedEndpoint;
+    if (!options.force && !isLocalEndpoint(endpoint)) {
+      throw new DynamodelError(
+        `dropTables deletes ${names.join(', ')} and all their data, and this connection's endpoint is ` +
+          `${endpoint ? `${endpoint}, not on this machine` : 'not known to be DynamoDB Local'}; ` +
+          'pass { force: true } if you mean it. Nothing was deleted.',
+      );
+    }
+    const results = await Promise.all(names.map((name) => dropTable(executor, name, options)));
+    for (const name of names) this.creations(executor).delete(name);
+    return Object.fromEntries(names.map((name, i) => [name, results[i] as TableDropResult]));
+  }
+
   /** Forgets that a table was made sure of (an operation found it missing): the next use checks again. */
   async forgetTable(tableName: string): Promise<void> {
     this.creations(await this.executor()).delete(tableName);
@@ -208,8 +237,14 @@ export class Connection {
       ...(options.retryMode ? { retryMode: options.retryMode } : {}),
       ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
     };
+    if ((options.port !== undefined || options.dbPath !== undefined) && options.endpoint !== 'local') {
+      throw new DynamodelError("connect: port and dbPath apply only with endpoint: 'local'");
+    }
     if (options.endpoint === 'local') {
-      const lease = await leaseLocalEndpoint();
+      const lease = await leaseLocalEndpoint({
+        ...(options.port !== undefined ? { port: options.port } : {}),
+        ...(options.dbPath !== undefined ? { dbPath: options.dbPath } : {}),
+      });
       this.releaseLocal = lease.release;
       config = { ...config, ...lease.config };
     }

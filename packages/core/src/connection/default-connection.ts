@@ -1,6 +1,7 @@
 import { DynamodelError } from '@dynamodel/executor';
 import type { AnyClass } from '../metadata/options';
 import { Connection, type ConnectOptions } from './connection';
+import type { DropTablesOptions, TableDropResult } from './drop-table';
 import type { EnsureTableOptions, TableSyncResult } from './ensure-table';
 
 let current: Connection | undefined;
@@ -48,4 +49,17 @@ export function syncTables(
 ): Promise<Record<string, TableSyncResult>> {
   const { connection = defaultConnection(), ...rest } = options;
   return connection.syncTables(models, rest);
+}
+
+/**
+ * Deletes the models' tables on the default connection (or `options.connection`) and waits until
+ * they are gone; refused unless the endpoint is DynamoDB Local or `force: true` is passed. See
+ * `Connection.dropTables`.
+ */
+export function dropTables(
+  models: readonly AnyClass[],
+  options: DropTablesOptions & { readonly connection?: Connection } = {},
+): Promise<Record<string, TableDropResult>> {
+  const { connection = defaultConnection(), ...rest } = options;
+  return connection.dropTables(models, rest);
 }

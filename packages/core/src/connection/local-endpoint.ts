@@ -1,3 +1,6 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamodelError } from '@dynamodel/executor';
 import type * as LocalPackage from '@dynamodel/local';
 import type { LocalClientConfig, LocalDynamo } from '@dynamodel/local';
@@ -17,16 +20,32 @@ function loadLocal(): LocalModule {
   }
 }
 
-let shared: { started: Promise<LocalDynamo>; users: number } | undefined;
+export interface LocalEndpointOptions {
+  /** Port on 127.0.0.1. A DynamoDB Local already answering there is used as it is. Default: a free port. */
+  readonly port?: number;
+  /** Keep the data in this folder (created if missing), so it survives restarts. Default: in memory. */
+  readonly dbPath?: string;
+}
+
+interface Lease {
+  readonly config: LocalClientConfig;
+  readonly release: () => Promise<void>;
+}
+
+/** One started (or found) DynamoDB Local per port and folder, shared by the connections that ask for it. */
+const shared = new Map<string, { started: Promise<{ db?: LocalDynamo; config: LocalClientConfig }>; users: number }>();
 
 /**
- * A lease on DynamoDB Local: the run's instance when the jest setup published one, otherwise one
- * instance per process, started on first use (in memory, on 127.0.0.1) and stopped when the last
- * connection using it closes.
+ * A lease on DynamoDB Local, in this order:
+ * 1. `DYNAMODEL_LOCAL_ENDPOINT` when set (the jest setup publishes the test run's instance there; an
+ *    app's environment can point at one it runs itself);
+ * 2. with `port`, a DynamoDB Local already answering on 127.0.0.1:`port` (another process of the
+ *    app, say), used and never stopped by us;
+ * 3. otherwise one instance started per process (and per port and folder), on 127.0.0.1, in memory
+ *    or in `dbPath`, and stopped when the last connection using it closes.
  */
-export async function leaseLocalEndpoint(): Promise<{ config: LocalClientConfig; release: () => Promise<void> }> {
+export async function leaseLocalEndpoint(options: LocalEndpointOptions = {}): Promise<Lease> {
   const local = loadLocal();
-  // Set by `@dynamodel/local`'s jest global setup: tests share the run's DynamoDB Local.
   const published = process.env[local.ENDPOINT_VARIABLE];
   if (published) {
     return {
@@ -34,26 +53,68 @@ export async function leaseLocalEndpoint(): Promise<{ config: LocalClientConfig;
       release: () => Promise.resolve(),
     };
   }
-  shared ??= { started: local.startLocalDynamo(), users: 0 };
-  const lease = shared;
+  const dbPath = options.dbPath === undefined ? undefined : resolve(options.dbPath);
+  const key = `${options.port ?? ''}|${dbPath ?? ''}`;
+  let entry = shared.get(key);
+  if (!entry) {
+    entry = { started: startOrFind(local, options.port, dbPath), users: 0 };
+    shared.set(key, entry);
+  }
+  const lease = entry;
   lease.users++;
-  let db: LocalDynamo;
+  let running: { db?: LocalDynamo; config: LocalClientConfig };
   try {
-    db = await lease.started;
+    running = await lease.started;
   } catch (error) {
-    if (shared === lease) shared = undefined;
+    lease.users--;
+    if (shared.get(key) === lease) shared.delete(key);
     throw error;
   }
   let released = false;
   return {
-    config: { ...db.clientConfig, credentials: local.localCredentials() },
+    config: { ...running.config, credentials: local.localCredentials() },
     async release() {
       if (released) return;
       released = true;
       if (--lease.users === 0) {
-        if (shared === lease) shared = undefined;
-        await db.stop();
+        if (shared.get(key) === lease) shared.delete(key);
+        await running.db?.stop();
       }
     },
   };
+}
+
+async function startOrFind(
+  local: LocalModule,
+  port: number | undefined,
+  dbPath: string | undefined,
+): Promise<{ db?: LocalDynamo; config: LocalClientConfig }> {
+  if (port !== undefined) {
+    const config = {
+      endpoint: `http://127.0.0.1:${port}`,
+      region: local.LOCAL_REGION,
+      credentials: local.localCredentials(),
+    };
+    if (await answers(config)) return { config };
+  }
+  if (dbPath !== undefined) mkdirSync(dbPath, { recursive: true });
+  const db = await local.startLocalDynamo({
+    ...(port !== undefined ? { port } : {}),
+    ...(dbPath !== undefined ? { dbPath } : {}),
+  });
+  return { db, config: db.clientConfig };
+}
+
+/** Whether a DynamoDB (Local) answers ListTables at `config.endpoint` within a second. */
+async function answers(config: LocalClientConfig): Promise<boolean> {
+  const client = new DynamoDBClient({ ...config, maxAttempts: 1 });
+  try {
+    await client.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(1_000) });
+    return true;
+  } catch {
+    // Nothing there (refused, timed out, or not DynamoDB): start one instead.
+    return false;
+  } finally {
+    client.destroy();
+  }
 }
