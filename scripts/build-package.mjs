@@ -27,6 +27,8 @@ execFileSync(
     join(dist, 'cjs'),
     '--declarationDir',
     join(dist, 'types'),
+    // src/ is not shipped: the maps carry the sources themselves, so a stack trace still points at them.
+    '--inlineSources',
   ],
   { stdio: 'inherit' },
 );

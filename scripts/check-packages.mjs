@@ -1,0 +1,145 @@
+// Packs every package as it would be published, installs the tarballs into a scratch project with
+// npm (the registry supplies the rest, as for a user), and checks what a user gets:
+//   - each tarball ships dist, README.md and LICENSE, no src/, and source maps that carry their sources;
+//   - one copy of @aws-sdk/client-dynamodb and of @smithy/core in node_modules (caret ranges dedupe);
+//   - every entry point loads through require and through import, with the same names;
+//   - the type declarations resolve under CommonJS and under ES-module resolution.
+// Run by .ci/run after `pnpm build`; needs the npm registry.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+const PACKAGES = ['local', 'executor', 'core'];
+const work = mkdtempSync(join(tmpdir(), 'dynamodel-pack-'));
+const failures = [];
+const check = (ok, what) => {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  if (!ok) failures.push(what);
+};
+const run = (command, args, cwd) =>
+  execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+try {
+  const tarballs = join(work, 'tarballs');
+  mkdirSync(tarballs);
+  const manifests = {};
+  for (const name of PACKAGES) {
+    const dir = join(root, 'packages', name);
+    manifests[name] = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    run('pnpm', ['pack', '--pack-destination', tarballs], dir);
+  }
+  const files = readdirSync(tarballs);
+  for (const name of PACKAGES) {
+    const tarball = files.find((file) => file.startsWith(`dynamodel-${name}-`));
+    const listing = run('tar', ['tzf', join(tarballs, tarball)], work).split('\n');
+    check(
+      listing.includes('package/LICENSE') && listing.includes('package/README.md'),
+      `${name}: LICENSE and README.md shipped`,
+    );
+    check(!listing.some((file) => file.startsWith('package/src/')), `${name}: no src/ shipped`);
+    const map = run('tar', ['xzf', join(tarballs, tarball), '-O', 'package/dist/cjs/index.js.map'], work);
+    check(Array.isArray(JSON.parse(map).sourcesContent), `${name}: source maps carry their sources`);
+    const manifest = manifests[name];
+    check(
+      Boolean(manifest.repository && manifest.engines && 'sideEffects' in manifest),
+      `${name}: repository, engines, sideEffects`,
+    );
+  }
+
+  const project = join(work, 'project');
+  mkdirSync(project);
+  const dependencies = Object.fromEntries(
+    PACKAGES.map((name) => [
+      `@dynamodel/${name}`,
+      `file:${join(
+        tarballs,
+        files.find((f) => f.startsWith(`dynamodel-${name}-`)),
+      )}`,
+    ]),
+  );
+  const typescript = JSON.parse(readFileSync(join(root, 'node_modules', 'typescript', 'package.json'), 'utf8')).version;
+  writeFileSync(
+    join(project, 'package.json'),
+    JSON.stringify(
+      { name: 'scratch', private: true, dependencies: { ...dependencies, typescript, '@types/node': '^20' } },
+      null,
+      2,
+    ),
+  );
+  run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], project);
+
+  const copies = (pkg) =>
+    run('find', ['node_modules', '-path', `*/${pkg}/package.json`, '-not', '-path', '*/dist*'], project)
+      .split('\n')
+      .filter(Boolean);
+  for (const pkg of ['@aws-sdk/client-dynamodb', '@smithy/core']) {
+    const found = copies(pkg);
+    check(found.length === 1, `one copy of ${pkg} (found ${found.length}: ${found.join(', ')})`);
+  }
+
+  for (const name of PACKAGES) {
+    const entries = Object.entries(manifests[name].exports).filter(([, target]) => typeof target === 'object');
+    for (const [subpath] of entries) {
+      const specifier = `@dynamodel/${name}${subpath === '.' ? '' : subpath.slice(1)}`;
+      const required = run(
+        'node',
+        ['-e', `console.log(JSON.stringify(Object.keys(require('${specifier}')).sort()))`],
+        project,
+      );
+      const imported = run(
+        'node',
+        [
+          '--input-type=module',
+          '-e',
+          `const m = await import('${specifier}'); console.log(JSON.stringify(Object.keys(m).filter((k) => k !== 'default').sort()))`,
+        ],
+        project,
+      );
+      check(
+        required === imported && JSON.parse(required).length > 0,
+        `${specifier}: require and import give the same ${JSON.parse(required).length} names`,
+      );
+    }
+  }
+
+  // Types resolve for both module systems.
+  writeFileSync(
+    join(project, 'check.ts'),
+    "import { Model, connect } from '@dynamodel/core';\nimport { batchWrite } from '@dynamodel/executor';\nimport { startLocalDynamo } from '@dynamodel/local';\nexport const used = [Model, connect, batchWrite, startLocalDynamo];\n",
+  );
+  for (const [label, options] of [
+    ['CommonJS', ['--module', 'commonjs', '--moduleResolution', 'node10']],
+    ['ES modules', ['--module', 'nodenext', '--moduleResolution', 'nodenext']],
+  ]) {
+    let output = '';
+    try {
+      run(
+        'node',
+        [
+          join(project, 'node_modules', 'typescript', 'bin', 'tsc'),
+          '--noEmit',
+          '--strict',
+          '--skipLibCheck',
+          '--types',
+          'node',
+          ...options,
+          'check.ts',
+        ],
+        project,
+      );
+    } catch (error) {
+      output = `${error.stdout ?? ''}${error.stderr ?? ''}`;
+    }
+    check(output === '', `types resolve under ${label}${output ? `:\n${output}` : ''}`);
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+if (failures.length > 0) {
+  console.error(`\n${failures.length} package check(s) failed`);
+  process.exit(1);
+}
+console.log('\nall package checks passed');
