@@ -17,7 +17,7 @@ import {
 } from '../src';
 import { recordingExecutor, type RecordingExecutor } from './support/recording-executor';
 
-// RELIABILITY.md §9.3: every bad input gets a typed error naming the model and attribute, is
+// docs/reliability.md §9.3: every bad input gets a typed error naming the model and attribute, is
 // refused before anything is sent (the recording executor sees no request), and leaves the
 // stored data exactly as it was.
 

@@ -5,7 +5,7 @@ import { MAX_CREATE_ROUNDS } from '../src/operations/create/send-create';
 import { Tweet } from './support/models';
 import { ScriptedExecutor } from './support/scripted-executor';
 
-// Every branch of a create whose answer was lost (RELIABILITY.md §0.9), scripted in front of a real
+// Every branch of a create whose answer was lost (docs/reliability.md §0.9), scripted in front of a real
 // DynamoDB Local: each outcome of each retry goes through "is the stored item ours?".
 
 const config = localTestConfig();

@@ -5,7 +5,7 @@ import { localTestConfig, uniqueTablePrefix } from '@dynamodel/local/jest';
 import { createConnection, ItemExistsError, type Connection } from '../src';
 import { Tweet } from './support/models';
 
-// RELIABILITY.md §0.9 and §9.4 L3: a create whose answer is lost must not report a false
+// docs/reliability.md §0.9 and §9.4 L3: a create whose answer is lost must not report a false
 // ItemExistsError, and a race of creates on one key has exactly one winner.
 
 const config = localTestConfig();

@@ -9,6 +9,7 @@ const MODELS = `
   const { Table, HashKey, RangeKey, Attribute, Model } = core;
   class Address {
     @Attribute({ type: String }) street;
+    @Attribute({ type: String, optional: true, hidden: true }) doorCode;
   }
   @Table({ name: 'notes' })
   class Note extends Model {
@@ -17,6 +18,7 @@ const MODELS = `
     @Attribute({ type: Date }) at;
     @Attribute({ type: Set, of: String, optional: true }) tags;
     @Attribute({ type: Address }) address;
+    @Attribute({ type: String, optional: true, hidden: true }) secret;
     title() { return this.owner + '#' + this.n; }
   }
   class PinnedNote extends Note {
@@ -112,12 +114,27 @@ describe.each(compilers)('standard decorators compiled by %s', (_name, compile) 
     expect(decoded).toBeInstanceOf(Note);
     expect(decoded.title()).toBe('ana#1');
     expect(decoded.address).toBeInstanceOf(Address);
+    // `hidden` keeps attributes out of toJSON under standard decorators (class-transformer's @Exclude cannot).
+    const withSecrets = schema.codec.decode({
+      ...item,
+      secret: { S: 's3cret' },
+      address: { M: { street: { S: 'Main' }, doorCode: { S: '1234' } } },
+    });
+    expect(withSecrets.toJSON()).toEqual({
+      owner: 'ana',
+      n: 1,
+      at: '1970-01-01T00:00:00.000Z',
+      tags: ['x'],
+      address: { street: 'Main' },
+    });
+    expect(JSON.stringify(withSecrets)).not.toMatch(/s3cret|1234/);
     expect(core.compileModel(PinnedNote).fields.map((field) => field.property)).toEqual([
       'owner',
       'n',
       'at',
       'tags',
       'address',
+      'secret',
       'pinned',
     ]);
   });

@@ -53,7 +53,7 @@ export function wasNeverSent(error: unknown): boolean {
 
 /**
  * A response body that could not be parsed (truncated, or a non-JSON 5xx). The SDK does not retry
- * these, and a write may have been applied (RELIABILITY.md §0.4).
+ * these, and a write may have been applied (docs/reliability.md §0.4).
  */
 export function isDeserializationError(error: unknown): boolean {
   const { name, message, $metadata } = shape(error);

@@ -3,7 +3,7 @@ import type { InputOf, OperationName } from './operations';
 
 /**
  * Whether sending this exact request twice has the same effect as sending it once
- * (RELIABILITY.md §4). Reads, unconditional puts and deletes, and batch puts/deletes are;
+ * (docs/reliability.md §4). Reads, unconditional puts and deletes, and batch puts/deletes are;
  * updates that add, append or compute from the current value are not. Conditional writes are
  * treated as not idempotent: a retry after a lost response fails its own condition.
  * TransactWriteItems is idempotent because the SDK sends one ClientRequestToken on every attempt.

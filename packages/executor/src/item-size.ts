@@ -6,7 +6,7 @@ export const MAX_ITEM_BYTES = 409_600;
 const utf8 = (text: string): number => Buffer.byteLength(text, 'utf8');
 
 /**
- * Bytes a number occupies, by the rule measured on DynamoDB (RELIABILITY.md §1; the documented
+ * Bytes a number occupies, by the rule measured on DynamoDB (docs/reliability.md §1; the documented
  * formula under-counts): 1 exponent byte, plus one byte per base-100 digit pair (aligned at the
  * decimal point) from the first to the last significant digit, plus 1 if negative.
  */

@@ -20,7 +20,7 @@ const ITEM_FIELDS = new Set(['Item', 'Items', 'Attributes', 'ExpressionAttribute
 
 /**
  * A copy of a request or response with item contents replaced by a placeholder, for loggers.
- * The SDK's own log filter redacts nothing in DynamoDB items (RELIABILITY.md §7).
+ * The SDK's own log filter redacts nothing in DynamoDB items (docs/reliability.md §7).
  */
 export function redactItemData(value: unknown, depth = 0): unknown {
   if (depth > 20 || value === null || typeof value !== 'object') return value;

@@ -281,7 +281,7 @@ describe('DynamoExecutor', () => {
     const given = new DynamoExecutor({ client });
     const tables = await given.send('ListTables', {});
     expect(tables.TableNames).toContain(table);
-    // RELIABILITY.md §2.2: the 2026 retry defaults give DynamoDB 4 attempts. A change must be noticed.
+    // docs/reliability.md §2.2: the 2026 retry defaults give DynamoDB 4 attempts. A change must be noticed.
     expect(await client.config.maxAttempts()).toBe(4);
     given.destroy(); // does not destroy a client it did not create
     await expect(given.send('ListTables', {})).resolves.toBeDefined();
@@ -299,7 +299,7 @@ describe('DynamoExecutor', () => {
     expect(calls).toBe(1);
     refreshed.destroy();
 
-    // Session credentials with under 5 minutes left are refreshed before use (RELIABILITY.md §7).
+    // Session credentials with under 5 minutes left are refreshed before use (docs/reliability.md §7).
     let shortCalls = 0;
     const shortLived = new DynamoExecutor({
       endpoint: proxy.endpoint,

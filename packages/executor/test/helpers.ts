@@ -1,7 +1,7 @@
 import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { localTestConfig } from '@dynamodel/local/jest';
 
-/** Credentials whose every part is searched for in errors, events and logs (RELIABILITY.md §9.2.12). */
+/** Credentials whose every part is searched for in errors, events and logs (docs/reliability.md §9.2.12). */
 export const CANARY = { accessKeyId: 'AKIDCANARY123', secretAccessKey: 'SECRET-CANARY', sessionToken: 'TOKEN-CANARY' };
 export const SECRETS = ['SECRET-CANARY', 'TOKEN-CANARY', 'AKIDCANARY123', 'AWS4-HMAC-SHA256'];
 

@@ -3,7 +3,7 @@ import { uniqueTablePrefix } from '@dynamodel/local/jest';
 import { MAX_ITEM_BYTES, attributeValueSize, itemSize, numberSize } from '../src';
 import { createTable, directClient } from './helpers';
 
-describe('numberSize (the rule measured on DynamoDB, RELIABILITY.md §1)', () => {
+describe('numberSize (the rule measured on DynamoDB, docs/reliability.md §1)', () => {
   it.each([
     ['0', 1],
     ['1', 2],

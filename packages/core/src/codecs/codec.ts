@@ -3,7 +3,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 /** The DynamoDB type a codec stores; `*` when it depends on the value (JSON, user codecs). */
 export type StoredType = 'S' | 'N' | 'B' | 'BOOL' | 'NULL' | 'M' | 'L' | 'SS' | 'NS' | 'BS' | '*';
 
-/** DynamoDB allows at most 31 nested maps/lists around a value (RELIABILITY.md §1, measured). */
+/** DynamoDB allows at most 31 nested maps/lists around a value (docs/reliability.md §1, measured). */
 export const MAX_CONTAINER_DEPTH = 31;
 
 /**

@@ -1,6 +1,6 @@
 import { CodecError } from './codec';
 
-/** DynamoDB numbers: at most 38 significant digits, magnitude within 1E-130 … 9.99…E+125 (RELIABILITY.md §1). */
+/** DynamoDB numbers: at most 38 significant digits, magnitude within 1E-130 … 9.99…E+125 (docs/reliability.md §1). */
 const MAX_DIGITS = 38;
 const MAX_MAGNITUDE = 1e126;
 const MIN_MAGNITUDE = 1e-130;

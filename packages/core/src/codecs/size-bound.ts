@@ -12,7 +12,7 @@ export interface SizeBound {
 
 /** UTF-8 takes at most 3 bytes per UTF-16 code unit (4 per surrogate pair). */
 const MAX_BYTES_PER_CHAR = 3;
-/** The largest number DynamoDB stores takes 21 bytes (RELIABILITY.md §1, measured rule). */
+/** The largest number DynamoDB stores takes 21 bytes (docs/reliability.md §1, measured rule). */
 const MAX_NUMBER_BYTES = 21;
 
 /** At least the bytes DynamoDB counts for `value` (name excluded), cheaply. */

@@ -35,6 +35,11 @@ export interface AttributeOptions<T = unknown> extends ElementOptions {
   /** Used when the attribute is `undefined` at write time; a function is called each time. */
   readonly default?: T | (() => T);
   readonly codec?: UserCodec<T>;
+  /**
+   * Keep the attribute out of `toJSON()` (a password hash, a token). Works under both decorator
+   * modes, unlike class-transformer's `@Exclude()`, which needs `experimentalDecorators`.
+   */
+  readonly hidden?: boolean;
   /** Extra rule: return `false` or a message to reject the value (before anything is sent). */
   readonly validate?: (value: T) => boolean | string | void;
 }

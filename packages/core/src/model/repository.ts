@@ -93,7 +93,7 @@ export class Repository<T extends object> {
   async put(item: T | CreateAttributes<T>, options: WriteOptions = {}): Promise<T> {
     const instance = item instanceof this.model ? (item as T) : this.build(item as BuildAttributes<T>);
     const encoded = encodeItem(this.schema, instance);
-    // A whole-item replace: sending it twice stores the same item (RELIABILITY.md §4).
+    // A whole-item replace: sending it twice stores the same item (docs/reliability.md §4).
     await this.send(
       'PutItem',
       (tableName) => putItemParams(this.schema, tableName, encoded),

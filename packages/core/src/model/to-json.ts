@@ -1,12 +1,31 @@
 import { instanceToPlain } from 'class-transformer';
+import { collectDeclarations } from '../schema/collect-declarations';
 
 /**
  * A JSON-ready copy of an instance: class-transformer's `instanceToPlain` (so `@Exclude()` keeps a
- * password hash out and `@Expose()` adds getters), then the values JSON cannot carry made plain:
- * Sets become arrays, Maps objects, bigints strings, bytes base64 and Dates ISO strings.
+ * password hash out and `@Expose()` adds getters), without the attributes declared `hidden: true`
+ * (at any depth), then the values JSON cannot carry made plain: Sets become arrays, Maps objects,
+ * bigints strings, bytes base64 and Dates ISO strings.
  */
 export function toJsonObject(instance: object): Record<string, unknown> {
-  return jsonSafe(instanceToPlain(instance)) as Record<string, unknown>;
+  const plain = instanceToPlain(instance);
+  removeHidden(instance, plain);
+  return jsonSafe(plain) as Record<string, unknown>;
+}
+
+/** Deletes from `plain` what `source`'s class declares hidden, and walks into its embedded objects. */
+function removeHidden(source: unknown, plain: unknown): void {
+  if (typeof source !== 'object' || source === null || typeof plain !== 'object' || plain === null) return;
+  if (Array.isArray(source)) {
+    source.forEach((element, i) => removeHidden(element, (plain as unknown[])[i]));
+    return;
+  }
+  const target = plain as Record<string, unknown>;
+  for (const attribute of collectDeclarations(source.constructor).attributes) {
+    if (typeof attribute.property !== 'string') continue;
+    if (attribute.options.hidden) delete target[attribute.property];
+    else removeHidden((source as Record<string, unknown>)[attribute.property], target[attribute.property]);
+  }
 }
 
 function jsonSafe(value: unknown): unknown {

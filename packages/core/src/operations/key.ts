@@ -8,7 +8,7 @@ import { CodecError } from '../codecs/codec';
 /** A single key value: what a hash or range key can hold before encoding. */
 export type KeyValue = string | number | bigint | Uint8Array | Date;
 
-/** DynamoDB's key size limits (RELIABILITY.md §1): partition ≤ 2048 bytes, sort ≤ 1024, never empty. */
+/** DynamoDB's key size limits (docs/reliability.md §1): partition ≤ 2048 bytes, sort ≤ 1024, never empty. */
 const MAX_KEY_BYTES = { hash: 2048, range: 1024 } as const;
 
 /** An object holding key properties (or an instance), as opposed to a key value or options. */

@@ -337,10 +337,10 @@ class BatchWriter {
       const output = await this.executor.send(
         'BatchWriteItem',
         { RequestItems: { [this.table]: group.map((entry) => entry.request) } },
-        // Batch puts and deletes are idempotent: re-sending one that was applied changes nothing (RELIABILITY.md §4).
+        // Batch puts and deletes are idempotent: re-sending one that was applied changes nothing (docs/reliability.md §4).
         { signal: this.options.signal, idempotent: true },
       );
-      // A missing UnprocessedItems member means none (RELIABILITY.md §3, rule 3).
+      // A missing UnprocessedItems member means none (docs/reliability.md §3, rule 3).
       const unprocessed = output.UnprocessedItems?.[this.table] ?? [];
       const unprocessedIds = new Set(unprocessed.map((request) => this.idOf(request)));
       const retry: Entry[] = [];

@@ -22,7 +22,7 @@ export interface AdaptiveConcurrencyOptions {
  * A concurrency limit that follows DynamoDB's answers (AIMD): halved on throttling, raised by one
  * after a full window of successes. It reacts only to throttles of *its own* requests: each one is
  * sent with `SendOptions.observe`, which the SDK-backed executor calls for every throttled attempt,
- * including those the SDK retried away (its retry quota drains, RELIABILITY.md §0.2); a thrown
+ * including those the SDK retried away (its retry quota drains, docs/reliability.md §0.2); a thrown
  * throttling error counts when no attempt was observed. Other callers of a shared inner executor
  * never move this limit.
  */

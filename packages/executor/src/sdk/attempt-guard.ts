@@ -30,7 +30,7 @@ export interface AttemptGuardOptions {
  * - it reports retries and throttles as events;
  * - it refuses to re-send a non-idempotent write whose previous attempt may have been applied
  *   (response lost: reset, timeout, 5xx). The SDK would otherwise send `ADD :1` twice
- *   (RELIABILITY.md §0.3). A throttled or never-sent attempt is safe to retry and is.
+ *   (docs/reliability.md §0.3). A throttled or never-sent attempt is safe to retry and is.
  */
 export function attemptGuard(options: AttemptGuardOptions): DeserializeMiddleware<object, MetadataBearer> {
   let attempt = 0;

@@ -22,7 +22,7 @@ export interface DynamoExecutorOptions {
    * session tokens with refresh…). Default: the SDK's default chain (environment, profile, SSO, IMDS).
    */
   readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
-  /** The SDK's retry mode. Default `standard` (adaptive throttles first attempts client-wide; RELIABILITY.md §2.3). */
+  /** The SDK's retry mode. Default `standard` (adaptive throttles first attempts client-wide; docs/reliability.md §2.3). */
   readonly retryMode?: 'standard' | 'adaptive';
   /** Attempts per request including the first. Default: the SDK's (4 for DynamoDB). */
   readonly maxAttempts?: number;

@@ -1,5 +1,5 @@
 /**
- * What the fault proxy does with one request (RELIABILITY.md §9.1):
+ * What the fault proxy does with one request (docs/reliability.md §9.1):
  * - `pass`: forward unchanged.
  * - `pte`, `throttling`, `requestLimit`: DynamoDB's real 400 throttling answers; not forwarded.
  * - `500`, `503`, `501`: server errors (503 and 501 with non-JSON bodies); not forwarded.

@@ -1,4 +1,4 @@
-// The proxy's `staleRead` behaviour (RELIABILITY.md §9.1): DynamoDB's eventually consistent reads may
+// The proxy's `staleRead` behaviour (docs/reliability.md §9.1): DynamoDB's eventually consistent reads may
 // come from a replica that has not seen the latest write, which DynamoDB Local never shows. While
 // enabled, the proxy remembers each key's item from just before every write, and for a window after
 // the write answers eventually consistent GetItem and BatchGetItem reads of that key with it.

@@ -19,7 +19,7 @@ export type CreateOutcome =
 
 /**
  * Sends a create (a put conditional on the key being free) and resolves every outcome through one
- * question, "is the stored item ours?" (RELIABILITY.md §0.9 and §4):
+ * question, "is the stored item ours?" (docs/reliability.md §0.9 and §4):
  * - the put succeeds: created;
  * - its condition fails and the stored item equals ours: an earlier attempt of this create landed;
  * - its condition fails with another item: a conflict;
