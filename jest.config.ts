@@ -17,14 +17,17 @@ const moduleNameMapper: Config['moduleNameMapper'] = {
 // The SDK warns on every Node 20 process that its 2027 releases need Node 22; the versions are pinned.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+// Node 20 loads this file through ts-node as CommonJS (`__dirname`); newer Node versions strip the
+// types and load it as an ES module, where jest runs it from the repository root.
+const here = typeof __dirname === 'string' ? __dirname : process.cwd();
 const roots = ['packages', 'examples'];
 const projects: Config['projects'] = roots.flatMap((root) =>
-  readdirSync(join(__dirname, root))
-    .filter((name) => existsSync(join(__dirname, root, name, 'test')))
+  readdirSync(join(here, root))
+    .filter((name) => existsSync(join(here, root, name, 'test')))
     .map((name) => ({
       displayName: `${root === 'packages' ? '@dynamodel/' : 'example:'}${name}`,
-      rootDir: join(__dirname, root, name),
-      testEnvironment: join(__dirname, 'scripts', 'jest-environment.cjs'),
+      rootDir: join(here, root, name),
+      testEnvironment: join(here, 'scripts', 'jest-environment.cjs'),
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       transform,
       moduleNameMapper,
