@@ -219,6 +219,15 @@ export class Repository<T extends object> {
 
   /** `(key, options)` or `(hash, range, options)`, decided by the model's key schema. */
   private splitKeyArgs<O>(args: readonly unknown[]): [Item, O | undefined] {
+    // The common call, `get(id)` or `get(id, options)` on a hash-only model, without the general parsing.
+    if (
+      !this.schema.rangeKey &&
+      args.length <= 2 &&
+      !isKeyObject(args[0]) &&
+      (args[1] === undefined || isKeyObject(args[1]))
+    ) {
+      return [keyFromArgs(this.schema, args.length === 1 ? args : [args[0]]), args[1] as O | undefined];
+    }
     const keyLength = isKeyObject(args[0]) || !this.schema.rangeKey ? 1 : Math.min(2, args.length);
     const options = args[keyLength];
     if (options !== undefined && !isKeyObject(options)) {

@@ -9,7 +9,9 @@ export function getItemParams(
   key: Item,
   options: { consistent?: boolean } = {},
 ): GetItemCommandInput {
-  return { TableName: tableName, Key: key, ...(options.consistent ? { ConsistentRead: true } : {}) };
+  return options.consistent
+    ? { TableName: tableName, Key: key, ConsistentRead: true }
+    : { TableName: tableName, Key: key };
 }
 
 /**
