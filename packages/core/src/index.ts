@@ -1,6 +1,16 @@
 export { Model, type ModelClass } from './model/model';
 export { Repository } from './model/repository';
 export { Defaults, Keys } from './model/attributes';
+export {
+  ConditionBuilder,
+  type Condition,
+  type ConditionInput,
+  type Path,
+  type PathValue,
+  type SizeOperand,
+  type StoredTypeName,
+} from './expressions/condition';
+export type { PathInput } from './expressions/path';
 export type {
   Attributes,
   BuildAttributes,

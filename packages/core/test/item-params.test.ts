@@ -1,4 +1,5 @@
 import { compileModel, deleteItemParams, getItemParams, keyFromArgs, putItemParams } from '../src';
+import { buildCondition } from '../src/expressions/condition';
 import { Message, Tweet } from './support/models';
 
 // The pure builders of each operation's SDK input, without a client.
@@ -21,8 +22,8 @@ describe('operation inputs', () => {
     expect(putItemParams(tweets, 't', { tweetId: { S: 'x' } }, { ifAbsent: true })).toEqual({
       TableName: 't',
       Item: { tweetId: { S: 'x' } },
-      ConditionExpression: 'attribute_not_exists(#key)',
-      ExpressionAttributeNames: { '#key': 'tweetId' },
+      ConditionExpression: 'attribute_not_exists(#n0)',
+      ExpressionAttributeNames: { '#n0': 'tweetId' },
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     });
     expect(putItemParams(tweets, 't', { tweetId: { S: 'x' } })).toEqual({
@@ -34,13 +35,14 @@ describe('operation inputs', () => {
   it('DeleteItem: only the placeholders the condition uses', () => {
     const key = { tweetId: { S: 'x' } };
     expect(deleteItemParams(tweets, 't', key)).toEqual({ TableName: 't', Key: key, ReturnValues: 'ALL_OLD' });
-    expect(deleteItemParams(tweets, 't', key, { mustExist: true, expected: { author: { S: 'ana' } } })).toEqual({
+    const condition = buildCondition<Tweet>((c) => c.eq('author', 'ana'));
+    expect(deleteItemParams(tweets, 't', key, { mustExist: true, condition })).toEqual({
       TableName: 't',
       Key: key,
       ReturnValues: 'ALL_OLD',
-      ConditionExpression: 'attribute_exists(#key) AND #c0 = :c0',
-      ExpressionAttributeNames: { '#key': 'tweetId', '#c0': 'author' },
-      ExpressionAttributeValues: { ':c0': { S: 'ana' } },
+      ConditionExpression: 'attribute_exists(#n0) AND #n1 = :v0',
+      ExpressionAttributeNames: { '#n0': 'tweetId', '#n1': 'author' },
+      ExpressionAttributeValues: { ':v0': { S: 'ana' } },
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     });
   });

@@ -31,6 +31,14 @@ export interface Codec<T = unknown> {
    * Not so for Dates or byte arrays (two objects, one value), nor for user codecs.
    */
   readonly injective?: boolean;
+  /**
+   * For containers: the stored name and codec of one nested element (an embedded class's property,
+   * a map key, a list index), so an expression can address `address.city` or `tags[2]` and encode
+   * its value the way it is stored. `undefined` when there is no such element.
+   */
+  readonly child?: (segment: string | number) => { readonly name: string | number; readonly codec: Codec } | undefined;
+  /** For sets and lists: the codec of one element (what `contains` compares with). */
+  readonly element?: Codec;
 }
 
 /**

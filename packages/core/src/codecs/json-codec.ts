@@ -26,6 +26,7 @@ import { checkString } from './scalar-codecs';
 export const Json: Codec<unknown> = {
   storedType: '*',
   label: 'JSON value',
+  child: (segment) => ({ name: segment, codec: Json }),
   encode: (value, depth) => (value === undefined ? undefined : encodeJson(value, depth, '')),
   decode: decodeJson,
 };

@@ -15,6 +15,8 @@ export function listCodec<E>(element: Codec<E>): Codec<E[]> {
   return {
     storedType: 'L',
     label,
+    element,
+    child: (segment) => (typeof segment === 'number' ? { name: segment, codec: element } : undefined),
     encode(value, depth) {
       if (!Array.isArray(value)) throw typeError(label, value);
       if (depth >= MAX_CONTAINER_DEPTH) throw depthError(value);

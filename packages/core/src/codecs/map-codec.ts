@@ -50,6 +50,7 @@ export function recordCodec<E>(element: Codec<E>): Codec<Record<string, E>> {
   return {
     storedType: 'M',
     label,
+    child: (segment) => (typeof segment === 'string' ? { name: segment, codec: element } : undefined),
     encode(value, depth) {
       if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Map) {
         throw typeError(label, value);
@@ -67,6 +68,7 @@ export function mapCodec<E>(element: Codec<E>): Codec<Map<string, E>> {
   return {
     storedType: 'M',
     label,
+    child: (segment) => (typeof segment === 'string' ? { name: segment, codec: element } : undefined),
     encode(value, depth) {
       if (!(value instanceof Map)) throw typeError(label, value);
       if (depth >= MAX_CONTAINER_DEPTH) throw depthError(value);

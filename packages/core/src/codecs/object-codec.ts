@@ -155,6 +155,10 @@ export function embeddedCodec<T extends object>(cls: { name: string }, compile: 
   return {
     storedType: 'M',
     label: cls.name,
+    child(segment) {
+      const field = objectCodec().fields.find((candidate) => candidate.property === segment);
+      return field ? { name: field.name, codec: field.codec } : undefined;
+    },
     encode(value, depth) {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) throw typeError(cls.name, value);
       // A plain object with the right properties is accepted too (`{ street: 'x' }` for an Address).

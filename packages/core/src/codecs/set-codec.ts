@@ -28,6 +28,7 @@ export function setCodec<E>(element: Codec<E>): Codec<Set<E>> {
   return {
     storedType: setType,
     label,
+    element,
     whenAbsent: () => new Set<E>(),
     encode(value) {
       if (!(value instanceof Set)) throw typeError(label, value);

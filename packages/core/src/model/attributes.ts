@@ -1,3 +1,4 @@
+import type { ConditionInput } from '../expressions/condition';
 import type { KeyValue } from '../operations/key';
 
 /**
@@ -86,9 +87,20 @@ export interface WriteOptions {
   readonly signal?: AbortSignal;
 }
 
+export interface PutOptions<T> extends WriteOptions {
+  /**
+   * Put only if the stored item meets it (`(c) => c.eq('version', 3)`, or an object of values that
+   * must be equal); otherwise `ConditionFailedError` with the stored item.
+   */
+  readonly condition?: ConditionInput<T>;
+}
+
 export interface DeleteOptions<T> extends WriteOptions {
-  /** Delete only if the stored item has these attribute values; otherwise `ConditionFailedError`. */
-  readonly condition?: Partial<Attributes<T>>;
+  /**
+   * Delete only if the stored item meets it (`(c) => c.lt('likes', 10)`, or an object of values that
+   * must be equal); otherwise `ConditionFailedError` with the stored item.
+   */
+  readonly condition?: ConditionInput<T>;
   /** Delete only if the item exists; otherwise `ConditionFailedError`. */
   readonly mustExist?: boolean;
 }

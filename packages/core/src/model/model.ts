@@ -1,7 +1,15 @@
 import type { Connection } from '../connection/connection';
 import { defaultConnection } from '../connection/default-connection';
 import { compileModel, type ModelSchema } from '../schema/compile-model';
-import type { BuildAttributes, CreateAttributes, DeleteOptions, GetOptions, KeyArgs, WriteOptions } from './attributes';
+import type {
+  BuildAttributes,
+  CreateAttributes,
+  DeleteOptions,
+  GetOptions,
+  KeyArgs,
+  PutOptions,
+  WriteOptions,
+} from './attributes';
 import { CONNECTION, type Repository } from './repository';
 import { repositoryFor } from './repositories';
 import { toJsonObject } from './to-json';
@@ -56,7 +64,7 @@ export abstract class Model {
   static async put<T extends Model>(
     this: ModelClass<T>,
     item: T | CreateAttributes<T>,
-    options?: WriteOptions,
+    options?: PutOptions<T>,
   ): Promise<T> {
     return await repositoryFor<T>(this).put(item, options);
   }

@@ -19,8 +19,17 @@ import { deleteItemParams, getItemParams, putItemParams } from '../operations/it
 import { sendCreate } from '../operations/create/send-create';
 import { buildInstance } from './build-instance';
 import { isKeyObject, keyFromArgs } from '../operations/key';
-import { formatPath, toValidationError } from '../operations/to-validation-error';
-import type { BuildAttributes, CreateAttributes, DeleteOptions, GetOptions, KeyArgs, WriteOptions } from './attributes';
+import { formatPath } from '../operations/to-validation-error';
+import type {
+  BuildAttributes,
+  CreateAttributes,
+  DeleteOptions,
+  GetOptions,
+  KeyArgs,
+  PutOptions,
+  WriteOptions,
+} from './attributes';
+import { buildCondition } from '../expressions/condition';
 
 /** Send options of a request that may be re-sent after a lost answer, when the caller gave no signal. */
 const IDEMPOTENT: SendOptions = Object.freeze({ idempotent: true });
@@ -89,16 +98,23 @@ export class Repository<T extends object> {
     });
   }
 
-  /** Stores `item` whether or not one exists under its key (an upsert); returns the instance. */
-  async put(item: T | CreateAttributes<T>, options: WriteOptions = {}): Promise<T> {
+  /**
+   * Stores `item` whether or not one exists under its key (an upsert), or only if `condition` holds;
+   * returns the instance.
+   */
+  async put(item: T | CreateAttributes<T>, options: PutOptions<T> = {}): Promise<T> {
     const instance = item instanceof this.model ? (item as T) : this.build(item as BuildAttributes<T>);
     const encoded = encodeItem(this.schema, instance);
-    // A whole-item replace: sending it twice stores the same item (docs/reliability.md §4).
-    await this.send(
-      'PutItem',
-      (tableName) => putItemParams(this.schema, tableName, encoded),
-      options.signal ? { signal: options.signal, idempotent: true } : IDEMPOTENT,
-    );
+    const condition = options.condition === undefined ? undefined : buildCondition(options.condition);
+    // An unconditional put is a whole-item replace: sending it twice stores the same item
+    // (docs/reliability.md §4). A conditional one is not re-sent after a lost answer.
+    const params = (tableName: string) =>
+      putItemParams(this.schema, tableName, encoded, condition ? { condition } : {});
+    params(this.connection.tableName(this.schema)); // a bad condition is refused here, before anything is sent
+    await this.send('PutItem', params, {
+      ...(options.signal ? { signal: options.signal } : {}),
+      idempotent: condition === undefined,
+    });
     this.bind(instance);
     return instance;
   }
@@ -106,15 +122,17 @@ export class Repository<T extends object> {
   /** Deletes the item under `key`; returns what was deleted, or `undefined` when nothing was there. */
   async delete(...args: KeyArgs<T, DeleteOptions<T>>): Promise<T | undefined> {
     const [key, options = {}] = this.splitKeyArgs<DeleteOptions<T>>(args);
-    const expected = options.condition ? this.encodeCondition(options.condition) : undefined;
-    const conditional = (expected !== undefined && Object.keys(expected).length > 0) || options.mustExist === true;
+    const condition = options.condition === undefined ? undefined : buildCondition(options.condition);
+    const params = (tableName: string) =>
+      deleteItemParams(this.schema, tableName, key, {
+        ...(condition ? { condition } : {}),
+        ...(options.mustExist ? { mustExist: true } : {}),
+      });
+    // Built once before sending, so a bad condition is refused before anything is sent.
+    const conditional = params(this.connection.tableName(this.schema)).ConditionExpression !== undefined;
     const output = await this.send(
       'DeleteItem',
-      (tableName) =>
-        deleteItemParams(this.schema, tableName, key, {
-          ...(expected ? { expected } : {}),
-          ...(options.mustExist ? { mustExist: true } : {}),
-        }),
+      params,
       // Unconditional deletes may be re-sent after a lost answer (deleting twice deletes once); the
       // item returned is then what the last attempt found, `undefined` if an earlier attempt had landed.
       { signal: options.signal, idempotent: !conditional },
@@ -235,39 +253,6 @@ export class Repository<T extends object> {
       return [keyFromArgs(this.schema, args), undefined];
     }
     return [keyFromArgs(this.schema, args.slice(0, keyLength)), options as O | undefined];
-  }
-
-  /** Condition values go through the attributes' own codecs, so they compare with what is stored. */
-  private encodeCondition(condition: object): Item {
-    const expected: Item = {};
-    for (const [property, value] of Object.entries(condition)) {
-      const field = this.schema.byProperty.get(property);
-      if (!field) {
-        return toValidationError(
-          this.schema,
-          new CodecError('is not an attribute of the model', 'unknown-attribute', value).withPath(property),
-        );
-      }
-      try {
-        // A term is never dropped: a value with no stored form would turn the delete unconditional.
-        if (value === undefined) {
-          throw new CodecError('is undefined in the condition; compare with a value', 'condition-value', value);
-        }
-        const encoded = value === null ? { NULL: true } : field.codec.encode(value, 0);
-        if (encoded === undefined) {
-          throw new CodecError(
-            'is an empty set in the condition, and DynamoDB stores no empty sets, so nothing can equal it',
-            'condition-value',
-            value,
-          );
-        }
-        setOwn(expected, field.name, encoded);
-      } catch (error) {
-        if (error instanceof CodecError) error.path.unshift(property);
-        toValidationError(this.schema, error);
-      }
-    }
-    return expected;
   }
 
   private decodeQuietly(item: Item): T | undefined {

@@ -1,6 +1,9 @@
 import type { DeleteItemCommandInput, GetItemCommandInput, PutItemCommandInput } from '@aws-sdk/client-dynamodb';
 import type { Item } from '../codecs/object-codec';
 import type { ModelSchema } from '../schema/compile-model';
+import { compileCondition } from '../expressions/compile-condition';
+import type { Condition } from '../expressions/condition';
+import { Placeholders } from '../expressions/placeholders';
 
 // Pure builders of each operation's SDK input, unit-tested without a client (STYLE.md §2).
 
@@ -17,54 +20,50 @@ export function getItemParams(
 /**
  * A put. `ifAbsent` makes it a create that never overwrites: the condition names the hash key
  * (absent hash key means no item under this key), and the stored item comes back on failure.
+ * `condition` must also hold for the put to happen.
  */
 export function putItemParams(
   schema: ModelSchema,
   tableName: string,
   item: Item,
-  options: { ifAbsent?: boolean } = {},
+  options: { ifAbsent?: boolean; condition?: Condition } = {},
 ): PutItemCommandInput {
-  if (!options.ifAbsent) return { TableName: tableName, Item: item };
+  if (!options.ifAbsent && !options.condition) return { TableName: tableName, Item: item };
+  const placeholders = new Placeholders();
+  const terms: string[] = [];
+  if (options.ifAbsent) terms.push(`attribute_not_exists(${placeholders.name(schema.hashKey.name)})`);
+  if (options.condition) terms.push(compileCondition(schema, options.condition, placeholders));
   return {
     TableName: tableName,
     Item: item,
-    ConditionExpression: 'attribute_not_exists(#key)',
-    ExpressionAttributeNames: { '#key': schema.hashKey.name },
+    ConditionExpression: terms.join(' AND '),
+    ...placeholders.params(),
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
   };
 }
 
 /**
- * A delete that returns the deleted item. `expected` holds stored attribute values the item must
- * have (`#c0 = :c0 AND …`); `mustExist` adds `attribute_exists` on the hash key.
+ * A delete that returns the deleted item. `condition` must hold for it to happen; `mustExist` adds
+ * `attribute_exists` on the hash key.
  */
 export function deleteItemParams(
   schema: ModelSchema,
   tableName: string,
   key: Item,
-  options: { expected?: Item; mustExist?: boolean } = {},
+  options: { condition?: Condition; mustExist?: boolean } = {},
 ): DeleteItemCommandInput {
-  const conditions: string[] = [];
-  const names: Record<string, string> = {};
-  const values: Item = {};
-  if (options.mustExist) {
-    conditions.push('attribute_exists(#key)');
-    names['#key'] = schema.hashKey.name;
-  }
-  Object.entries(options.expected ?? {}).forEach(([name, value], i) => {
-    conditions.push(`#c${i} = :c${i}`);
-    names[`#c${i}`] = name;
-    values[`:c${i}`] = value;
-  });
+  const placeholders = new Placeholders();
+  const terms: string[] = [];
+  if (options.mustExist) terms.push(`attribute_exists(${placeholders.name(schema.hashKey.name)})`);
+  if (options.condition) terms.push(compileCondition(schema, options.condition, placeholders));
   return {
     TableName: tableName,
     Key: key,
     ReturnValues: 'ALL_OLD',
-    ...(conditions.length
+    ...(terms.length > 0
       ? {
-          ConditionExpression: conditions.join(' AND '),
-          ExpressionAttributeNames: names,
-          ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+          ConditionExpression: terms.join(' AND '),
+          ...placeholders.params(),
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
         }
       : {}),

@@ -1,0 +1,85 @@
+import type { Codec } from '../codecs/codec';
+import { CodecError } from '../codecs/codec';
+import type { ModelSchema } from '../schema/compile-model';
+import { modelValidationError } from '../operations/to-validation-error';
+import type { Placeholders } from './placeholders';
+
+/**
+ * A path to an attribute or a nested element, as the user writes it: `'author'`, `'address.city'`,
+ * `'tags[2]'`, or an array of segments (`['a.b', 0]`) for a property whose name holds a dot.
+ */
+export type PathInput = string | readonly (string | number)[];
+
+/** A path resolved against the model: stored names and list indexes, and the codec of its value. */
+export interface ResolvedPath {
+  /** As the user wrote it, for messages. */
+  readonly text: string;
+  /** The declared property it starts at. */
+  readonly property: string;
+  readonly segments: readonly (string | number)[];
+  readonly codec: Codec;
+}
+
+/** `'address.city'` → `['address', 'city']`, `'tags[2].name'` → `['tags', 2, 'name']`. */
+export function parsePath(path: PathInput): (string | number)[] {
+  if (typeof path !== 'string') return [...path];
+  const segments: (string | number)[] = [];
+  for (const part of path.split('.')) {
+    const match = /^([^[\]]*)((?:\[\d+\])*)$/.exec(part);
+    if (!match) throw new CodecError(`path "${path}" is not a path (write a.b[0].c)`, 'path', path);
+    if (match[1] !== '' || segments.length === 0) segments.push(match[1] as string);
+    for (const index of (match[2] ?? '').matchAll(/\[(\d+)\]/g)) segments.push(Number(index[1]));
+  }
+  return segments;
+}
+
+/**
+ * Resolves a path through the model's codecs: the first segment is a declared property (stored
+ * under its stored name), later ones go through embedded classes, maps, records, lists and `Json`.
+ * A property the model does not have, or a step into a value that has no elements, is a
+ * `ValidationError` naming the model and the path.
+ */
+export function resolvePath(schema: ModelSchema, path: PathInput): ResolvedPath {
+  const text = typeof path === 'string' ? path : path.join('.');
+  let segments: (string | number)[];
+  try {
+    segments = parsePath(path);
+  } catch (error) {
+    throw modelValidationError(schema, (error as Error).message, 'path', text);
+  }
+  const [first, ...rest] = segments;
+  const field = typeof first === 'string' ? schema.byProperty.get(first) : undefined;
+  if (!field)
+    throw modelValidationError(
+      schema,
+      `"${String(first)}" is not an attribute of the model`,
+      'unknown-attribute',
+      text,
+    );
+  const stored: (string | number)[] = [field.name];
+  let codec: Codec = field.codec;
+  for (const segment of rest) {
+    const child = codec.child?.(segment);
+    if (!child) {
+      throw modelValidationError(
+        schema,
+        `path "${text}" cannot go into ${codec.label} with ${typeof segment === 'number' ? `[${segment}]` : `"${segment}"`}`,
+        'path',
+        text,
+      );
+    }
+    stored.push(child.name);
+    codec = child.codec;
+  }
+  return { text, property: field.property, segments: stored, codec };
+}
+
+/** The path as expression text, every name through a placeholder: `#n0.#n1[2]`. */
+export function pathExpression(path: ResolvedPath, placeholders: Placeholders): string {
+  let text = '';
+  for (const segment of path.segments) {
+    if (typeof segment === 'number') text += `[${segment}]`;
+    else text += `${text === '' ? '' : '.'}${placeholders.name(segment)}`;
+  }
+  return text;
+}
