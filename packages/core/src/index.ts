@@ -15,6 +15,7 @@ export type {
   Attributes,
   BuildAttributes,
   CreateAttributes,
+  CreateOptions,
   KeyArgs,
   DeleteOptions,
   GetOptions,

@@ -105,3 +105,18 @@ it('delete takes the same conditions', async () => {
     (await odd.delete('d1', { condition: (c) => c.and(c.contains('tags', 'blue'), c.eq('dotted', 'dot')) }))?.id,
   ).toBe('d1');
 });
+
+it('create takes a condition too: a failed one is ConditionFailedError, not ItemExistsError', async () => {
+  const odd = Odd.using(connection);
+  const fresh = Object.assign(base(), { id: 'c-new' });
+  const error: unknown = await odd.create(fresh, { condition: (c) => c.eq('comment', 'x') }).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(ConditionFailedError);
+  expect((error as Error).name).toBe('ConditionFailedError');
+  expect(await odd.get('c-new', { consistent: true })).toBeUndefined();
+  await odd.create(fresh, { condition: (c) => c.notExists('comment') });
+  expect((await odd.getOrFail('c-new', { consistent: true })).comment).toBe('hello world');
+  // Another item under the taken key: ItemExistsError, whatever the condition says.
+  const rival = Object.assign(base(), { id: 'c-new', comment: 'rival' });
+  const taken: unknown = await odd.create(rival, { condition: (c) => c.notExists('comment') }).catch((e: unknown) => e);
+  expect((taken as Error).name).toBe('ItemExistsError');
+});

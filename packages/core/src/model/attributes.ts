@@ -87,6 +87,14 @@ export interface WriteOptions {
   readonly signal?: AbortSignal;
 }
 
+export interface CreateOptions<T> extends WriteOptions {
+  /**
+   * A condition that must also hold. The item does not exist yet, so only conditions an absent item
+   * meets (`notExists`, `ne`) can hold; a failed one is a `ConditionFailedError`, not `ItemExistsError`.
+   */
+  readonly condition?: ConditionInput<T>;
+}
+
 export interface PutOptions<T> extends WriteOptions {
   /**
    * Put only if the stored item meets it (`(c) => c.eq('version', 3)`, or an object of values that

@@ -4,6 +4,7 @@ import { compileModel, type ModelSchema } from '../schema/compile-model';
 import type {
   BuildAttributes,
   CreateAttributes,
+  CreateOptions,
   DeleteOptions,
   GetOptions,
   KeyArgs,
@@ -55,7 +56,7 @@ export abstract class Model {
   static async create<T extends Model>(
     this: ModelClass<T>,
     attributes: CreateAttributes<T>,
-    options?: WriteOptions,
+    options?: CreateOptions<T>,
   ): Promise<T> {
     return await repositoryFor<T>(this).create(attributes, options);
   }

@@ -23,11 +23,11 @@ import { formatPath } from '../operations/to-validation-error';
 import type {
   BuildAttributes,
   CreateAttributes,
+  CreateOptions,
   DeleteOptions,
   GetOptions,
   KeyArgs,
   PutOptions,
-  WriteOptions,
 } from './attributes';
 import { buildCondition } from '../expressions/condition';
 
@@ -86,12 +86,19 @@ export class Repository<T extends object> {
    * Stores a new item and never overwrites one: `ItemExistsError` (with the stored item) when the
    * key is taken. A create whose answer was lost is resolved by reading the key back.
    */
-  async create(attributes: CreateAttributes<T>, options: WriteOptions = {}): Promise<T> {
+  async create(attributes: CreateAttributes<T>, options: CreateOptions<T> = {}): Promise<T> {
     const instance = this.build(attributes as BuildAttributes<T>);
     const item = encodeItem(this.schema, instance);
+    const condition = options.condition === undefined ? undefined : buildCondition(options.condition);
+    if (condition) putItemParams(this.schema, this.connection.tableName(this.schema), item, { condition }); // refused before sending
     return this.withTable(async (executor, tableName) => {
-      const outcome = await sendCreate(executor, this.schema, tableName, item, options);
+      const outcome = await sendCreate(executor, this.schema, tableName, item, {
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(condition ? { condition } : {}),
+      });
       if (!outcome.created) {
+        // No stored item came back: the key was free, and the caller's own condition failed.
+        if (condition && !outcome.conflict.item) throw outcome.conflict;
         throw itemExistsError(this.schema, tableName, outcome.conflict, (found) => this.decodeQuietly(found));
       }
       return instance;

@@ -9,6 +9,7 @@ import type { Item } from '../../codecs/object-codec';
 import type { ModelSchema } from '../../schema/compile-model';
 import { getItemParams, putItemParams } from '../item-params';
 import { sameItem } from '../same-item';
+import type { Condition } from '../../expressions/condition';
 
 /** How many times an unresolved create is read back and sent again before it is reported unknown. */
 export const MAX_CREATE_ROUNDS = 3;
@@ -35,9 +36,12 @@ export async function sendCreate(
   schema: ModelSchema,
   tableName: string,
   item: Item,
-  options: SendOptions = {},
+  options: SendOptions & { readonly condition?: Condition } = {},
 ): Promise<CreateOutcome> {
-  const params = putItemParams(schema, tableName, item, { ifAbsent: true });
+  const params = putItemParams(schema, tableName, item, {
+    ifAbsent: true,
+    ...(options.condition ? { condition: options.condition } : {}),
+  });
   let lost: OutcomeUnknownError | undefined;
   for (let round = 1; round <= MAX_CREATE_ROUNDS; round++) {
     if (lost) {
