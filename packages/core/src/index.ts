@@ -11,6 +11,7 @@ export {
   type StoredTypeName,
 } from './expressions/condition';
 export type { PathInput } from './expressions/path';
+export { UpdateBuilder, type UpdateAction, type UpdateInput } from './expressions/update';
 export type {
   Attributes,
   BuildAttributes,

@@ -103,6 +103,16 @@ export interface PutOptions<T> extends WriteOptions {
   readonly condition?: ConditionInput<T>;
 }
 
+export interface UpdateOptions<T> extends WriteOptions {
+  /** Update only if the stored item meets it; otherwise `ConditionFailedError` with the stored item. */
+  readonly condition?: ConditionInput<T>;
+  /**
+   * Create the item when there is none. Default `false`: the item must exist (`ItemNotFoundError`
+   * otherwise), so an update never creates an item holding only the updated attributes.
+   */
+  readonly upsert?: boolean;
+}
+
 export interface DeleteOptions<T> extends WriteOptions {
   /**
    * Delete only if the stored item meets it (`(c) => c.lt('likes', 10)`, or an object of values that

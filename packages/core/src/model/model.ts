@@ -8,13 +8,16 @@ import type {
   DeleteOptions,
   GetOptions,
   KeyArgs,
+  KeyInput,
   PutOptions,
+  UpdateOptions,
   WriteOptions,
 } from './attributes';
 import { CONNECTION, type Repository } from './repository';
 import { repositoryFor } from './repositories';
 import { toJsonObject } from './to-json';
 import { buildInstance } from './build-instance';
+import type { UpdateInput } from '../expressions/update';
 
 /** A model class: the static side of `Model` with `T` as its instance type. */
 export type ModelClass<T extends Model> = (abstract new (...args: never[]) => T) & typeof Model;
@@ -68,6 +71,19 @@ export abstract class Model {
     options?: PutOptions<T>,
   ): Promise<T> {
     return await repositoryFor<T>(this).put(item, options);
+  }
+
+  /**
+   * Changes some attributes of the item under `key` (`(u) => u.set('text', 'hi').increment('likes')`,
+   * or an object of attributes to set) and returns the item as it is afterwards.
+   */
+  static async update<T extends Model>(
+    this: ModelClass<T>,
+    key: KeyInput<T>,
+    changes: UpdateInput<T>,
+    options?: UpdateOptions<T>,
+  ): Promise<T> {
+    return await repositoryFor<T>(this).update(key, changes, options);
   }
 
   /** Deletes the item under a key; returns what was deleted, or `undefined` when nothing was there. */

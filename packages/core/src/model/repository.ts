@@ -1,4 +1,5 @@
 import {
+  ConditionFailedError,
   ResourceNotFoundError,
   type Executor,
   type InputOf,
@@ -15,7 +16,8 @@ import { itemExistsError, itemNotFoundError, missingTableError } from './item-er
 import { compileModel, type ModelSchema } from '../schema/compile-model';
 import type { AnyClass } from '../metadata/options';
 import { encodeItem } from '../operations/encode-item';
-import { deleteItemParams, getItemParams, putItemParams } from '../operations/item-params';
+import { deleteItemParams, getItemParams, putItemParams, updateItemParams } from '../operations/item-params';
+import { buildUpdate, type UpdateInput } from '../expressions/update';
 import { sendCreate } from '../operations/create/send-create';
 import { buildInstance } from './build-instance';
 import { isKeyObject, keyFromArgs } from '../operations/key';
@@ -27,7 +29,9 @@ import type {
   DeleteOptions,
   GetOptions,
   KeyArgs,
+  KeyInput,
   PutOptions,
+  UpdateOptions,
 } from './attributes';
 import { buildCondition } from '../expressions/condition';
 
@@ -124,6 +128,38 @@ export class Repository<T extends object> {
     });
     this.bind(instance);
     return instance;
+  }
+
+  /**
+   * Changes some attributes of the item under `key` and returns the item as it is afterwards;
+   * attributes not named are never touched. `changes` is a function of the update builder
+   * (`(u) => u.set('text', 'hi').increment('likes')`) or an object of attributes to set. The item must
+   * exist (`ItemNotFoundError`) unless `upsert: true`.
+   */
+  async update(key: KeyInput<T>, changes: UpdateInput<T>, options: UpdateOptions<T> = {}): Promise<T> {
+    const itemKey = keyFromArgs(this.schema, [key]);
+    const actions = buildUpdate(changes);
+    const condition = options.condition === undefined ? undefined : buildCondition(options.condition);
+    const params = (tableName: string) =>
+      updateItemParams(this.schema, tableName, itemKey, actions, {
+        ...(condition ? { condition } : {}),
+        ...(options.upsert ? { upsert: true } : {}),
+      });
+    // Built once before sending: every refusal happens here, and it says whether a re-send is safe.
+    const { idempotent } = params(this.connection.tableName(this.schema));
+    try {
+      const output = await this.send('UpdateItem', (tableName) => params(tableName).params, {
+        ...(options.signal ? { signal: options.signal } : {}),
+        idempotent,
+      });
+      return this.decode(output.Attributes ?? {});
+    } catch (error) {
+      // No stored item came back: the existence check failed, not the caller's condition.
+      if (error instanceof ConditionFailedError && !error.item && !options.upsert) {
+        throw itemNotFoundError(this.schema, this.connection.tableName(this.schema), itemKey);
+      }
+      throw error;
+    }
   }
 
   /** Deletes the item under `key`; returns what was deleted, or `undefined` when nothing was there. */

@@ -1,9 +1,16 @@
-import type { DeleteItemCommandInput, GetItemCommandInput, PutItemCommandInput } from '@aws-sdk/client-dynamodb';
+import type {
+  DeleteItemCommandInput,
+  GetItemCommandInput,
+  PutItemCommandInput,
+  UpdateItemCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import type { Item } from '../codecs/object-codec';
 import type { ModelSchema } from '../schema/compile-model';
 import { compileCondition } from '../expressions/compile-condition';
 import type { Condition } from '../expressions/condition';
 import { Placeholders } from '../expressions/placeholders';
+import { compileUpdate } from '../expressions/compile-update';
+import type { UpdateAction } from '../expressions/update';
 
 // Pure builders of each operation's SDK input, unit-tested without a client (STYLE.md §2).
 
@@ -67,5 +74,38 @@ export function deleteItemParams(
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
         }
       : {}),
+  };
+}
+
+/**
+ * An update of some attributes, returning the item as it is after it. Unless `upsert`, the item must
+ * exist (an update would otherwise create an item holding only the updated attributes). `idempotent`
+ * says whether the request may be re-sent after a lost answer: only absolute `SET`/`REMOVE`s, with no
+ * condition of the caller's (the existence check is met again by a re-sent absolute update).
+ */
+export function updateItemParams(
+  schema: ModelSchema,
+  tableName: string,
+  key: Item,
+  actions: readonly UpdateAction[],
+  options: { condition?: Condition; upsert?: boolean } = {},
+): { params: UpdateItemCommandInput; idempotent: boolean } {
+  const placeholders = new Placeholders();
+  const update = compileUpdate(schema, actions, placeholders);
+  const terms: string[] = [];
+  if (!options.upsert) terms.push(`attribute_exists(${placeholders.name(schema.hashKey.name)})`);
+  if (options.condition) terms.push(compileCondition(schema, options.condition, placeholders));
+  return {
+    params: {
+      TableName: tableName,
+      Key: key,
+      UpdateExpression: update.expression,
+      ...(terms.length > 0
+        ? { ConditionExpression: terms.join(' AND '), ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const }
+        : {}),
+      ...placeholders.params(),
+      ReturnValues: 'ALL_NEW',
+    },
+    idempotent: update.idempotent && !options.condition,
   };
 }

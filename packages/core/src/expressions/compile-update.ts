@@ -1,0 +1,185 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { CodecError, type Codec } from '../codecs/codec';
+import { NULL_VALUE, numberCodec } from '../codecs/scalar-codecs';
+import { bigintCodec } from '../codecs/scalar-codecs';
+import { modelValidationError, toValidationError } from '../operations/to-validation-error';
+import type { ModelSchema } from '../schema/compile-model';
+import { pathExpression, resolvePath, type ResolvedPath } from './path';
+import type { Placeholders } from './placeholders';
+import type { UpdateAction } from './update';
+
+export interface CompiledUpdate {
+  readonly expression: string;
+  /** Every action sets an absolute value, so sending it twice has the effect of once. */
+  readonly idempotent: boolean;
+}
+
+/**
+ * Compiles update actions into one `UpdateExpression` (SET, REMOVE, ADD and DELETE clauses), every
+ * name and value through `placeholders`, every value encoded by the codec of its path. Refused
+ * before sending, with a `ValidationError` naming the model and path: an empty update, a key
+ * attribute, removing a required attribute, two actions on overlapping paths (DynamoDB rejects
+ * them), and values the attribute's codec refuses.
+ */
+export function compileUpdate(
+  schema: ModelSchema,
+  actions: readonly UpdateAction[],
+  placeholders: Placeholders,
+): CompiledUpdate {
+  if (actions.length === 0) throw modelValidationError(schema, 'update names no attribute to change', 'update');
+  const clauses = { SET: [] as string[], REMOVE: [] as string[], ADD: [] as string[], DELETE: [] as string[] };
+  const seen: { path: ResolvedPath; text: string }[] = [];
+  let idempotent = true;
+  for (const action of actions) {
+    const path = resolvePath(schema, action.path);
+    checkPath(schema, path, seen);
+    const name = pathExpression(path, placeholders);
+    const value = (encoded: AttributeValue): string => placeholders.value(encoded);
+    switch (action.kind) {
+      case 'set': {
+        const encoded =
+          action.value === null ? nullValue(schema, path) : encodeAt(schema, path, path.codec, action.value);
+        if (encoded === undefined) {
+          // `undefined` or an empty set: nothing to store, so the attribute goes.
+          checkRemovable(schema, path);
+          clauses.REMOVE.push(name);
+        } else clauses.SET.push(`${name} = ${value(encoded)}`);
+        break;
+      }
+      case 'ifNotExists': {
+        const encoded = required(schema, path, encodeAt(schema, path, path.codec, action.value), 'ifNotExists');
+        clauses.SET.push(`${name} = if_not_exists(${name}, ${value(encoded)})`);
+        break;
+      }
+      case 'remove':
+        checkRemovable(schema, path);
+        clauses.REMOVE.push(name);
+        break;
+      case 'add':
+      case 'delete': {
+        if (!path.codec.storedType.endsWith('S') || path.codec.storedType === 'S') {
+          throw modelValidationError(
+            schema,
+            `${action.kind} works on sets; ${path.codec.label} is not one`,
+            'update',
+            path.text,
+          );
+        }
+        const encoded = required(schema, path, encodeAt(schema, path, path.codec, action.value), action.kind);
+        clauses[action.kind === 'add' ? 'ADD' : 'DELETE'].push(`${name} ${value(encoded)}`);
+        idempotent = false;
+        break;
+      }
+      case 'increment': {
+        if (path.codec.storedType !== 'N') {
+          throw modelValidationError(
+            schema,
+            `increment works on numbers; ${path.codec.label} is not one`,
+            'update',
+            path.text,
+          );
+        }
+        const codec: Codec = typeof action.by === 'bigint' ? bigintCodec : numberCodec;
+        const by = required(schema, path, encodeAt(schema, path, codec, action.by), 'increment');
+        const zero = value({ N: '0' });
+        clauses.SET.push(`${name} = if_not_exists(${name}, ${zero}) + ${value(by)}`);
+        idempotent = false;
+        break;
+      }
+      case 'append':
+      case 'prepend': {
+        if (path.codec.storedType !== 'L') {
+          throw modelValidationError(
+            schema,
+            `${action.kind} works on lists; ${path.codec.label} is not one`,
+            'update',
+            path.text,
+          );
+        }
+        const list = required(schema, path, encodeAt(schema, path, path.codec, [...action.values]), action.kind);
+        const current = `if_not_exists(${name}, ${value({ L: [] })})`;
+        const added = value(list);
+        clauses.SET.push(
+          `${name} = ${action.kind === 'append' ? `list_append(${current}, ${added})` : `list_append(${added}, ${current})`}`,
+        );
+        idempotent = false;
+        break;
+      }
+    }
+  }
+  const expression = (['SET', 'REMOVE', 'ADD', 'DELETE'] as const)
+    .filter((clause) => clauses[clause].length > 0)
+    .map((clause) => `${clause} ${clauses[clause].join(', ')}`)
+    .join(' ');
+  return { expression, idempotent };
+}
+
+/** Keys cannot change, and DynamoDB rejects two actions on one path or on a path and its parent. */
+function checkPath(schema: ModelSchema, path: ResolvedPath, seen: { path: ResolvedPath; text: string }[]): void {
+  const field = schema.byProperty.get(path.property);
+  if (field?.role) {
+    throw modelValidationError(
+      schema,
+      'is part of the key, and DynamoDB keys cannot be updated',
+      'key-update',
+      path.text,
+    );
+  }
+  for (const earlier of seen) {
+    const a = earlier.path.segments;
+    const b = path.segments;
+    const shorter = Math.min(a.length, b.length);
+    if (a.slice(0, shorter).every((segment, i) => segment === b[i])) {
+      throw modelValidationError(
+        schema,
+        `"${earlier.text}" and "${path.text}" overlap; DynamoDB rejects two actions on one path`,
+        'overlapping-paths',
+        path.text,
+      );
+    }
+  }
+  seen.push({ path, text: path.text });
+}
+
+function checkRemovable(schema: ModelSchema, path: ResolvedPath): void {
+  const field = schema.byProperty.get(path.property);
+  const topLevel = path.segments.length === 1;
+  if (topLevel && field && field.required && !field.codec.whenAbsent) {
+    throw modelValidationError(schema, 'is required, so it cannot be removed', 'required', path.text);
+  }
+}
+
+function nullValue(schema: ModelSchema, path: ResolvedPath): AttributeValue {
+  const field = schema.byProperty.get(path.property);
+  if (path.segments.length === 1 && field && !field.nullable) {
+    throw modelValidationError(schema, 'is null, but the attribute is not nullable', 'not-nullable', path.text);
+  }
+  return NULL_VALUE;
+}
+
+function encodeAt(schema: ModelSchema, path: ResolvedPath, codec: Codec, value: unknown): AttributeValue | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return codec.encode(value, path.segments.length - 1);
+  } catch (error) {
+    if (error instanceof CodecError) error.path.unshift(path.text);
+    return toValidationError(schema, error);
+  }
+}
+
+function required(
+  schema: ModelSchema,
+  path: ResolvedPath,
+  encoded: AttributeValue | undefined,
+  what: string,
+): AttributeValue {
+  if (encoded === undefined) {
+    throw modelValidationError(
+      schema,
+      `${what} needs a value (got undefined or an empty set)`,
+      'update-value',
+      path.text,
+    );
+  }
+  return encoded;
+}
