@@ -73,7 +73,11 @@ const compileOnly = (): void => {
     await Loose.get({ id: 'x' });
 
     // build takes any subset: an unsaved instance is filled in later.
-    Post.build({ text: 'draft' });
+    const draft = Post.build({ text: 'draft' });
+    // An instance's delete takes a condition typed by its model.
+    await draft.delete({ condition: (c) => c.eq('text', 'draft') });
+    // @ts-expect-error: not an attribute of Post
+    await draft.delete({ condition: (c) => c.eq('nope', 1) });
   })();
 };
 

@@ -100,8 +100,12 @@ export abstract class Model {
   }
 
   /** Deletes this instance's item. */
-  async delete(options?: DeleteOptions<this>): Promise<this | undefined> {
-    return await this.repository().delete(...([this, options] as unknown as KeyArgs<this, DeleteOptions<this>>));
+  // Typed through a `this` parameter rather than the `this` type: a condition's builder function in
+  // the options would otherwise make `Tweet` unassignable to `Model` in the emitted declarations.
+  async delete<S extends Model>(this: S, options?: DeleteOptions<S>): Promise<S | undefined> {
+    return await repositoryFor<S>(this.constructor as ModelClass<S>, connectionOf(this)).delete(
+      ...([this, options] as unknown as KeyArgs<S, DeleteOptions<S>>),
+    );
   }
 
   /** Reads this instance's item again, strongly consistent, into this instance. */
@@ -115,7 +119,11 @@ export abstract class Model {
   }
 
   private repository(): Repository<this> {
-    const connection = (this as { [CONNECTION]?: Connection })[CONNECTION] ?? defaultConnection();
-    return repositoryFor<this>(this.constructor as ModelClass<this>, connection);
+    return repositoryFor<this>(this.constructor as ModelClass<this>, connectionOf(this));
   }
+}
+
+/** The connection an instance was read or written through, or the default one. */
+function connectionOf(instance: object): Connection {
+  return (instance as { [CONNECTION]?: Connection })[CONNECTION] ?? defaultConnection();
 }
