@@ -121,7 +121,7 @@ export class Repository<T extends object> {
     // (docs/reliability.md §4). A conditional one is not re-sent after a lost answer.
     const params = (tableName: string) =>
       putItemParams(this.schema, tableName, encoded, condition ? { condition } : {});
-    params(this.connection.tableName(this.schema)); // a bad condition is refused here, before anything is sent
+    if (condition) params(this.connection.tableName(this.schema)); // a bad condition is refused before sending
     await this.send('PutItem', params, {
       ...(options.signal ? { signal: options.signal } : {}),
       idempotent: condition === undefined,
