@@ -1,11 +1,10 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { CodecError, type Codec } from '../codecs/codec';
-import { NULL_VALUE } from '../codecs/scalar-codecs';
-import { numberCodec } from '../codecs/scalar-codecs';
-import { modelValidationError, toValidationError } from '../operations/to-validation-error';
+import type { Codec } from '../codecs/codec';
+import { NULL_VALUE, numberCodec } from '../codecs/scalar-codecs';
+import { modelValidationError } from '../operations/to-validation-error';
 import type { ModelSchema } from '../schema/compile-model';
 import type { Condition } from './condition';
-import { pathExpression, resolvePath, type ResolvedPath } from './path';
+import { encodeAtPath, pathExpression, resolvePath, type ResolvedPath } from './path';
 import type { Placeholders } from './placeholders';
 
 /** DynamoDB's limit on the operands of `IN` (docs/reliability.md §1). */
@@ -93,7 +92,7 @@ export function compileCondition(schema: ModelSchema, condition: Condition, plac
       if (condition.size) {
         return `size(${path}) ${condition.op} ${placeholders.value(encodeOperand(schema, resolved, numberCodec, condition.value, 'size'))}`;
       }
-      const encoded = condition.value === null ? NULL_VALUE : encodeOrAbsent(schema, resolved, condition.value);
+      const encoded = condition.value === null ? NULL_VALUE : encodeAtPath(schema, resolved, condition.value);
       if (encoded === undefined) {
         // Nothing stored can equal "nothing": equality with it means the attribute is absent.
         if (condition.op === '=') return `attribute_not_exists(${path})`;
@@ -110,17 +109,6 @@ export function compileCondition(schema: ModelSchema, condition: Condition, plac
   }
 }
 
-/** The stored form of a value at a path, or `undefined` for `undefined` and an empty set. */
-function encodeOrAbsent(schema: ModelSchema, path: ResolvedPath, value: unknown): AttributeValue | undefined {
-  if (value === undefined) return undefined;
-  try {
-    return path.codec.encode(value, 0);
-  } catch (error) {
-    if (error instanceof CodecError) error.path.unshift(path.text);
-    return toValidationError(schema, error);
-  }
-}
-
 function encodeOperand(
   schema: ModelSchema,
   path: ResolvedPath,
@@ -128,13 +116,7 @@ function encodeOperand(
   value: unknown,
   what: string,
 ): AttributeValue {
-  let encoded: AttributeValue | undefined;
-  try {
-    encoded = value === undefined ? undefined : value === null ? NULL_VALUE : codec.encode(value, 0);
-  } catch (error) {
-    if (error instanceof CodecError) error.path.unshift(path.text);
-    return toValidationError(schema, error);
-  }
+  const encoded = value === null ? NULL_VALUE : encodeAtPath(schema, path, value, codec);
   if (encoded === undefined) {
     throw modelValidationError(
       schema,

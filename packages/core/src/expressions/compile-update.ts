@@ -1,10 +1,9 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { CodecError, type Codec } from '../codecs/codec';
-import { NULL_VALUE, numberCodec } from '../codecs/scalar-codecs';
-import { bigintCodec } from '../codecs/scalar-codecs';
-import { modelValidationError, toValidationError } from '../operations/to-validation-error';
+import type { Codec } from '../codecs/codec';
+import { NULL_VALUE, bigintCodec, numberCodec } from '../codecs/scalar-codecs';
+import { modelValidationError } from '../operations/to-validation-error';
 import type { ModelSchema } from '../schema/compile-model';
-import { pathExpression, resolvePath, type ResolvedPath } from './path';
+import { encodeAtPath, pathExpression, resolvePath, type ResolvedPath } from './path';
 import type { Placeholders } from './placeholders';
 import type { UpdateAction } from './update';
 
@@ -37,8 +36,7 @@ export function compileUpdate(
     const value = (encoded: AttributeValue): string => placeholders.value(encoded);
     switch (action.kind) {
       case 'set': {
-        const encoded =
-          action.value === null ? nullValue(schema, path) : encodeAt(schema, path, path.codec, action.value);
+        const encoded = action.value === null ? nullValue(schema, path) : encodeAtPath(schema, path, action.value);
         if (encoded === undefined) {
           // `undefined` or an empty set: nothing to store, so the attribute goes.
           checkRemovable(schema, path);
@@ -47,7 +45,7 @@ export function compileUpdate(
         break;
       }
       case 'ifNotExists': {
-        const encoded = required(schema, path, encodeAt(schema, path, path.codec, action.value), 'ifNotExists');
+        const encoded = required(schema, path, encodeAtPath(schema, path, action.value), 'ifNotExists');
         clauses.SET.push(`${name} = if_not_exists(${name}, ${value(encoded)})`);
         break;
       }
@@ -65,7 +63,7 @@ export function compileUpdate(
             path.text,
           );
         }
-        const encoded = required(schema, path, encodeAt(schema, path, path.codec, action.value), action.kind);
+        const encoded = required(schema, path, encodeAtPath(schema, path, action.value), action.kind);
         clauses[action.kind === 'add' ? 'ADD' : 'DELETE'].push(`${name} ${value(encoded)}`);
         idempotent = false;
         break;
@@ -80,7 +78,7 @@ export function compileUpdate(
           );
         }
         const codec: Codec = typeof action.by === 'bigint' ? bigintCodec : numberCodec;
-        const by = required(schema, path, encodeAt(schema, path, codec, action.by), 'increment');
+        const by = required(schema, path, encodeAtPath(schema, path, action.by, codec), 'increment');
         const zero = value({ N: '0' });
         clauses.SET.push(`${name} = if_not_exists(${name}, ${zero}) + ${value(by)}`);
         idempotent = false;
@@ -96,7 +94,7 @@ export function compileUpdate(
             path.text,
           );
         }
-        const list = required(schema, path, encodeAt(schema, path, path.codec, [...action.values]), action.kind);
+        const list = required(schema, path, encodeAtPath(schema, path, [...action.values]), action.kind);
         const current = `if_not_exists(${name}, ${value({ L: [] })})`;
         const added = value(list);
         clauses.SET.push(
@@ -155,16 +153,6 @@ function nullValue(schema: ModelSchema, path: ResolvedPath): AttributeValue {
     throw modelValidationError(schema, 'is null, but the attribute is not nullable', 'not-nullable', path.text);
   }
   return NULL_VALUE;
-}
-
-function encodeAt(schema: ModelSchema, path: ResolvedPath, codec: Codec, value: unknown): AttributeValue | undefined {
-  if (value === undefined) return undefined;
-  try {
-    return codec.encode(value, path.segments.length - 1);
-  } catch (error) {
-    if (error instanceof CodecError) error.path.unshift(path.text);
-    return toValidationError(schema, error);
-  }
 }
 
 function required(

@@ -1,7 +1,7 @@
-import type { Codec } from '../codecs/codec';
-import { CodecError } from '../codecs/codec';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { CodecError, type Codec } from '../codecs/codec';
 import type { ModelSchema } from '../schema/compile-model';
-import { modelValidationError } from '../operations/to-validation-error';
+import { modelValidationError, toValidationError } from '../operations/to-validation-error';
 import type { Placeholders } from './placeholders';
 
 /**
@@ -82,4 +82,24 @@ export function pathExpression(path: ResolvedPath, placeholders: Placeholders): 
     else text += `${text === '' ? '' : '.'}${placeholders.name(segment)}`;
   }
   return text;
+}
+
+/**
+ * `value` as stored at `path` (by `codec`, the path's own by default, at the path's nesting depth),
+ * or `undefined` for `undefined` and an empty set; a value the codec refuses is a `ValidationError`
+ * naming the model and path. Conditions and updates encode every value through it.
+ */
+export function encodeAtPath(
+  schema: ModelSchema,
+  path: ResolvedPath,
+  value: unknown,
+  codec: Codec = path.codec,
+): AttributeValue | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return codec.encode(value, path.segments.length - 1);
+  } catch (error) {
+    if (error instanceof CodecError) error.path.unshift(path.text);
+    return toValidationError(schema, error);
+  }
 }
