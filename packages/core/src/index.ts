@@ -22,6 +22,9 @@ export type {
   GetOptions,
   KeyInput,
   WriteOptions,
+  SaveOptions,
+  UpdateResult,
+  UpdateReturnValues,
 } from './model/attributes';
 export {
   Attribute,
@@ -55,7 +58,10 @@ export type { TableSyncResult, EnsureTableOptions } from './connection/ensure-ta
 export { compileModel, type ModelSchema } from './schema/compile-model';
 export type { CompiledField } from './schema/compile-fields';
 export { createTableInput, type TableSchema } from './schema/table-schema';
-export { getItemParams, putItemParams, deleteItemParams } from './operations/item-params';
+export { getItemParams } from './operations/get/get-params';
+export { putItemParams } from './operations/put/put-params';
+export { deleteItemParams } from './operations/delete/delete-params';
+export { updateItemParams } from './operations/update/update-params';
 export { keyFromArgs, type KeyValue } from './operations/key';
 export { encodeItem } from './operations/encode-item';
 export { Json } from './codecs/json-codec';

@@ -1,5 +1,6 @@
 import { compileModel, deleteItemParams, getItemParams, keyFromArgs, putItemParams } from '../src';
 import { buildCondition } from '../src/expressions/condition';
+import { saveParams } from '../src/operations/save/save-params';
 import { Message, Tweet } from './support/models';
 
 // The pure builders of each operation's SDK input, without a client.
@@ -45,5 +46,34 @@ describe('operation inputs', () => {
       ExpressionAttributeValues: { ':v0': { S: 'ana' } },
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     });
+  });
+
+  it('UpdateItem for save: only the changed attributes, the item must still exist; nothing when unchanged', () => {
+    const stored = {
+      tweetId: { S: 'x' },
+      author: { S: 'ana' },
+      text: { S: 'hi' },
+      created: { S: '1970-01-01T00:00:00.000Z' },
+      likes: { N: '1' },
+      hashtags: { SS: ['a'] },
+    };
+    const tweet = Tweet.build({ tweetId: 'x', author: 'ana', text: 'hi', created: new Date(0), likes: 1 });
+    tweet.hashtags = new Set(['a']);
+    expect(saveParams(tweets, 't', tweet, { item: stored })).toBeUndefined();
+    tweet.text = 'edited';
+    tweet.hashtags = undefined;
+    expect(saveParams(tweets, 't', tweet, { item: stored })?.params).toEqual({
+      TableName: 't',
+      Key: { tweetId: { S: 'x' } },
+      UpdateExpression: 'SET #n0 = :v0 REMOVE #n1',
+      ConditionExpression: 'attribute_exists(#n2)',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      ExpressionAttributeNames: { '#n0': 'text', '#n1': 'hashtags', '#n2': 'tweetId' },
+      ExpressionAttributeValues: { ':v0': { S: 'edited' } },
+    });
+    // Never stored: every attribute it holds is set, nothing removed, the item may be absent.
+    const params = saveParams(tweets, 't', tweet, undefined)?.params;
+    expect(params?.ConditionExpression).toBeUndefined();
+    expect(params?.UpdateExpression).toBe('SET #n0 = :v0, #n1 = :v1, #n2 = :v2, #n3 = :v3');
   });
 });

@@ -103,7 +103,25 @@ export interface PutOptions<T> extends WriteOptions {
   readonly condition?: ConditionInput<T>;
 }
 
-export interface UpdateOptions<T> extends WriteOptions {
+/**
+ * What an update returns: the item after it (`ALL_NEW`, the default), before it (`ALL_OLD`;
+ * `undefined` when an upsert created it), only the updated attributes after or before it
+ * (`UPDATED_NEW`, `UPDATED_OLD`: a partial instance), or nothing (`NONE`, the cheapest).
+ */
+export type UpdateReturnValues = 'ALL_NEW' | 'ALL_OLD' | 'UPDATED_NEW' | 'UPDATED_OLD' | 'NONE';
+
+/** The type `update` resolves to for a `returnValues` choice. */
+export type UpdateResult<T, R extends UpdateReturnValues> = R extends 'NONE'
+  ? undefined
+  : R extends 'ALL_OLD'
+    ? T | undefined
+    : R extends 'UPDATED_NEW' | 'UPDATED_OLD'
+      ? Partial<T>
+      : T;
+
+export interface UpdateOptions<T, R extends UpdateReturnValues = 'ALL_NEW'> extends WriteOptions {
+  /** What comes back (default `ALL_NEW`: the whole item as it is after the update). */
+  readonly returnValues?: R;
   /** Update only if the stored item meets it; otherwise `ConditionFailedError` with the stored item. */
   readonly condition?: ConditionInput<T>;
   /**
@@ -111,6 +129,11 @@ export interface UpdateOptions<T> extends WriteOptions {
    * otherwise), so an update never creates an item holding only the updated attributes.
    */
   readonly upsert?: boolean;
+}
+
+export interface SaveOptions<T> extends WriteOptions {
+  /** Save only if the stored item meets it; otherwise `ConditionFailedError` with the stored item. */
+  readonly condition?: ConditionInput<T>;
 }
 
 export interface DeleteOptions<T> extends WriteOptions {

@@ -27,11 +27,16 @@ export function itemExistsError<T>(
 }
 
 /** `getOrFail` found nothing; the message quotes the key (keys only, never item contents). */
-export function itemNotFoundError(schema: ModelSchema, tableName: string, key: Item): ItemNotFoundError {
+export function itemNotFoundError(
+  schema: ModelSchema,
+  tableName: string,
+  key: Item,
+  why = `no item with that key in table ${tableName}`,
+): ItemNotFoundError {
   const described = Object.fromEntries(
     Object.entries(key).map(([name, value]) => [name, value.S ?? value.N ?? '<binary>']),
   );
-  return new ItemNotFoundError(`${schema.model}: no item with key ${JSON.stringify(described)} in table ${tableName}`, {
+  return new ItemNotFoundError(`${schema.model} ${JSON.stringify(described)}: ${why}`, {
     model: schema.model,
     table: tableName,
     key: described,

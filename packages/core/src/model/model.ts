@@ -10,8 +10,10 @@ import type {
   KeyArgs,
   KeyInput,
   PutOptions,
+  SaveOptions,
   UpdateOptions,
-  WriteOptions,
+  UpdateResult,
+  UpdateReturnValues,
 } from './attributes';
 import { CONNECTION, type Repository } from './repository';
 import { repositoryFor } from './repositories';
@@ -75,14 +77,15 @@ export abstract class Model {
 
   /**
    * Changes some attributes of the item under `key` (`(u) => u.set('text', 'hi').increment('likes')`,
-   * or an object of attributes to set) and returns the item as it is afterwards.
+   * or an object of attributes to set) and returns the item as it is afterwards (or what
+   * `returnValues` asks for). Attributes not named are never touched.
    */
-  static async update<T extends Model>(
+  static async update<T extends Model, R extends UpdateReturnValues = 'ALL_NEW'>(
     this: ModelClass<T>,
     key: KeyInput<T>,
     changes: UpdateInput<T>,
-    options?: UpdateOptions<T>,
-  ): Promise<T> {
+    options?: UpdateOptions<T, R>,
+  ): Promise<UpdateResult<T, R>> {
     return await repositoryFor<T>(this).update(key, changes, options);
   }
 
@@ -94,9 +97,15 @@ export abstract class Model {
     return await repositoryFor<T>(this).delete(...args);
   }
 
-  /** Stores this instance (an upsert), applying defaults first. */
-  async save(options?: WriteOptions): Promise<this> {
-    return await this.repository().put(this, options);
+  /**
+   * Writes what changed since this instance was read or last written (an `UpdateItem` of those
+   * attributes; nothing is sent when nothing changed). Attributes the model does not declare, and
+   * attributes changed meanwhile by another writer but not here, are left as stored. An instance
+   * never stored is created. `put` is the whole-item replace.
+   */
+  // A `this` parameter, as for `delete`, keeps models assignable to `Model` in emitted declarations.
+  async save<S extends Model>(this: S, options?: SaveOptions<S>): Promise<S> {
+    return await repositoryFor<S>(this.constructor as ModelClass<S>, connectionOf(this)).save(this, options);
   }
 
   /** Deletes this instance's item. */

@@ -16,7 +16,10 @@ import { itemExistsError, itemNotFoundError, missingTableError } from './item-er
 import { compileModel, type ModelSchema } from '../schema/compile-model';
 import type { AnyClass } from '../metadata/options';
 import { encodeItem } from '../operations/encode-item';
-import { deleteItemParams, getItemParams, putItemParams, updateItemParams } from '../operations/item-params';
+import { getItemParams } from '../operations/get/get-params';
+import { putItemParams } from '../operations/put/put-params';
+import { deleteItemParams } from '../operations/delete/delete-params';
+import { updateItemParams } from '../operations/update/update-params';
 import { buildUpdate, type UpdateInput } from '../expressions/update';
 import { sendCreate } from '../operations/create/send-create';
 import { buildInstance } from './build-instance';
@@ -31,8 +34,13 @@ import type {
   KeyArgs,
   KeyInput,
   PutOptions,
+  SaveOptions,
   UpdateOptions,
+  UpdateResult,
+  UpdateReturnValues,
 } from './attributes';
+import { recordState, recordStored, recordStoredPart, storedStateOf } from './stored-state';
+import { saveParams } from '../operations/save/save-params';
 import { buildCondition } from '../expressions/condition';
 
 /** Send options of a request that may be re-sent after a lost answer, when the caller gave no signal. */
@@ -105,6 +113,7 @@ export class Repository<T extends object> {
         if (condition && !outcome.conflict.item) throw outcome.conflict;
         throw itemExistsError(this.schema, tableName, outcome.conflict, (found) => this.decodeQuietly(found));
       }
+      recordStored(instance, item);
       return instance;
     });
   }
@@ -126,33 +135,39 @@ export class Repository<T extends object> {
       ...(options.signal ? { signal: options.signal } : {}),
       idempotent: condition === undefined,
     });
-    this.bind(instance);
-    return instance;
+    recordStored(instance, encoded);
+    return this.bind(instance);
   }
 
   /**
-   * Changes some attributes of the item under `key` and returns the item as it is afterwards;
-   * attributes not named are never touched. `changes` is a function of the update builder
-   * (`(u) => u.set('text', 'hi').increment('likes')`) or an object of attributes to set. The item must
-   * exist (`ItemNotFoundError`) unless `upsert: true`.
+   * Changes some attributes of the item under `key` and returns the item as it is afterwards (or
+   * what `returnValues` asks for); attributes not named are never touched. `changes` is a function
+   * of the update builder (`(u) => u.set('text', 'hi').increment('likes')`) or an object of
+   * attributes to set. The item must exist (`ItemNotFoundError`) unless `upsert: true`.
    */
-  async update(key: KeyInput<T>, changes: UpdateInput<T>, options: UpdateOptions<T> = {}): Promise<T> {
+  async update<R extends UpdateReturnValues = 'ALL_NEW'>(
+    key: KeyInput<T>,
+    changes: UpdateInput<T>,
+    options: UpdateOptions<T, R> = {},
+  ): Promise<UpdateResult<T, R>> {
     const itemKey = keyFromArgs(this.schema, [key]);
     const actions = buildUpdate(changes);
     const condition = options.condition === undefined ? undefined : buildCondition(options.condition);
-    const params = (tableName: string) =>
-      updateItemParams(this.schema, tableName, itemKey, actions, {
-        ...(condition ? { condition } : {}),
-        ...(options.upsert ? { upsert: true } : {}),
-      });
+    const returnValues: UpdateReturnValues = options.returnValues ?? 'ALL_NEW';
     // Built once before sending: every refusal happens here, and it says whether a re-send is safe.
-    const { idempotent } = params(this.connection.tableName(this.schema));
+    const { params, idempotent } = updateItemParams(
+      this.schema,
+      this.connection.tableName(this.schema),
+      itemKey,
+      actions,
+      { condition, upsert: options.upsert, returnValues },
+    );
+    let output: OutputOf<'UpdateItem'>;
     try {
-      const output = await this.send('UpdateItem', (tableName) => params(tableName).params, {
+      output = await this.send('UpdateItem', (tableName) => ({ ...params, TableName: tableName }), {
         ...(options.signal ? { signal: options.signal } : {}),
         idempotent,
       });
-      return this.decode(output.Attributes ?? {});
     } catch (error) {
       // No stored item came back: the existence check failed, not the caller's condition.
       if (error instanceof ConditionFailedError && !error.item && !options.upsert) {
@@ -160,6 +175,45 @@ export class Repository<T extends object> {
       }
       throw error;
     }
+    const attributes = output.Attributes;
+    if (returnValues === 'NONE' || attributes === undefined) return undefined as UpdateResult<T, R>;
+    if (returnValues === 'ALL_NEW' || returnValues === 'ALL_OLD') return this.decode(attributes) as UpdateResult<T, R>;
+    // The updated attributes only, with the key (so the partial instance can be saved or reloaded).
+    const part = { ...attributes, ...itemKey };
+    return this.decodePart(part, new Set(Object.keys(part))) as UpdateResult<T, R>;
+  }
+
+  /**
+   * Writes what changed on `instance` since it was read or last written: one `UpdateItem` of the
+   * changed attributes, nothing at all when nothing changed. Attributes the model does not declare
+   * and attributes another writer changed meanwhile are left as they are (last writer wins per
+   * attribute). A read instance whose item was deleted since is `ItemNotFoundError`; an instance
+   * never stored is created (or its attributes added to the stored item).
+   */
+  async save(instance: T, options: SaveOptions<T> = {}): Promise<T> {
+    const before = storedStateOf(instance);
+    const condition = options.condition === undefined ? undefined : buildCondition(options.condition);
+    const tableName = this.connection.tableName(this.schema);
+    const plan = saveParams(this.schema, tableName, instance, before, { condition });
+    if (!plan) return this.bind(instance);
+    try {
+      await this.send('UpdateItem', (table) => ({ ...plan.params, TableName: table }), {
+        ...(options.signal ? { signal: options.signal } : {}),
+        idempotent: plan.idempotent,
+      });
+    } catch (error) {
+      if (error instanceof ConditionFailedError && !error.item && before) {
+        throw itemNotFoundError(
+          this.schema,
+          tableName,
+          plan.params.Key ?? {},
+          'was deleted since this instance was read; put() stores it again',
+        );
+      }
+      throw error;
+    }
+    recordState(instance, plan.stored);
+    return this.bind(instance);
   }
 
   /** Deletes the item under `key`; returns what was deleted, or `undefined` when nothing was there. */
@@ -191,6 +245,7 @@ export class Repository<T extends object> {
     for (const field of this.schema.fields) {
       setOwn(instance, field.property, (fresh as Record<string, unknown>)[field.property]);
     }
+    recordState(instance, storedStateOf(fresh));
     const unknown = (fresh as { [UNKNOWN_ATTRIBUTES]?: Item })[UNKNOWN_ATTRIBUTES];
     if (unknown || (instance as { [UNKNOWN_ATTRIBUTES]?: Item })[UNKNOWN_ATTRIBUTES]) {
       Object.defineProperty(instance, UNKNOWN_ATTRIBUTES, {
@@ -205,7 +260,7 @@ export class Repository<T extends object> {
 
   /** An instance from a stored item; `DecodeError` when the item does not fit the model. */
   decode(item: Item): T {
-    let instance: T;
+    let instance: T | undefined;
     try {
       // Decoded instances inherit their connection from a prototype made once per repository, so
       // binding them costs nothing (a property defined on each one is as costly as the decode).
@@ -214,15 +269,31 @@ export class Repository<T extends object> {
       }) as object;
       instance = this.schema.codec.decode(item, this.boundPrototype);
     } catch (error) {
-      if (!(error instanceof CodecError)) throw error;
-      throw new DecodeError(`${this.schema.model}.${formatPath(error.path)}: ${error.message} [${error.rule}]`, {
-        model: this.schema.model,
-        attribute: formatPath(error.path),
-        rule: error.rule,
-        table: this.connection.tableName(this.schema),
-      });
+      this.decodeFailed(error);
     }
+    recordStored(instance, item);
     return instance;
+  }
+
+  /** An instance from part of a stored item (a projection): the other attributes are unknown, not absent. */
+  decodePart(item: Item, attributes: ReadonlySet<string>): T {
+    const instance = this.decode(item);
+    for (const field of this.schema.fields) {
+      // An attribute the read did not return is unknown: not the codec's value for "absent" (an empty set).
+      if (field.codec.whenAbsent && !attributes.has(field.name)) setOwn(instance, field.property, undefined);
+    }
+    recordStoredPart(instance, item, attributes);
+    return instance;
+  }
+
+  private decodeFailed(error: unknown): never {
+    if (!(error instanceof CodecError)) throw error;
+    throw new DecodeError(`${this.schema.model}.${formatPath(error.path)}: ${error.message} [${error.rule}]`, {
+      model: this.schema.model,
+      attribute: formatPath(error.path),
+      rule: error.rule,
+      table: this.connection.tableName(this.schema),
+    });
   }
 
   /**

@@ -7,7 +7,8 @@ import {
 } from '@dynamodel/executor';
 import type { Item } from '../../codecs/object-codec';
 import type { ModelSchema } from '../../schema/compile-model';
-import { getItemParams, putItemParams } from '../item-params';
+import { getItemParams } from '../get/get-params';
+import { putItemParams } from '../put/put-params';
 import { sameItem } from '../same-item';
 import type { Condition } from '../../expressions/condition';
 
