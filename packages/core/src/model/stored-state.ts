@@ -45,7 +45,7 @@ class StoredStateSlot extends ReturnsTarget {
   }
 
   static read(target: object): Item | PartialState | undefined {
-    return #state in target ? (target).#state : undefined;
+    return #state in target ? target.#state : undefined;
   }
 }
 
