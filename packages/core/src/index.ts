@@ -29,6 +29,7 @@ export type {
 export {
   Attribute,
   HashKey,
+  Index,
   RangeKey,
   Table,
   type ClassDecorator,
@@ -39,6 +40,8 @@ export type {
   AttributeOptions,
   BillingOption,
   ElementOptions,
+  IndexOptions,
+  IndexProjection,
   KeyOptions,
   StreamViewType,
   TableOptions,
@@ -57,6 +60,7 @@ export { Connection, type ConnectOptions } from './connection/connection';
 export type { TableSyncResult, EnsureTableOptions } from './connection/ensure-table';
 export { compileModel, type ModelSchema } from './schema/compile-model';
 export type { CompiledField } from './schema/compile-fields';
+export type { IndexSchema } from './schema/compile-indexes';
 export { createTableInput, type TableSchema } from './schema/table-schema';
 export { getItemParams } from './operations/get/get-params';
 export { putItemParams } from './operations/put/put-params';

@@ -4,6 +4,7 @@ import { localTestConfig, uniqueTablePrefix } from '@dynamodel/local/jest';
 import {
   Attribute,
   ConditionFailedError,
+  Defaults,
   HashKey,
   ItemNotFoundError,
   Model,
@@ -25,6 +26,7 @@ class Place {
 
 @Table({ name: 'profiles' })
 class Profile extends Model {
+  declare [Defaults]?: 'visits';
   @HashKey() id!: string;
   @Attribute() name!: string;
   @Attribute({ name: 'bio text', optional: true }) bio?: string; // a stored name with a space

@@ -3,8 +3,10 @@ import { ResourceInUseError, ResourceNotFoundError, ValidationError, sleep, type
 import { TableMismatchError } from '../errors/item-errors';
 import type { ModelSchema } from '../schema/compile-model';
 import { createTableInput } from '../schema/table-schema';
+import { ensureIndexes } from './ensure-indexes';
 
-export type TableSyncResult = 'created' | 'existed';
+/** What `syncTables` did to a table: created it, found it as the model needs it, or added indexes to it. */
+export type TableSyncResult = 'created' | 'existed' | 'indexes-added';
 
 export interface EnsureTableOptions {
   /** How long to wait for the table to become ACTIVE. Default 5 minutes. */
@@ -15,8 +17,9 @@ export interface EnsureTableOptions {
 /**
  * Creates the model's table when it does not exist, waits until it is ACTIVE and enables TTL.
  * Idempotent and safe when several processes do it at once: a table another process is creating
- * is waited for, never re-created. An existing table is never changed; if its key schema differs
- * from the model's, `TableMismatchError` says how.
+ * is waited for, never re-created. An existing table gets the global indexes it lacks and is
+ * otherwise never changed; if its keys or indexes differ from the model's, `TableMismatchError`
+ * says how.
  */
 export async function ensureTable(
   executor: Executor,
@@ -39,6 +42,8 @@ export async function ensureTable(
       }
     } else if (table.TableStatus === 'ACTIVE') {
       checkKeySchema(schema, tableName, table);
+      const added = await ensureIndexes(executor, schema, tableName, table, { deadline, signal: options.signal });
+      if (added.length > 0 && result === 'existed') result = 'indexes-added';
       break;
     }
     if (Date.now() > deadline) {

@@ -51,13 +51,16 @@ export class DecodeError extends DynamodelError {
   }
 }
 
-/** An existing table's key schema differs from the model's; Dynamodel never rewrites a table. */
+/** An existing table's keys, indexes or TTL differ from the model's; Dynamodel never rewrites a table. */
 export class TableMismatchError extends DynamodelError {
   override name = 'TableMismatchError';
   readonly model: string;
+  /** Each difference, in words (`index "byAuthor" projects KEYS_ONLY in the table, ALL in the model`). */
+  readonly differences: readonly string[];
 
-  constructor(message: string, options: { model: string; table: string }) {
+  constructor(message: string, options: { model: string; table: string; differences?: readonly string[] }) {
     super(message, { table: options.table, operation: 'DescribeTable' });
     this.model = options.model;
+    this.differences = options.differences ?? [message];
   }
 }

@@ -2,6 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Codec } from '../codecs/codec';
 import { NULL_VALUE, bigintCodec, numberCodec } from '../codecs/scalar-codecs';
 import { modelValidationError } from '../operations/to-validation-error';
+import { checkKeyValue } from '../operations/key';
 import type { ModelSchema } from '../schema/compile-model';
 import { encodeAtPath, pathExpression, resolvePath, type ResolvedPath } from './path';
 import type { Placeholders } from './placeholders';
@@ -41,7 +42,10 @@ export function compileUpdate(
           // `undefined` or an empty set: nothing to store, so the attribute goes.
           checkRemovable(schema, path);
           clauses.REMOVE.push(name);
-        } else clauses.SET.push(`${name} = ${value(encoded)}`);
+        } else {
+          checkIndexKey(schema, path, encoded);
+          clauses.SET.push(`${name} = ${value(encoded)}`);
+        }
         break;
       }
       case 'ifNotExists': {
@@ -137,6 +141,13 @@ function checkPath(schema: ModelSchema, path: ResolvedPath, seen: { path: Resolv
     }
   }
   seen.push({ path, text: path.text });
+}
+
+/** An index key attribute, when set, holds a valid key value (not empty, within the size limit). */
+function checkIndexKey(schema: ModelSchema, path: ResolvedPath, encoded: AttributeValue): void {
+  if (path.segments.length !== 1) return;
+  const field = schema.indexKeyFields.find((candidate) => candidate.property === path.property);
+  if (field) checkKeyValue(schema, field, encoded);
 }
 
 function checkRemovable(schema: ModelSchema, path: ResolvedPath): void {

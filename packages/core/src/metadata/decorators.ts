@@ -1,6 +1,6 @@
 import { ModelDefinitionError } from '../errors/model-definition-error';
-import type { AnyClass, AttributeOptions, KeyOptions, TableOptions } from './options';
-import { declarationFor, declareAttribute, type KeyRole } from './registry';
+import type { AnyClass, AttributeOptions, IndexOptions, KeyOptions, TableOptions } from './options';
+import { declarationFor, declareAttribute, type IndexMembership, type KeyRole } from './registry';
 
 /**
  * A property decorator that works under both decorator flavours: TypeScript's
@@ -24,7 +24,7 @@ function isStandardContext(value: unknown): value is DecoratorContext {
   return typeof value === 'object' && value !== null && 'kind' in value;
 }
 
-function propertyDecorator(options: AttributeOptions, role?: KeyRole): PropertyDecorator {
+function propertyDecorator(options: AttributeOptions, role?: KeyRole, index?: IndexMembership): PropertyDecorator {
   return ((target: object | undefined, keyOrContext: string | symbol | DecoratorContext): void => {
     if (isStandardContext(keyOrContext)) {
       if ((keyOrContext.kind !== 'field' && keyOrContext.kind !== 'accessor') || keyOrContext.static) {
@@ -32,7 +32,7 @@ function propertyDecorator(options: AttributeOptions, role?: KeyRole): PropertyD
       }
       const metadata = keyOrContext.metadata as object | undefined;
       if (!metadata) throw new TypeError('TC39 decorator metadata (Symbol.metadata) is not available');
-      declareAttribute(metadata, keyOrContext.name, { options, role });
+      declareAttribute(metadata, keyOrContext.name, { options, role, index });
       return;
     }
     if (typeof target === 'function') {
@@ -40,7 +40,7 @@ function propertyDecorator(options: AttributeOptions, role?: KeyRole): PropertyD
     }
     const cls = (target as { constructor: AnyClass }).constructor;
     const designType: unknown = Reflect.getMetadata('design:type', target as object, keyOrContext);
-    declareAttribute(cls, keyOrContext, { options, role, designType });
+    declareAttribute(cls, keyOrContext, { options, role, designType, index });
   }) as PropertyDecorator;
 }
 
@@ -57,6 +57,17 @@ export function HashKey<T = unknown>(options: KeyOptions<T> = {}): PropertyDecor
 /** The sort (range) key: always present, stored as S, N or B. */
 export function RangeKey<T = unknown>(options: KeyOptions<T> = {}): PropertyDecorator {
   return propertyDecorator(options as AttributeOptions, 'range');
+}
+
+/**
+ * Makes the property a key of the secondary index `name`: `{ hash: true }` for a global index's
+ * partition key, `{ range: true }` for a sort key (an index with no `hash` property is local: it
+ * shares the table's partition key). Items without the attribute are left out of the index (a
+ * sparse index). Stack it with `@Attribute` for the attribute's own options; alone, it declares the
+ * attribute with defaults.
+ */
+export function Index(name: string, options: IndexOptions): PropertyDecorator {
+  return propertyDecorator({}, undefined, { index: name, options });
 }
 
 /**

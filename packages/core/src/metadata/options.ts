@@ -69,3 +69,19 @@ export interface TableOptions {
    */
   readonly unknownAttributes?: 'ignore' | 'keep';
 }
+
+/** What a secondary index copies from the table besides the keys: everything, nothing, or the named properties. */
+export type IndexProjection = 'ALL' | 'KEYS_ONLY' | readonly string[];
+
+/**
+ * The part a property plays in a secondary index (`@Index('byAuthor', { hash: true })`). An index
+ * whose properties declare a `hash` is global; one with only a `range` is local (it shares the
+ * table's partition key). Several `hash` (or `range`) properties make a multi-attribute GSI key
+ * (up to 4 of each), ordered by their number (`hash: 1`, `hash: 2`) or else by declaration order.
+ */
+export interface IndexOptions {
+  readonly hash?: boolean | number;
+  readonly range?: boolean | number;
+  /** Default `'ALL'`. Give it on one of the index's properties (or the same on each). */
+  readonly projection?: IndexProjection;
+}

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { AttributeOptions, TableOptions } from './options';
+import type { AttributeOptions, IndexOptions, TableOptions } from './options';
 
 /** What the decorators on one property recorded. */
 export interface AttributeDeclaration {
@@ -8,6 +8,14 @@ export interface AttributeDeclaration {
   readonly roles: readonly KeyRole[];
   /** TypeScript's `design:type` (experimentalDecorators + emitDecoratorMetadata); absent under TC39. */
   readonly designType: unknown;
+  /** The secondary indexes this property is a key of (`@Index`). */
+  readonly indexes: readonly IndexMembership[];
+}
+
+/** One `@Index` on a property. */
+export interface IndexMembership {
+  readonly index: string;
+  readonly options: IndexOptions;
 }
 
 export type KeyRole = 'hash' | 'range';
@@ -48,7 +56,7 @@ export function declarationFor(owner: object): ClassDeclaration {
 export function declareAttribute(
   owner: object,
   property: string | symbol,
-  contribution: { options?: AttributeOptions; role?: KeyRole; designType?: unknown },
+  contribution: { options?: AttributeOptions; role?: KeyRole; designType?: unknown; index?: IndexMembership },
 ): void {
   const declaration = declarationFor(owner);
   const previous = declaration.attributes.get(property);
@@ -57,6 +65,7 @@ export function declareAttribute(
     options: { ...previous?.options, ...contribution.options },
     roles: contribution.role ? [...(previous?.roles ?? []), contribution.role] : (previous?.roles ?? []),
     designType: previous?.designType ?? contribution.designType,
+    indexes: contribution.index ? [...(previous?.indexes ?? []), contribution.index] : (previous?.indexes ?? []),
   });
 }
 

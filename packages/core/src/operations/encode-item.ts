@@ -34,6 +34,11 @@ export function encodeItem(schema: ModelSchema, instance: object): Item {
   if (hash) checkKeyValue(schema, schema.hashKey, hash);
   const range = schema.rangeKey && item[schema.rangeKey.name];
   if (schema.rangeKey && range) checkKeyValue(schema, schema.rangeKey, range);
+  for (const field of schema.indexKeyFields) {
+    // An index key may be absent (the item is then left out of the index), but not empty or too long.
+    const value = item[field.name];
+    if (value) checkKeyValue(schema, field, value);
+  }
   // The bound is summed while encoding; the exact count runs only for an item that may be too big.
   if (bound.bytes <= MAX_ITEM_BYTES) return item;
   const size = itemSize(item);

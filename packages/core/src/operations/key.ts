@@ -83,9 +83,11 @@ function encodeKeyPart(schema: ModelSchema, field: CompiledField, value: unknown
   return encoded as AttributeValue;
 }
 
-/** Non-empty and within the byte limit: the rules DynamoDB applies to key attributes. */
+/** Non-empty and within the byte limit: the rules DynamoDB applies to table and index key attributes. */
 export function checkKeyValue(schema: ModelSchema, field: CompiledField, value: AttributeValue): void {
-  const limit = MAX_KEY_BYTES[field.role ?? 'hash'];
+  // An attribute that is a sort key of some index has the sort key's limit.
+  const role = field.role ?? (field.indexes.some((membership) => membership.options.range) ? 'range' : 'hash');
+  const limit = MAX_KEY_BYTES[role];
   // UTF-8 is at most 3 bytes per UTF-16 unit: short strings need no exact count.
   const text = value.S;
   if (text !== undefined && text.length > 0 && text.length * 3 <= limit) return;
@@ -96,7 +98,7 @@ export function checkKeyValue(schema: ModelSchema, field: CompiledField, value: 
   if (bytes > limit) {
     throw modelValidationError(
       schema,
-      `is a ${field.role === 'range' ? 'sort' : 'partition'} key of ${bytes} bytes (UTF-8); DynamoDB allows ${limit}`,
+      `is a ${role === 'range' ? 'sort' : 'partition'} key of ${bytes} bytes (UTF-8); DynamoDB allows ${limit}`,
       'key-size',
       field.property,
     );

@@ -2,7 +2,7 @@ import { embeddedCodec, ObjectCodec, type FieldCodec } from '../codecs/object-co
 import type { Codec } from '../codecs/codec';
 import { ModelDefinitionError } from '../errors/model-definition-error';
 import type { AnyClass, AttributeOptions } from '../metadata/options';
-import type { AttributeDeclaration, KeyRole } from '../metadata/registry';
+import type { AttributeDeclaration, IndexMembership, KeyRole } from '../metadata/registry';
 import { collectDeclarations } from './collect-declarations';
 import { resolveCodec } from './resolve-codec';
 
@@ -12,6 +12,8 @@ export interface CompiledField extends FieldCodec {
   /** Makes the default value, when the attribute has one. */
   readonly makeDefault: (() => unknown) | undefined;
   readonly options: AttributeOptions;
+  /** The secondary indexes the attribute is a key of. */
+  readonly indexes: readonly IndexMembership[];
 }
 
 const MAX_NAME_BYTES = 65_535;
@@ -72,6 +74,7 @@ function compileField(model: string, declaration: AttributeDeclaration): Compile
     nullable: options.nullable === true,
     makeDefault,
     options,
+    indexes: declaration.indexes,
     ...(options.validate ? { validate: options.validate } : {}),
   };
 }

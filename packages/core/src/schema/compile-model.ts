@@ -6,6 +6,7 @@ import type { AnyClass, TableOptions } from '../metadata/options';
 import { collectDeclarations } from './collect-declarations';
 import { compileFields, type CompiledField } from './compile-fields';
 import { checkTableName, type TableSchema } from './table-schema';
+import { compileIndexes, type IndexSchema } from './compile-indexes';
 
 /** A model class compiled: its table, its fields and the codec for its items. Immutable. */
 export interface ModelSchema<T extends object = object> {
@@ -19,6 +20,10 @@ export interface ModelSchema<T extends object = object> {
   readonly byProperty: ReadonlyMap<string, CompiledField>;
   /** The fields that have a default, so filling defaults looks at no other field. */
   readonly withDefaults: readonly CompiledField[];
+  /** Secondary indexes by name. */
+  readonly indexes: ReadonlyMap<string, IndexSchema>;
+  /** Fields that are keys of an index but not of the table: present values must be valid key values. */
+  readonly indexKeyFields: readonly CompiledField[];
   readonly codec: ObjectCodec<T>;
 }
 
@@ -79,6 +84,9 @@ function compile(cls: AnyClass): ModelSchema {
     });
   }
 
+  const indexes = compileIndexes(fields, { hashKey, rangeKey }, fail);
+  attributeDefinitions.push(...indexes.attributeDefinitions);
+
   const baseName = `${table.prefix ?? ''}${table.name ?? tableClassName ?? model}`;
   if (baseName.length > 255 || !/^[A-Za-z0-9_.-]*$/.test(baseName)) checkTableName(baseName, model);
 
@@ -92,12 +100,16 @@ function compile(cls: AnyClass): ModelSchema {
       billing: compileBilling(table, fail),
       ttlAttribute: ttl?.name,
       stream: compileStream(table, fail),
+      globalIndexes: Object.freeze(indexes.globalIndexes),
+      localIndexes: Object.freeze(indexes.localIndexes),
     }),
     hashKey,
     rangeKey,
     fields: Object.freeze(fields),
     byProperty: new Map(fields.map((field) => [field.property, field])),
     withDefaults: Object.freeze(fields.filter((field) => field.makeDefault)),
+    indexes: indexes.indexes,
+    indexKeyFields: indexes.keyFields,
     codec: new ObjectCodec(cls.prototype as object, fields, { keepUnknown: table.unknownAttributes === 'keep' }),
   };
 }

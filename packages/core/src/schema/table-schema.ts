@@ -1,6 +1,8 @@
 import type {
   AttributeDefinition,
   CreateTableCommandInput,
+  GlobalSecondaryIndex,
+  LocalSecondaryIndex,
   KeySchemaElement,
   StreamSpecification,
 } from '@aws-sdk/client-dynamodb';
@@ -19,6 +21,8 @@ export interface TableSchema {
   /** The stored attribute DynamoDB's TTL reads, when the model has one. */
   readonly ttlAttribute: string | undefined;
   readonly stream: StreamSpecification | undefined;
+  readonly globalIndexes: readonly GlobalSecondaryIndex[];
+  readonly localIndexes: readonly LocalSecondaryIndex[];
 }
 
 const TABLE_NAME = /^[A-Za-z0-9_.-]+$/;
@@ -49,6 +53,35 @@ export function createTableInput(schema: TableSchema, tableName: string): Create
     KeySchema: schema.keySchema.map((element) => ({ ...element })),
     AttributeDefinitions: schema.attributeDefinitions.map((definition) => ({ ...definition })),
     ...billing,
+    ...(schema.globalIndexes.length > 0
+      ? { GlobalSecondaryIndexes: schema.globalIndexes.map((index) => globalIndexInput(schema, index)) }
+      : {}),
+    ...(schema.localIndexes.length > 0
+      ? {
+          LocalSecondaryIndexes: schema.localIndexes.map((index) => ({
+            ...index,
+            KeySchema: index.KeySchema?.map((element) => ({ ...element })),
+            Projection: { ...index.Projection },
+          })),
+        }
+      : {}),
     ...(schema.stream ? { StreamSpecification: { ...schema.stream } } : {}),
+  };
+}
+
+/** A GSI as `CreateTable` and `UpdateTable` take it: a provisioned table's GSIs get the table's capacity. */
+export function globalIndexInput(schema: TableSchema, index: GlobalSecondaryIndex): GlobalSecondaryIndex {
+  return {
+    IndexName: index.IndexName,
+    KeySchema: index.KeySchema?.map((element) => ({ ...element })),
+    Projection: { ...index.Projection },
+    ...(schema.billing === 'PAY_PER_REQUEST'
+      ? {}
+      : {
+          ProvisionedThroughput: {
+            ReadCapacityUnits: schema.billing.read,
+            WriteCapacityUnits: schema.billing.write,
+          },
+        }),
   };
 }
