@@ -25,7 +25,16 @@ export type {
   SaveOptions,
   UpdateResult,
   UpdateReturnValues,
+  AttributeName,
+  Projected,
+  QueryKey,
+  QueryOptions,
+  ScanOptions,
 } from './model/attributes';
+export { ReadResult, type Page, type PageOptions } from './operations/read/paged-read';
+export { queryParams, type QueryRequest } from './operations/query/query-params';
+export { scanParams, type ScanRequest } from './operations/scan/scan-params';
+export type { ReadPlan } from './operations/read/read-plan';
 export {
   Attribute,
   HashKey,

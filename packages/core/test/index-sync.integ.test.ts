@@ -82,6 +82,15 @@ describe('syncTables and indexes', () => {
       ['byDay', 'ACTIVE'],
     ]);
     expect(Object.values(await connection.syncTables([ArticleV2]))).toEqual(['existed']);
+    // Queryable at once, including the item stored before the index existed.
+    await ArticleV2.using(connection).put({ id: 'a2', author: 'ana', published: '2026-11-20' });
+    const byAna = await ArticleV2.using(connection).query({ index: 'byAuthor', key: 'ana' }).all();
+    expect(byAna.map((article) => [article.id, article.published])).toEqual([
+      ['a1', '2026-11-01'],
+      ['a2', '2026-11-20'],
+    ]);
+    const onDay = await ArticleV2.using(connection).query({ index: 'byDay', key: '2026-11-20' }).all();
+    expect(onDay.map((article) => article.id)).toEqual(['a2']);
     // The old model still works against the table: an index it does not declare is left alone.
     expect(Object.values(await connection.syncTables([ArticleV1]))).toEqual(['existed']);
   });

@@ -58,6 +58,11 @@ export interface ConnectOptions {
   readonly prefix?: string;
   /** Create a model's table on its first use (development and tests). Default `false`. */
   readonly autoCreateTables?: boolean;
+  /**
+   * The key of the HMAC that page cursors carry. Without it cursors are tamper-evident (a changed
+   * cursor is refused) but anyone can forge one; with it, only servers sharing the secret can.
+   */
+  readonly cursorSecret?: string;
   /** The SDK's retry mode and attempts, passed to the default executor. */
   readonly retryMode?: DynamoExecutorOptions['retryMode'];
   readonly maxAttempts?: number;
@@ -73,6 +78,7 @@ export interface SendTarget {
 export class Connection {
   readonly prefix: string;
   readonly autoCreateTables: boolean;
+  readonly cursorSecret: string | undefined;
   private executorPromise: Promise<Executor> | undefined;
   private releaseLocal: (() => Promise<void>) | undefined;
   private ownedExecutor: DynamoExecutor | undefined;
@@ -85,6 +91,7 @@ export class Connection {
   constructor(private readonly options: ConnectOptions = {}) {
     this.prefix = options.prefix ?? '';
     this.autoCreateTables = options.autoCreateTables ?? false;
+    this.cursorSecret = options.cursorSecret;
   }
 
   /** The executor requests go through (DynamoDB Local is started here for `endpoint: 'local'`). */

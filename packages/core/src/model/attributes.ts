@@ -145,3 +145,53 @@ export interface DeleteOptions<T> extends WriteOptions {
   /** Delete only if the item exists; otherwise `ConditionFailedError`. */
   readonly mustExist?: boolean;
 }
+
+/** The name of a data property of `T`, as `projection` lists them. */
+export type AttributeName<T> = DataKeys<T> & string;
+
+/** What a read with `projection: P[]` returns: the projected properties as declared, the others possibly absent. */
+export type Projected<T, P extends AttributeName<T>> = [P] extends [never] ? T : Pick<T, P> & Partial<T>;
+
+interface ReadOptions<T, P extends AttributeName<T>> {
+  /** Read through this secondary index instead of the table. */
+  readonly index?: string;
+  /** Items must meet it to be returned (DynamoDB's `FilterExpression`: applied after reading, so they still cost). */
+  readonly filter?: ConditionInput<T>;
+  /** Items returned to the caller in all (or per `page()`), after the filter. */
+  readonly limit?: number;
+  /** DynamoDB's `Limit`: items evaluated per request, before the filter. */
+  readonly pageSize?: number;
+  /** Strongly consistent reads (not on a global index). */
+  readonly consistent?: boolean;
+  /**
+   * Only these attributes (and the keys) are read; the instances are partial, and `save()` on one
+   * writes only attributes it holds.
+   */
+  readonly projection?: readonly P[];
+  readonly signal?: AbortSignal;
+}
+
+export interface QueryOptions<T, P extends AttributeName<T> = never> extends ReadOptions<T, P> {
+  /**
+   * The condition on the sort key: `(k) => k.beginsWith('sentAt', '2026-')`, `k.between(...)`,
+   * `k.gt(...)`, or an object of equalities; for a multi-attribute sort key, equalities on its first
+   * attributes and one range on the next.
+   */
+  readonly where?: ConditionInput<T>;
+  /** Newest (highest sort key) first. */
+  readonly reverse?: boolean;
+}
+
+export interface ScanOptions<T, P extends AttributeName<T> = never> extends ReadOptions<T, P> {
+  /** Split the scan into this many segments, read in parallel (under the connection's concurrency bound). */
+  readonly segments?: number;
+  /** With `segments`: read only this segment (0-based), e.g. one worker's share. */
+  readonly segment?: number;
+}
+
+/**
+ * What a query runs on: the partition key value (or an object holding the partition key
+ * properties: needed for a multi-attribute index key), or `{ index, key }` for an index.
+ */
+export type QueryKey<T> =
+  KeyValue | Partial<Attributes<T>> | { readonly index: string; readonly key: KeyValue | Partial<Attributes<T>> };

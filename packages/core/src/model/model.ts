@@ -14,7 +14,13 @@ import type {
   UpdateOptions,
   UpdateResult,
   UpdateReturnValues,
+  AttributeName,
+  Projected,
+  QueryKey,
+  QueryOptions,
+  ScanOptions,
 } from './attributes';
+import type { ReadResult } from '../operations/read/paged-read';
 import { CONNECTION, type Repository } from './repository';
 import { repositoryFor } from './repositories';
 import { toJsonObject } from './to-json';
@@ -55,6 +61,26 @@ export abstract class Model {
   static build<T extends Model>(this: ModelClass<T>, attributes?: BuildAttributes<T>): T {
     // No connection needed: nothing is sent, and `save` later uses the instance's connection or the default.
     return buildInstance(compileModel<T>(this), attributes);
+  }
+
+  /**
+   * The items of one partition (`Post.query(userId)`, `Post.query({ index: 'byStatus', key: 'live' })`),
+   * in sort key order, read lazily: `for await`, `.all()`, `.first()`, `.count()`, `.page({ cursor, limit })`.
+   */
+  static query<T extends Model, P extends AttributeName<T> = never>(
+    this: ModelClass<T>,
+    key: QueryKey<T>,
+    options?: QueryOptions<T, P>,
+  ): ReadResult<Projected<T, P>> {
+    return repositoryFor<T>(this).query(key, options);
+  }
+
+  /** Every item of the table or an index, read lazily; `segments: n` for a parallel scan. */
+  static scan<T extends Model, P extends AttributeName<T> = never>(
+    this: ModelClass<T>,
+    options?: ScanOptions<T, P>,
+  ): ReadResult<Projected<T, P>> {
+    return repositoryFor<T>(this).scan(options);
   }
 
   /** Stores a new item; `ItemExistsError` if the key is taken (never overwrites). */

@@ -38,7 +38,17 @@ import type {
   UpdateOptions,
   UpdateResult,
   UpdateReturnValues,
+  AttributeName,
+  Projected,
+  QueryKey,
+  QueryOptions,
+  ScanOptions,
 } from './attributes';
+import { queryParams } from '../operations/query/query-params';
+import { scanParams } from '../operations/scan/scan-params';
+import { ReadResult, type ReadIO } from '../operations/read/paged-read';
+import type { ReadPlan } from '../operations/read/read-plan';
+import { modelValidationError } from '../operations/to-validation-error';
 import { recordState, recordStored, recordStoredPart, storedStateOf } from './stored-state';
 import { saveParams } from '../operations/save/save-params';
 import { buildCondition } from '../expressions/condition';
@@ -237,6 +247,73 @@ export class Repository<T extends object> {
     return output.Attributes ? this.decode(output.Attributes) : undefined;
   }
 
+  /**
+   * The items of one partition of the table or an index, in sort key order (`reverse` for
+   * descending), read lazily page by page: iterate it, or call `all()`, `first()`, `count()` or
+   * `page({ cursor, limit })`. Everything is checked before the first request.
+   */
+  query<P extends AttributeName<T> = never>(
+    key: QueryKey<T>,
+    options: QueryOptions<T, P> = {},
+  ): ReadResult<Projected<T, P>> {
+    const { index, partition } = splitQueryKey(key);
+    if (index !== undefined && options.index !== undefined && index !== options.index) {
+      throw modelValidationError(
+        this.schema,
+        `query names two indexes ("${index}" and "${options.index}")`,
+        'unknown-index',
+      );
+    }
+    const plan = queryParams(this.schema, this.connection.tableName(this.schema), {
+      index: index ?? options.index,
+      partition,
+      where: options.where === undefined ? undefined : buildCondition(options.where),
+      filter: options.filter === undefined ? undefined : buildCondition(options.filter),
+      reverse: options.reverse,
+      consistent: options.consistent,
+      projection: options.projection,
+      limit: options.limit,
+      pageSize: options.pageSize,
+    });
+    return new ReadResult(this.schema, plan, this.readIO<Projected<T, P>>(plan), options.signal);
+  }
+
+  /**
+   * Every item of the table or an index (through `filter`), read lazily page by page; `segments: n`
+   * reads n segments in parallel, under the connection's concurrency bound.
+   */
+  scan<P extends AttributeName<T> = never>(options: ScanOptions<T, P> = {}): ReadResult<Projected<T, P>> {
+    const plan = scanParams(this.schema, this.connection.tableName(this.schema), {
+      index: options.index,
+      filter: options.filter === undefined ? undefined : buildCondition(options.filter),
+      consistent: options.consistent,
+      projection: options.projection,
+      limit: options.limit,
+      pageSize: options.pageSize,
+      segments: options.segments,
+      segment: options.segment,
+    });
+    return new ReadResult(this.schema, plan, this.readIO<Projected<T, P>>(plan), options.signal);
+  }
+
+  /** How a read sends its pages (reads are always safe to re-send) and decodes its items. */
+  private readIO<R>(plan: ReadPlan): ReadIO<R> {
+    const partial = plan.partial;
+    return {
+      send: (operation, params, signal) => {
+        const options: SendOptions = signal ? { signal, idempotent: true } : IDEMPOTENT;
+        return operation === 'Query'
+          ? this.send('Query', (tableName) => ({ ...params, TableName: tableName }), options)
+          : this.send('Scan', (tableName) => ({ ...params, TableName: tableName }), options);
+      },
+      // A later issue's single-table reads plug in here: a decode that picks the model by an entity attribute.
+      decode: (partial
+        ? (item: Item) => this.decodePart(item, partial)
+        : (item: Item) => this.decode(item)) as unknown as (item: Item) => R,
+      cursorSecret: this.connection.cursorSecret,
+    };
+  }
+
   /** Reads the instance's item again (strongly consistent) into the instance itself. */
   async reload(instance: T, options: Omit<GetOptions, 'consistent'> = {}): Promise<T> {
     const fresh = await this.getOrFail(
@@ -376,4 +453,15 @@ export class Repository<T extends object> {
       return undefined;
     }
   }
+}
+
+/** `{ index, key }`, or a partition key value or object for the table. */
+function splitQueryKey(key: unknown): { index: string | undefined; partition: unknown } {
+  if (isKeyObject(key) && Object.prototype.hasOwnProperty.call(key, 'key')) {
+    const names = Object.keys(key);
+    if (names.every((name) => name === 'key' || name === 'index')) {
+      return { index: key.index as string | undefined, partition: key.key };
+    }
+  }
+  return { index: undefined, partition: key };
 }

@@ -68,7 +68,8 @@ export function keyFromArgs(schema: ModelSchema, args: readonly unknown[]): Item
   return key;
 }
 
-function encodeKeyPart(schema: ModelSchema, field: CompiledField, value: unknown): AttributeValue {
+/** One key attribute's value, encoded by its codec and checked by DynamoDB's key rules. */
+export function encodeKeyPart(schema: ModelSchema, field: CompiledField, value: unknown): AttributeValue {
   if (value === undefined || value === null) {
     throw modelValidationError(schema, `key part is ${String(value)}`, 'required', field.property);
   }

@@ -1,0 +1,41 @@
+import type { Placeholders } from './placeholders';
+import { modelValidationError } from '../operations/to-validation-error';
+import type { ModelSchema } from '../schema/compile-model';
+
+/** A compiled projection: the expression, and every stored name it asks for. */
+export interface CompiledProjection {
+  readonly expression: string;
+  readonly names: ReadonlySet<string>;
+}
+
+/**
+ * A `ProjectionExpression` of the given properties plus `always` (the key attributes, so a projected
+ * instance can still be saved, reloaded and used as a cursor), every name through `placeholders`.
+ * `allowed`, when given, is what an index holds: asking it for more is refused, since a global
+ * index would silently return nothing for it.
+ */
+export function compileProjection(
+  schema: ModelSchema,
+  properties: readonly string[],
+  always: readonly string[],
+  placeholders: Placeholders,
+  allowed?: { readonly names: ReadonlySet<string>; readonly label: string },
+): CompiledProjection {
+  if (properties.length === 0) throw modelValidationError(schema, 'projection names no attribute', 'projection');
+  const names = new Set(always);
+  for (const property of properties) {
+    const field = schema.byProperty.get(property);
+    if (!field) {
+      throw modelValidationError(
+        schema,
+        `projection names "${property}", which is not a declared attribute`,
+        'projection',
+      );
+    }
+    if (allowed && !allowed.names.has(field.name)) {
+      throw modelValidationError(schema, `is not projected into ${allowed.label}`, 'projection', property);
+    }
+    names.add(field.name);
+  }
+  return { expression: [...names].map((name) => placeholders.name(name)).join(', '), names };
+}
