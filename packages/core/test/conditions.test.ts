@@ -138,7 +138,18 @@ describe('condition compiler', () => {
       compile((c) => c.eq('nope', 1));
       // @ts-expect-error: likes is a number
       compile((c) => c.eq('likes', 'x'));
-      compile((c) => c.eq('place.city', 'anything goes below the top level'));
+      compile((c) => c.eq('place.city', 'Porto'));
+      // @ts-expect-error: Place has no street
+      compile((c) => c.eq('place.street', 'x'));
+      // @ts-expect-error: a string has no properties
+      compile((c) => c.eq('comment.inner', 'x'));
+      // @ts-expect-error: a list is indexed, not dotted
+      compile((c) => c.eq('scores.x', 1));
+      compile((c) => c.eq('scores[3]', 1));
+      // Keys of records and Json are data: checked at run time, not by the type checker.
+      compile((c) => c.eq('counts.anyKey', 1));
+      compile((c) => c.eq('meta.deep[0].x', 'y'));
+      compile((u) => u.exists('tags'));
     };
     expect(typeof check).toBe('function');
   });

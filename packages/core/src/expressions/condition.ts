@@ -32,13 +32,43 @@ export type Condition =
 
 type DataKey<T> = keyof Attributes<T> & string;
 
-/**
- * A path of `T`: a declared property (checked by the compiler), or a nested path under one
- * (`'address.city'`, `'tags[0]'`, checked against the model when the request is built).
- */
-export type Path<T> = DataKey<T> | `${DataKey<T>}.${string}` | `${DataKey<T>}[${number}]${string}`;
+/** Values with no paths below them. */
+type Leaf = string | number | bigint | boolean | Date | Uint8Array | ReadonlySet<unknown> | null | undefined;
 
-/** The value type at a path: the property's type for a top-level path, `unknown` deeper down. */
+/** One less, for the depth of nested paths the type checker follows (deeper ones are checked at run time). */
+type Shallower = [never, 0, 1, 2, 3];
+
+/**
+ * What may follow a path whose value is `V`: `.property` of an embedded class (checked), `[n]` of a
+ * list, and anything below a record, a `Map`, `Json` or `unknown` (their keys are data, so they are
+ * checked at run time against the codecs).
+ */
+type SubPath<V, Depth extends number> = [Depth] extends [never]
+  ? `.${string}` | `[${number}]${string}`
+  : unknown extends V
+    ? `.${string}` | `[${number}]${string}`
+    : SubPathOf<NonNullable<V>, Depth>;
+
+type SubPathOf<V, Depth extends number> = V extends Leaf
+  ? never
+  : V extends readonly (infer E)[]
+    ? `[${number}]` | `[${number}]${SubPath<E, Shallower[Depth]>}`
+    : V extends ReadonlyMap<unknown, unknown>
+      ? `.${string}`
+      : V extends object
+        ? string extends keyof V
+          ? `.${string}`
+          : { [K in DataKey<V>]: `.${K}` | `.${K}${SubPath<V[K], Shallower[Depth]>}` }[DataKey<V>]
+        : never;
+
+/**
+ * A path of `T`: a declared property, or a path below one (`'address.city'`, `'tags[0]'`), checked by
+ * the compiler through embedded classes and lists up to 4 levels deep, and against the model's
+ * codecs when the request is built.
+ */
+export type Path<T> = DataKey<T> | { [K in DataKey<T>]: `${K}${SubPath<T[K], 4>}` }[DataKey<T>];
+
+/** The value type at a path: the property's type for a top-level path, `unknown` deeper down (checked by the codecs). */
 export type PathValue<T, P> = P extends DataKey<T> ? Attributes<T>[P] : unknown;
 
 /**
