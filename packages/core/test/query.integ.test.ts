@@ -330,6 +330,29 @@ describe('scan', () => {
     ).rejects.toThrow(/belongs to another read/);
   });
 
+  it("runs a parallel scan under the connection's concurrency bound", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const counting = createConnection({
+      prefix: connection.prefix,
+      concurrency: 2,
+      executor: {
+        events: executor.events,
+        async send(operation, input, options) {
+          most = Math.max(most, ++inFlight);
+          try {
+            return await executor.send(operation, input, options);
+          } finally {
+            inFlight--;
+          }
+        },
+      },
+    });
+    const found = await Post.using(counting).scan({ segments: 8, pageSize: 100 }).all();
+    expect(new Set(found.map((post) => `${post.userId}/${post.postId}`)).size).toBe(total);
+    expect(most).toBe(2);
+  });
+
   it('limit counts items returned after the filter', async () => {
     const some = await posts()
       .scan({ filter: (c) => c.eq('featured', 'yes'), limit: 7 })
