@@ -7,9 +7,14 @@ export interface DemoResult {
   readonly missing: Tweet | undefined;
   readonly duplicate: unknown;
   readonly invalid: unknown;
+  readonly liked: Tweet;
+  readonly timeline: Tweet[];
 }
 
-/** Creates a tweet, reads it back, and shows the two errors a user meets first. */
+/**
+ * Creates a tweet, reads it back, shows the two errors a user meets first, then an atomic counter
+ * and a query through the author index.
+ */
 export async function runDemo(connection: Connection, log: (line: string) => void): Promise<DemoResult> {
   const tweets = Tweet.using(connection);
   const created = await tweets.create({ author: 'ana', text: 'hello, DynamoDB', hashtags: new Set(['dynamodel']) });
@@ -33,5 +38,16 @@ export async function runDemo(connection: Connection, log: (line: string) => voi
   const invalid = await tweets.create({ author: 'ana', text: 42 as unknown as string }).catch((e: unknown) => e);
   if (invalid instanceof ValidationError) log(`bad input is refused before sending: ${invalid.message}`);
 
-  return { created, read, missing, duplicate, invalid };
+  const liked = await tweets.update(created.tweetId, (u) => u.increment('likes'));
+  log(`an atomic like (one UpdateItem, no read first): ${liked.likes} like`);
+
+  await tweets.create({
+    author: 'ana',
+    text: 'indexes are declared on the model',
+    created: new Date(created.created.getTime() + 1),
+  });
+  const timeline = await tweets.query({ index: 'byAuthor', key: 'ana' }, { reverse: true }).all();
+  log(`ana's tweets, newest first, through the byAuthor index: ${timeline.map((tweet) => tweet.text).join(' | ')}`);
+
+  return { created, read, missing, duplicate, invalid, liked, timeline };
 }

@@ -1,4 +1,4 @@
-import { Attribute, Defaults, HashKey, Keys, Model, Table, uuid } from '@dynamodel/core';
+import { Attribute, Defaults, HashKey, Index, Keys, Model, Table, uuid } from '@dynamodel/core';
 
 /** A tweet: the model of the README. Types come from TypeScript's decorator metadata. */
 @Table({ name: 'tweets' })
@@ -6,9 +6,10 @@ export class Tweet extends Model {
   declare [Keys]?: 'tweetId';
   declare [Defaults]?: 'tweetId' | 'created' | 'likes';
   @HashKey({ default: uuid }) tweetId!: string;
-  @Attribute() author!: string;
+  // A global index: an author's tweets in time order (`Tweet.query({ index: 'byAuthor', key: 'ana' })`).
+  @Index('byAuthor', { hash: true }) @Attribute() author!: string;
   @Attribute() text!: string;
-  @Attribute({ default: () => new Date() }) created!: Date;
+  @Index('byAuthor', { range: true }) @Attribute({ default: () => new Date() }) created!: Date;
   @Attribute({ type: Set, of: String, optional: true }) hashtags?: Set<string>;
   @Attribute({ default: 0 }) likes!: number;
 

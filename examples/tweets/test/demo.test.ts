@@ -5,7 +5,7 @@ import { runDemo } from '../src/demo';
 import { Tweet } from '../src/tweet';
 
 describe('quick-start demo', () => {
-  it('creates a tweet, reads the same tweet back, and shows the first errors', async () => {
+  it('creates a tweet, reads the same tweet back, shows the first errors, a counter and an index query', async () => {
     const connection = createConnection({
       ...localTestConfig(),
       prefix: uniqueTablePrefix('demo'),
@@ -22,7 +22,12 @@ describe('quick-start demo', () => {
       expect(result.duplicate).toBeInstanceOf(ItemExistsError);
       expect(result.invalid).toBeInstanceOf(ValidationError);
       expect((result.invalid as ValidationError).message).toContain('Tweet.text');
-      expect(lines).toHaveLength(6);
+      expect(result.liked.likes).toBe(1);
+      expect(result.timeline.map((tweet) => tweet.text)).toEqual([
+        'indexes are declared on the model',
+        'hello, DynamoDB',
+      ]);
+      expect(lines).toHaveLength(8);
     } finally {
       await connection.close();
     }
