@@ -222,6 +222,8 @@ describe('update() returnValues', () => {
     expect({ ...updatedNew }).toEqual({ id: 'rv', visits: 2 });
     const updatedOld = await profiles().update('rv', (u) => u.increment('visits'), { returnValues: 'UPDATED_OLD' });
     expect({ ...updatedOld }).toEqual({ id: 'rv', visits: 2 });
+    const removedOnly = await profiles().update('rv', (u) => u.remove('bio'), { returnValues: 'UPDATED_NEW' });
+    expect({ ...removedOnly }).toEqual({ id: 'rv' });
     const none: undefined = await profiles().update('rv', { status: 'x' }, { returnValues: 'NONE' });
     expect(none).toBeUndefined();
     const created = await profiles().update('rv-new', { name: 'Jo' }, { upsert: true, returnValues: 'ALL_OLD' });

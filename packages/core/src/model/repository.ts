@@ -186,9 +186,13 @@ export class Repository<T extends object> {
       throw error;
     }
     const attributes = output.Attributes;
-    if (returnValues === 'NONE' || attributes === undefined) return undefined as UpdateResult<T, R>;
-    if (returnValues === 'ALL_NEW' || returnValues === 'ALL_OLD') return this.decode(attributes) as UpdateResult<T, R>;
-    // The updated attributes only, with the key (so the partial instance can be saved or reloaded).
+    if (returnValues === 'NONE') return undefined as UpdateResult<T, R>;
+    if (returnValues === 'ALL_NEW' || returnValues === 'ALL_OLD') {
+      // No attributes: ALL_OLD of an item the upsert created.
+      return (attributes ? this.decode(attributes) : undefined) as UpdateResult<T, R>;
+    }
+    // The updated attributes only (none when the update only removed), with the key, so the partial
+    // instance can be saved or reloaded.
     const part = { ...attributes, ...itemKey };
     return this.decodePart(part, new Set(Object.keys(part))) as UpdateResult<T, R>;
   }
