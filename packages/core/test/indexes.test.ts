@@ -6,26 +6,15 @@ import {
   HashKey,
   Index,
   Model,
-  ModelDefinitionError,
   RangeKey,
   Table,
   ValidationError,
-  type AnyClass,
 } from '../src';
+import { definitionError } from './support/definition-error';
 import { encodeItem } from '../src/operations/encode-item';
 
 // Issue 11 §4: @Index compiles into the exact CreateTable input, and every definition mistake is a
 // ModelDefinitionError naming the model, the index and the attribute (docs/reliability.md §11, 12, 13, 14).
-
-function definitionError(cls: AnyClass): ModelDefinitionError {
-  try {
-    compileModel(cls);
-  } catch (error) {
-    if (error instanceof ModelDefinitionError) return error;
-    throw error;
-  }
-  throw new Error(`${cls.name} compiled without error`);
-}
 
 @Table({ name: 'posts' })
 class Post extends Model {

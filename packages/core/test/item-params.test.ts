@@ -1,6 +1,7 @@
 import { compileModel, deleteItemParams, getItemParams, keyFromArgs, putItemParams } from '../src';
 import { buildCondition } from '../src/expressions/condition';
 import { saveParams } from '../src/operations/save/save-params';
+import { readState } from '../src/model/stored-state';
 import { Message, Tweet } from './support/models';
 
 // The pure builders of each operation's SDK input, without a client.
@@ -59,10 +60,10 @@ describe('operation inputs', () => {
     };
     const tweet = Tweet.build({ tweetId: 'x', author: 'ana', text: 'hi', created: new Date(0), likes: 1 });
     tweet.hashtags = new Set(['a']);
-    expect(saveParams(tweets, 't', tweet, { item: stored })).toBeUndefined();
+    expect(saveParams(tweets, 't', tweet, readState(stored))).toBeUndefined();
     tweet.text = 'edited';
     tweet.hashtags = undefined;
-    expect(saveParams(tweets, 't', tweet, { item: stored })?.params).toEqual({
+    expect(saveParams(tweets, 't', tweet, readState(stored))?.params).toEqual({
       TableName: 't',
       Key: { tweetId: { S: 'x' } },
       UpdateExpression: 'SET #n0 = :v0 REMOVE #n1',

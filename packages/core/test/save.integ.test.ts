@@ -199,6 +199,35 @@ describe('save()', () => {
     expect(await stored('other')).toBeUndefined();
   });
 
+  it('after create or put, changes made in place (a Set, an embedded object) are seen and written alone', async () => {
+    const created = await profiles().create({
+      id: 'inplace',
+      name: 'Lu',
+      tags: new Set(['a']),
+      place: { city: 'Faro' },
+    });
+    created.tags?.add('b');
+    expect(await updatesDuring(() => created.save())).toBe(1);
+    expect((await stored('inplace'))?.tags).toEqual({ SS: expect.arrayContaining(['a', 'b']) as unknown });
+    const put = await profiles().put(created);
+    (put.place as Place).city = 'Braga';
+    await raw.send(
+      new UpdateItemCommand({
+        TableName: table(),
+        Key: { id: { S: 'inplace' } },
+        UpdateExpression: 'SET #n = :n',
+        ExpressionAttributeNames: { '#n': 'name' },
+        ExpressionAttributeValues: { ':n': { S: 'changed by another writer' } },
+      }),
+    );
+    await put.save();
+    expect(await stored('inplace')).toMatchObject({
+      name: { S: 'changed by another writer' }, // not overwritten: save wrote only place
+      place: { M: { city: { S: 'Braga' } } },
+    });
+    expect(await updatesDuring(() => put.save())).toBe(0);
+  });
+
   it('an instance from update() is a baseline too', async () => {
     await profiles().create({ id: 'upd', name: 'Ha' });
     const updated = await profiles().update('upd', (u) => u.increment('visits'));

@@ -8,24 +8,13 @@ import {
   HashKey,
   Json,
   Model,
-  ModelDefinitionError,
   RangeKey,
   Table,
   type AnyClass,
 } from '../src';
+import { definitionError } from './support/definition-error';
 import { ObjectCodec } from '../src/codecs/object-codec';
 import { Message, Tweet, User } from './support/models';
-
-/** The ModelDefinitionError a class raises when compiled. */
-function definitionError(cls: AnyClass): ModelDefinitionError {
-  try {
-    compileModel(cls);
-  } catch (error) {
-    if (error instanceof ModelDefinitionError) return error;
-    throw error;
-  }
-  throw new Error(`${cls.name} compiled without error`);
-}
 
 describe('compiled schemas', () => {
   it('compiles once into a frozen schema with the exact CreateTable input', () => {

@@ -49,7 +49,7 @@ import { scanParams } from '../operations/scan/scan-params';
 import { ReadResult, type ReadIO } from '../operations/read/paged-read';
 import type { ReadPlan } from '../operations/read/read-plan';
 import { modelValidationError } from '../operations/to-validation-error';
-import { recordState, recordStored, recordStoredPart, storedStateOf } from './stored-state';
+import { recordState, recordStored, recordStoredPart, recordWritten, storedStateOf } from './stored-state';
 import { saveParams } from '../operations/save/save-params';
 import { buildCondition } from '../expressions/condition';
 
@@ -123,7 +123,7 @@ export class Repository<T extends object> {
         if (condition && !outcome.conflict.item) throw outcome.conflict;
         throw itemExistsError(this.schema, tableName, outcome.conflict, (found) => this.decodeQuietly(found));
       }
-      recordStored(instance, item);
+      recordWritten(this.schema, instance, item);
       return instance;
     });
   }
@@ -145,7 +145,7 @@ export class Repository<T extends object> {
       ...(options.signal ? { signal: options.signal } : {}),
       idempotent: condition === undefined,
     });
-    recordStored(instance, encoded);
+    recordWritten(this.schema, instance, encoded);
     return this.bind(instance);
   }
 
@@ -226,7 +226,8 @@ export class Repository<T extends object> {
       }
       throw error;
     }
-    recordState(instance, plan.stored);
+    if (plan.partialAfter) recordStoredPart(instance, plan.partialAfter.item, plan.partialAfter.attributes);
+    else recordWritten(this.schema, instance, plan.current);
     return this.bind(instance);
   }
 

@@ -1,4 +1,8 @@
 import type { QueryCommandInput, ScanCommandInput } from '@aws-sdk/client-dynamodb';
+import { compileCondition } from '../../expressions/compile-condition';
+import type { Condition } from '../../expressions/condition';
+import { Placeholders } from '../../expressions/placeholders';
+import { compileProjection } from '../../expressions/projection';
 import type { Item } from '../../codecs/object-codec';
 import type { IndexSchema } from '../../schema/compile-indexes';
 import type { ModelSchema } from '../../schema/compile-model';
@@ -83,4 +87,107 @@ export function checkCount(schema: ModelSchema, name: string, value: number | un
     throw modelValidationError(schema, `${name} must be a whole number of at least 1, got ${String(value)}`, name);
   }
   return value;
+}
+
+/** What queries and scans share, before encoding. */
+export interface ReadRequest {
+  readonly index?: string | undefined;
+  readonly filter?: Condition | undefined;
+  readonly consistent?: boolean | undefined;
+  readonly projection?: readonly string[] | undefined;
+  readonly limit?: number | undefined;
+  readonly pageSize?: number | undefined;
+}
+
+/** The read's target, refusing a consistent read of a global index (DynamoDB has none). */
+export function checkedReadTarget(schema: ModelSchema, request: ReadRequest): ReadTarget {
+  const target = readTarget(schema, request.index);
+  if (request.consistent && target.index?.kind === 'global') {
+    throw modelValidationError(
+      schema,
+      `index "${target.index.name}" is global, and DynamoDB has no consistent reads of global indexes`,
+      'consistent-index',
+    );
+  }
+  return target;
+}
+
+/**
+ * Builds a read's plan: `members` adds what is particular to the operation (a query's key
+ * condition) through the same placeholder allocator as the filter and the projection. The count
+ * request is built apart, with its own placeholders: without a projection, its names would
+ * otherwise be unused, which DynamoDB rejects.
+ */
+export function buildReadPlan(
+  schema: ModelSchema,
+  tableName: string,
+  target: ReadTarget,
+  request: ReadRequest,
+  particular: {
+    readonly operation: 'Query' | 'Scan';
+    readonly segments: ReadPlan['segments'];
+    readonly totalSegments: number | undefined;
+    readonly partition: Item | undefined;
+    readonly members: (placeholders: Placeholders) => Partial<QueryCommandInput>;
+  },
+): ReadPlan {
+  const build = (count: boolean): QueryCommandInput => {
+    const placeholders = new Placeholders();
+    const members = particular.members(placeholders);
+    const filter = request.filter ? compileCondition(schema, request.filter, placeholders) : undefined;
+    const projection =
+      !count && request.projection
+        ? compileProjection(schema, request.projection, target.keyNames, placeholders, allowedNames(target))
+        : undefined;
+    return {
+      TableName: tableName,
+      ...(target.index ? { IndexName: target.index.name } : {}),
+      ...members,
+      ...(filter !== undefined ? { FilterExpression: filter } : {}),
+      ...(projection ? { ProjectionExpression: projection.expression } : {}),
+      ...(count ? { Select: 'COUNT' as const } : {}),
+      ...(request.consistent ? { ConsistentRead: true } : {}),
+      ...placeholders.params(),
+    };
+  };
+  return {
+    operation: particular.operation,
+    params: build(false),
+    countParams: build(true),
+    segments: particular.segments,
+    filtered: request.filter !== undefined,
+    keyNames: target.keyNames,
+    partial: partialNames(schema, target, request.projection),
+    limit: checkCount(schema, 'limit', request.limit),
+    pageSize: checkCount(schema, 'pageSize', request.pageSize),
+    scope: {
+      model: schema.model,
+      operation: particular.operation,
+      index: target.index?.name,
+      partition: particular.partition,
+      totalSegments: particular.totalSegments,
+    },
+  };
+}
+
+/** What items of a read hold when they are partial: the projection (with the keys), or the index's projection. */
+function partialNames(
+  schema: ModelSchema,
+  target: ReadTarget,
+  projection: readonly string[] | undefined,
+): ReadonlySet<string> | undefined {
+  if (!projection) return target.projected;
+  const names = new Set(target.keyNames);
+  for (const property of projection) {
+    const field = schema.byProperty.get(property);
+    if (field) names.add(field.name);
+  }
+  return names;
+}
+
+/** A global index holds only what it projects; a local one fetches the rest from the table. */
+function allowedNames(target: ReadTarget): { names: ReadonlySet<string>; label: string } | undefined {
+  return target.index?.kind === 'global' && target.projected
+    ? { names: target.projected, label: `index "${target.index.name}"` }
+    : undefined;
 }

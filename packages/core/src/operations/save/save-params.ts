@@ -11,7 +11,6 @@ import type { ModelSchema } from '../../schema/compile-model';
 import { conditionExpression } from '../condition-expression';
 import { encodeItem } from '../encode-item';
 import { checkKeyValue } from '../key';
-import { sameValue } from '../same-item';
 import { modelValidationError, toValidationError } from '../to-validation-error';
 import { updateItemParams } from '../update/update-params';
 
@@ -21,7 +20,10 @@ export interface SavePlan {
   readonly idempotent: boolean;
   /** The properties the request writes (`SET` or `REMOVE`). */
   readonly changed: readonly string[];
-  readonly stored: StoredState;
+  /** The item as the instance holds it now (for a projected instance, only what it holds). */
+  readonly current: Item;
+  /** For a projected instance: what it is known to hold once the save succeeds. */
+  readonly partialAfter: { readonly item: Item; readonly attributes: ReadonlySet<string> } | undefined;
 }
 
 /**
@@ -49,30 +51,34 @@ export function saveParams(
   const current = projected ? encodeHeld(schema, instance) : encodeItem(schema, instance);
   const key: Item = { [schema.hashKey.name]: keyPart(schema, current, schema.hashKey.name) };
   if (schema.rangeKey) key[schema.rangeKey.name] = keyPart(schema, current, schema.rangeKey.name);
-  if (before) checkSameKey(schema, key, before.item);
-
   const actions: UpdateAction[] = [];
   const changed: string[] = [];
-  for (const field of schema.fields) {
-    if (field.role) continue;
+  schema.fields.forEach((field, index) => {
     const now = current[field.name];
+    if (field.role) {
+      if (before && !before.same(schema, index, now)) keyChanged(schema, field.property);
+      return;
+    }
     if (!before) {
-      if (now !== undefined) actions.push(setAction(instance, field.property));
-    } else if (!(projected && !projected.has(field.name) && now === undefined)) {
-      if (sameValue(now, before.item[field.name])) continue;
+      if (now === undefined) return;
+      actions.push(setAction(instance, field.property));
+    } else {
+      if (projected && !projected.has(field.name) && now === undefined) return; // not read, not set: unknown
+      if (before.same(schema, index, now)) return;
       actions.push(now === undefined ? { kind: 'remove', path: field.property } : setAction(instance, field.property));
-    } else continue;
+    }
     changed.push(field.property);
-  }
+  });
 
-  const stored = storedAfter(schema, current, before, changed);
+  const partialAfter = projected ? grownProjection(schema, current, before, changed) : undefined;
   if (actions.length === 0) {
     if (before) return undefined;
     return {
       params: keyOnlyUpsert(schema, tableName, key, options.condition),
       idempotent: !options.condition,
       changed,
-      stored,
+      current,
+      partialAfter,
     };
   }
   const { params, idempotent } = updateItemParams(schema, tableName, key, actions, {
@@ -80,7 +86,7 @@ export function saveParams(
     upsert: before === undefined,
     returnValues: 'NONE',
   });
-  return { params, idempotent, changed, stored };
+  return { params, idempotent, changed, current, partialAfter };
 }
 
 function setAction(instance: object, property: string): UpdateAction {
@@ -97,18 +103,14 @@ function keyPart(schema: ModelSchema, item: Item, name: string): NonNullable<Ite
   return value;
 }
 
-function checkSameKey(schema: ModelSchema, key: Item, stored: Item): void {
-  for (const field of [schema.hashKey, schema.rangeKey]) {
-    if (field && !sameValue(key[field.name], stored[field.name])) {
-      throw modelValidationError(
-        schema,
-        'changed since the instance was read: save() writes the item it was read from, so a new key ' +
-          'is another item — use put() to store it there (and delete() the old one)',
-        'key-changed',
-        field.property,
-      );
-    }
-  }
+function keyChanged(schema: ModelSchema, property: string): never {
+  throw modelValidationError(
+    schema,
+    'changed since the instance was read or written: save() writes that item, so a new key is ' +
+      'another item — use put() to store it there (and delete() the old one)',
+    'key-changed',
+    property,
+  );
 }
 
 /** The stored form of the values a projected instance holds, checked by each attribute's codec. */
@@ -137,16 +139,15 @@ function encodeHeld(schema: ModelSchema, instance: object): Item {
   return item;
 }
 
-/** What the instance is stored as after the save: the whole current item, or the projection grown by what was written. */
-function storedAfter(
+/** What a projected instance is known to hold after the save: what it was read with, grown by what was written. */
+function grownProjection(
   schema: ModelSchema,
   current: Item,
   before: StoredState | undefined,
   changed: readonly string[],
-): StoredState {
-  if (!before?.attributes) return { item: current };
-  const item: Item = { ...before.item };
-  const attributes = new Set(before.attributes);
+): { item: Item; attributes: ReadonlySet<string> } {
+  const item: Item = { ...before?.item };
+  const attributes = new Set(before?.attributes);
   for (const property of changed) {
     const field = schema.byProperty.get(property);
     if (!field) continue;

@@ -1,21 +1,9 @@
-import type { ScanCommandInput } from '@aws-sdk/client-dynamodb';
-import { compileCondition } from '../../expressions/compile-condition';
-import type { Condition } from '../../expressions/condition';
-import { Placeholders } from '../../expressions/placeholders';
-import { compileProjection } from '../../expressions/projection';
 import type { ModelSchema } from '../../schema/compile-model';
 import { modelValidationError } from '../to-validation-error';
-import { allowedNames, partialNames } from '../query/query-params';
-import { checkCount, readTarget, type ReadPlan } from '../read/read-plan';
+import { buildReadPlan, checkCount, checkedReadTarget, type ReadPlan, type ReadRequest } from '../read/read-plan';
 
 /** A scan as the model layer has it. */
-export interface ScanRequest {
-  readonly index?: string | undefined;
-  readonly filter?: Condition | undefined;
-  readonly consistent?: boolean | undefined;
-  readonly projection?: readonly string[] | undefined;
-  readonly limit?: number | undefined;
-  readonly pageSize?: number | undefined;
+export interface ScanRequest extends ReadRequest {
   /** Split the scan into this many segments, read in parallel. */
   readonly segments?: number | undefined;
   /** Read only this segment of `segments` (one worker's share). */
@@ -27,14 +15,7 @@ const MAX_SEGMENTS = 1_000_000;
 
 /** A scan's plan: filter and projection compiled, segments checked, every refusal before sending. */
 export function scanParams(schema: ModelSchema, tableName: string, request: ScanRequest): ReadPlan {
-  const target = readTarget(schema, request.index);
-  if (request.consistent && target.index?.kind === 'global') {
-    throw modelValidationError(
-      schema,
-      `index "${target.index.name}" is global, and DynamoDB has no consistent reads of global indexes`,
-      'consistent-index',
-    );
-  }
+  const target = checkedReadTarget(schema, request);
   const total = checkCount(schema, 'segments', request.segments);
   if (total !== undefined && total > MAX_SEGMENTS) {
     throw modelValidationError(schema, `segments is at most ${MAX_SEGMENTS}`, 'segments');
@@ -48,45 +29,17 @@ export function scanParams(schema: ModelSchema, tableName: string, request: Scan
       );
     }
   }
-  const build = (count: boolean): ScanCommandInput => {
-    const placeholders = new Placeholders();
-    const filter = request.filter ? compileCondition(schema, request.filter, placeholders) : undefined;
-    const projection =
-      !count && request.projection
-        ? compileProjection(schema, request.projection, target.keyNames, placeholders, allowedNames(target))
-        : undefined;
-    return {
-      TableName: tableName,
-      ...(target.index ? { IndexName: target.index.name } : {}),
-      ...(filter !== undefined ? { FilterExpression: filter } : {}),
-      ...(projection ? { ProjectionExpression: projection.expression } : {}),
-      ...(count ? { Select: 'COUNT' as const } : {}),
-      ...(request.consistent ? { ConsistentRead: true } : {}),
-      ...placeholders.params(),
-    };
-  };
   const segments =
     total === undefined
       ? [undefined]
       : request.segment !== undefined
         ? [[request.segment, total] as const]
         : Array.from({ length: total }, (_, segment) => [segment, total] as const);
-  return {
+  return buildReadPlan(schema, tableName, target, request, {
     operation: 'Scan',
-    params: build(false),
-    countParams: build(true),
     segments,
-    filtered: request.filter !== undefined,
-    keyNames: target.keyNames,
-    partial: partialNames(schema, target, request.projection),
-    limit: checkCount(schema, 'limit', request.limit),
-    pageSize: checkCount(schema, 'pageSize', request.pageSize),
-    scope: {
-      model: schema.model,
-      operation: 'Scan',
-      index: target.index?.name,
-      partition: undefined,
-      totalSegments: total,
-    },
-  };
+    totalSegments: total,
+    partition: undefined,
+    members: () => ({}),
+  });
 }
