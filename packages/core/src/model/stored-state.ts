@@ -37,17 +37,13 @@ class PartialState extends ReadState {
   }
 }
 
-/** An object-typed value as written: a copy of its stored form (see `copyStored`). */
-class WrittenValue {
-  constructor(readonly stored: AttributeValue) {}
-}
-
 /**
  * What this process wrote for an instance (create, put, save), per declared field: a primitive
  * value itself (a string, number, bigint, boolean, `null` or `undefined`: immutable, and already
  * held by the instance, so keeping it costs a slot), a `Date` as a copy, and any other object (a
  * `Set`, list, map or embedded object, which can change in place) as a copy of its stored form.
  * Keeping the encoded item itself made V8 pretenure the codecs' allocations (see `copyStored`).
+ * The slot holds the bare array; this class wraps it when `save()` asks.
  */
 class WrittenState implements StoredState {
   constructor(readonly values: readonly unknown[]) {}
@@ -56,8 +52,8 @@ class WrittenState implements StoredState {
     const kept = this.values[index];
     if (kept === undefined) return encoded === undefined;
     if (encoded === undefined) return false;
-    if (kept instanceof WrittenValue) return sameValue(kept.stored, encoded);
     if (kept === null) return encoded.NULL === true;
+    if (typeof kept === 'object' && !(kept instanceof Date)) return sameValue(kept as AttributeValue, encoded);
     // A primitive or a Date: encoded again by its codec (codecs are deterministic).
     const field = schema.fields[index] as ModelSchema['fields'][number];
     return sameValue(field.codec.encode(kept, 0), encoded);
@@ -68,14 +64,16 @@ class WrittenState implements StoredState {
 function keptValue(value: unknown, encoded: AttributeValue | undefined): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (value instanceof Date) return new Date(value.getTime());
-  return encoded === undefined ? undefined : new WrittenValue(copyStored(encoded));
+  return encoded === undefined ? undefined : copyStored(encoded);
 }
 
 /** Whether a field's value (written as `encoded`) is what was kept of it. */
 function keptMatches(value: unknown, kept: unknown, encoded: AttributeValue | undefined): boolean {
   if (typeof value !== 'object' || value === null) return value === kept;
   if (value instanceof Date) return kept instanceof Date && kept.getTime() === value.getTime();
-  return kept instanceof WrittenValue && sameValue(kept.stored, encoded);
+  return (
+    typeof kept === 'object' && kept !== null && !(kept instanceof Date) && sameValue(kept as AttributeValue, encoded)
+  );
 }
 
 /** Captures and compares the kept values of one model's fields. */
@@ -151,18 +149,19 @@ class ReturnsTarget {
  * `Reflect.ownKeys` and jest's `toEqual`, so an instance read back still equals one built by hand.
  */
 class StoredStateSlot extends ReturnsTarget {
-  #state: Item | StoredState | undefined;
+  /** An item as read, a partial read, or (an array) the values kept of a write. */
+  #state: Item | StoredState | unknown[] | undefined;
 
   private constructor(target: object) {
     super(target);
   }
 
-  static write(target: object, state: Item | StoredState | undefined): void {
+  static write(target: object, state: Item | StoredState | unknown[] | undefined): void {
     if (!(#state in target)) new StoredStateSlot(target);
     (target as StoredStateSlot).#state = state;
   }
 
-  static read(target: object): Item | StoredState | undefined {
+  static read(target: object): Item | StoredState | unknown[] | undefined {
     return #state in target ? target.#state : undefined;
   }
 }
@@ -181,8 +180,9 @@ export function recordStoredPart(instance: object, item: Item, attributes: Reado
 export function recordWritten(schema: ModelSchema, instance: object, item: Item): void {
   const functions = functionsFor(schema);
   const previous = StoredStateSlot.read(instance);
-  if (previous instanceof WrittenState && functions.matches(instance, previous.values, item)) return;
-  StoredStateSlot.write(instance, new WrittenState(functions.capture(instance, item)));
+  // The kept values are stored as the bare array: one object fewer on every long-lived instance.
+  if (Array.isArray(previous) && functions.matches(instance, previous, item)) return;
+  StoredStateSlot.write(instance, functions.capture(instance, item));
 }
 
 /** The state of an instance read as `item` (for builders and tests that have no instance). */
@@ -198,6 +198,7 @@ export function recordState(instance: object, state: StoredState | undefined): v
 /** What `instance` is known to hold in its table; `undefined` for an instance never read or written. */
 export function storedStateOf(instance: object): StoredState | undefined {
   const state = StoredStateSlot.read(instance);
-  if (state === undefined || state instanceof ReadState || state instanceof WrittenState) return state;
+  if (state === undefined || state instanceof ReadState) return state;
+  if (Array.isArray(state)) return new WrittenState(state);
   return new ReadState(state as Item);
 }
