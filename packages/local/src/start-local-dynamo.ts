@@ -60,7 +60,10 @@ export async function startLocalDynamo(options: StartLocalDynamoOptions = {}): P
     child.stdin?.on('error', () => undefined);
     let exited = false;
     const exit = new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
+      // 'close' follows 'exit' once the output pipes are drained, so the last lines Java printed (why
+      // it died) are in the error; bounded, in case a pipe outlives the process.
+      child.once('close', () => resolve());
+      child.once('exit', () => setTimeout(resolve, 1_000).unref());
       child.once('error', () => resolve());
     }).then(() => {
       exited = true;
