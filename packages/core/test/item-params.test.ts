@@ -1,4 +1,4 @@
-import { compileModel, deleteItemParams, getItemParams, keyFromArgs, putItemParams } from '../src';
+import { compileModel, deleteItemParams, getItemParams, keyFromArgs, putItemParams, queryParams } from '../src';
 import { buildCondition } from '../src/expressions/condition';
 import { saveParams } from '../src/operations/save/save-params';
 import { readState } from '../src/model/stored-state';
@@ -76,5 +76,20 @@ describe('operation inputs', () => {
     const params = saveParams(tweets, 't', tweet, undefined)?.params;
     expect(params?.ConditionExpression).toBeUndefined();
     expect(params?.UpdateExpression).toBe('SET #n0 = :v0, #n1 = :v1, #n2 = :v2, #n3 = :v3');
+  });
+
+  it('refuses an expression over 4 KB before sending, in every builder', () => {
+    const many = buildCondition<Tweet>((c) => c.and(...Array.from({ length: 400 }, (_, i) => c.ne('text', `t${i}`))));
+    const refusal = expect.objectContaining({ name: 'ValidationError', model: 'Tweet', rule: 'expression-size' });
+    expect(() => putItemParams(tweets, 't', { tweetId: { S: 'x' } }, { condition: many })).toThrow(refusal);
+    expect(() => deleteItemParams(tweets, 't', { tweetId: { S: 'x' } }, { condition: many })).toThrow(refusal);
+    const manyBodies = buildCondition<Message>((c) =>
+      c.and(...Array.from({ length: 400 }, (_, i) => c.ne('body', `b${i}`))),
+    );
+    expect(() => queryParams(messages, 't', { partition: 'general', filter: manyBodies })).toThrow(
+      expect.objectContaining({ model: 'Message', rule: 'expression-size' }),
+    );
+    const few = buildCondition<Tweet>((c) => c.and(...Array.from({ length: 100 }, (_, i) => c.ne('text', `t${i}`))));
+    expect(() => putItemParams(tweets, 't', { tweetId: { S: 'x' } }, { condition: few })).not.toThrow();
   });
 });

@@ -4,6 +4,7 @@ import type { ModelSchema } from '../../schema/compile-model';
 import type { Condition } from '../../expressions/condition';
 import { Placeholders } from '../../expressions/placeholders';
 import { conditionExpression } from '../condition-expression';
+import { checkExpressionSizes } from '../expression-size';
 
 /**
  * A delete that returns the deleted item. `condition` must hold for it to happen; `mustExist` adds
@@ -22,7 +23,7 @@ export function deleteItemParams(
     options.mustExist ? 'present' : undefined,
     options.condition,
   );
-  return {
+  return checkExpressionSizes(schema, {
     TableName: tableName,
     Key: key,
     ReturnValues: 'ALL_OLD',
@@ -33,5 +34,5 @@ export function deleteItemParams(
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
         }
       : {}),
-  };
+  });
 }

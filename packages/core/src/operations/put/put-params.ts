@@ -4,6 +4,7 @@ import type { ModelSchema } from '../../schema/compile-model';
 import type { Condition } from '../../expressions/condition';
 import { Placeholders } from '../../expressions/placeholders';
 import { conditionExpression } from '../condition-expression';
+import { checkExpressionSizes } from '../expression-size';
 
 /**
  * A put. `ifAbsent` makes it a create that never overwrites: the condition names the hash key
@@ -24,11 +25,11 @@ export function putItemParams(
     options.ifAbsent ? 'absent' : undefined,
     options.condition,
   );
-  return {
+  return checkExpressionSizes(schema, {
     TableName: tableName,
     Item: item,
     ConditionExpression: condition,
     ...placeholders.params(),
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-  };
+  });
 }

@@ -8,6 +8,7 @@ import type { IndexSchema } from '../../schema/compile-indexes';
 import type { ModelSchema } from '../../schema/compile-model';
 import { modelValidationError } from '../to-validation-error';
 import type { KeyTarget } from '../../expressions/compile-key-condition';
+import { checkExpressionSizes } from '../expression-size';
 
 /**
  * Everything needed to read a query or scan page by page, built once before anything is sent. The
@@ -139,7 +140,7 @@ export function buildReadPlan(
       !count && request.projection
         ? compileProjection(schema, request.projection, target.keyNames, placeholders, allowedNames(target))
         : undefined;
-    return {
+    return checkExpressionSizes(schema, {
       TableName: tableName,
       ...(target.index ? { IndexName: target.index.name } : {}),
       ...members,
@@ -148,7 +149,7 @@ export function buildReadPlan(
       ...(count ? { Select: 'COUNT' as const } : {}),
       ...(request.consistent ? { ConsistentRead: true } : {}),
       ...placeholders.params(),
-    };
+    });
   };
   return {
     operation: particular.operation,

@@ -9,6 +9,7 @@ import type { UpdateAction } from '../../expressions/update';
 import type { StoredState } from '../../model/stored-state';
 import type { ModelSchema } from '../../schema/compile-model';
 import { conditionExpression } from '../condition-expression';
+import { checkExpressionSizes } from '../expression-size';
 import { encodeItem } from '../encode-item';
 import { checkKeyValue } from '../key';
 import { modelValidationError, toValidationError } from '../to-validation-error';
@@ -168,7 +169,7 @@ function keyOnlyUpsert(
 ): UpdateItemCommandInput {
   const placeholders = new Placeholders();
   const expression = conditionExpression(schema, placeholders, undefined, condition);
-  return {
+  return checkExpressionSizes(schema, {
     TableName: tableName,
     Key: key,
     ...(expression !== undefined
@@ -178,5 +179,5 @@ function keyOnlyUpsert(
           ...placeholders.params(),
         }
       : {}),
-  };
+  });
 }

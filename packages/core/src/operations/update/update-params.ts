@@ -6,6 +6,7 @@ import { Placeholders } from '../../expressions/placeholders';
 import { compileUpdate } from '../../expressions/compile-update';
 import type { UpdateAction } from '../../expressions/update';
 import { conditionExpression } from '../condition-expression';
+import { checkExpressionSizes } from '../expression-size';
 
 export interface UpdateParamsOptions {
   readonly condition?: Condition | undefined;
@@ -38,7 +39,7 @@ export function updateItemParams(
   );
   const returnValues = options.returnValues ?? 'ALL_NEW';
   return {
-    params: {
+    params: checkExpressionSizes(schema, {
       TableName: tableName,
       Key: key,
       UpdateExpression: update.expression,
@@ -47,7 +48,7 @@ export function updateItemParams(
         : {}),
       ...placeholders.params(),
       ...(returnValues === 'NONE' ? {} : { ReturnValues: returnValues }),
-    },
+    }),
     idempotent: update.idempotent && !options.condition,
   };
 }
