@@ -67,6 +67,7 @@ export const CONNECTION = Symbol('dynamodel.connection');
 export class Repository<T extends object> {
   private compiled: ModelSchema<T> | undefined;
   private boundPrototype: object | undefined;
+  private table: string | undefined;
 
   constructor(
     readonly model: AnyClass,
@@ -78,12 +79,17 @@ export class Repository<T extends object> {
     return (this.compiled ??= compileModel<T>(this.model));
   }
 
+  /** The model's table on this connection (fixed for the repository's life: the prefix never changes). */
+  get tableName(): string {
+    return (this.table ??= this.connection.tableName(this.schema));
+  }
+
   /** The item under `key`, or `undefined`. */
   async get(...args: KeyArgs<T, GetOptions>): Promise<T | undefined> {
     const [key, options] = this.splitKeyArgs<GetOptions>(args);
     const output = await this.send(
       'GetItem',
-      (tableName) => getItemParams(tableName, key, options),
+      getItemParams(this.tableName, key, options),
       options?.signal ? { signal: options.signal, idempotent: true } : IDEMPOTENT,
     );
     return output.Item ? this.decode(output.Item) : undefined;
@@ -94,7 +100,7 @@ export class Repository<T extends object> {
     const found = await this.get(...args);
     if (found === undefined) {
       const [key] = this.splitKeyArgs<GetOptions>(args);
-      throw itemNotFoundError(this.schema, this.connection.tableName(this.schema), key);
+      throw itemNotFoundError(this.schema, this.tableName, key);
     }
     return found;
   }
@@ -112,7 +118,7 @@ export class Repository<T extends object> {
     const instance = this.build(attributes as BuildAttributes<T>);
     const item = encodeItem(this.schema, instance);
     const condition = options.condition === undefined ? undefined : buildCondition(options.condition);
-    if (condition) putItemParams(this.schema, this.connection.tableName(this.schema), item, { condition }); // refused before sending
+    if (condition) putItemParams(this.schema, this.tableName, item, { condition }); // refused before sending
     return this.withTable(async (executor, tableName) => {
       const outcome = await sendCreate(executor, this.schema, tableName, item, {
         ...(options.signal ? { signal: options.signal } : {}),
@@ -138,9 +144,7 @@ export class Repository<T extends object> {
     const condition = options.condition === undefined ? undefined : buildCondition(options.condition);
     // An unconditional put is a whole-item replace: sending it twice stores the same item
     // (docs/reliability.md §4). A conditional one is not re-sent after a lost answer.
-    const params = (tableName: string) =>
-      putItemParams(this.schema, tableName, encoded, condition ? { condition } : {});
-    if (condition) params(this.connection.tableName(this.schema)); // a bad condition is refused before sending
+    const params = putItemParams(this.schema, this.tableName, encoded, condition ? { condition } : {});
     await this.send('PutItem', params, {
       ...(options.signal ? { signal: options.signal } : {}),
       idempotent: condition === undefined,
@@ -165,23 +169,21 @@ export class Repository<T extends object> {
     const condition = options.condition === undefined ? undefined : buildCondition(options.condition);
     const returnValues: UpdateReturnValues = options.returnValues ?? 'ALL_NEW';
     // Built once before sending: every refusal happens here, and it says whether a re-send is safe.
-    const { params, idempotent } = updateItemParams(
-      this.schema,
-      this.connection.tableName(this.schema),
-      itemKey,
-      actions,
-      { condition, upsert: options.upsert, returnValues },
-    );
+    const { params, idempotent } = updateItemParams(this.schema, this.tableName, itemKey, actions, {
+      condition,
+      upsert: options.upsert,
+      returnValues,
+    });
     let output: OutputOf<'UpdateItem'>;
     try {
-      output = await this.send('UpdateItem', (tableName) => ({ ...params, TableName: tableName }), {
+      output = await this.send('UpdateItem', params, {
         ...(options.signal ? { signal: options.signal } : {}),
         idempotent,
       });
     } catch (error) {
       // No stored item came back: the existence check failed, not the caller's condition.
       if (error instanceof ConditionFailedError && !error.item && !options.upsert) {
-        throw itemNotFoundError(this.schema, this.connection.tableName(this.schema), itemKey);
+        throw itemNotFoundError(this.schema, this.tableName, itemKey);
       }
       throw error;
     }
@@ -207,11 +209,10 @@ export class Repository<T extends object> {
   async save(instance: T, options: SaveOptions<T> = {}): Promise<T> {
     const before = storedStateOf(instance);
     const condition = options.condition === undefined ? undefined : buildCondition(options.condition);
-    const tableName = this.connection.tableName(this.schema);
-    const plan = saveParams(this.schema, tableName, instance, before, { condition });
+    const plan = saveParams(this.schema, this.tableName, instance, before, { condition });
     if (!plan) return this.bind(instance);
     try {
-      await this.send('UpdateItem', (table) => ({ ...plan.params, TableName: table }), {
+      await this.send('UpdateItem', plan.params, {
         ...(options.signal ? { signal: options.signal } : {}),
         idempotent: plan.idempotent,
       });
@@ -219,7 +220,7 @@ export class Repository<T extends object> {
       if (error instanceof ConditionFailedError && !error.item && before) {
         throw itemNotFoundError(
           this.schema,
-          tableName,
+          this.tableName,
           plan.params.Key ?? {},
           'was deleted since this instance was read; put() stores it again',
         );
@@ -235,13 +236,12 @@ export class Repository<T extends object> {
   async delete(...args: KeyArgs<T, DeleteOptions<T>>): Promise<T | undefined> {
     const [key, options = {}] = this.splitKeyArgs<DeleteOptions<T>>(args);
     const condition = options.condition === undefined ? undefined : buildCondition(options.condition);
-    const params = (tableName: string) =>
-      deleteItemParams(this.schema, tableName, key, {
-        ...(condition ? { condition } : {}),
-        ...(options.mustExist ? { mustExist: true } : {}),
-      });
-    // Built once before sending, so a bad condition is refused before anything is sent.
-    const conditional = params(this.connection.tableName(this.schema)).ConditionExpression !== undefined;
+    // Built before sending, so a bad condition is refused before anything is sent.
+    const params = deleteItemParams(this.schema, this.tableName, key, {
+      ...(condition ? { condition } : {}),
+      ...(options.mustExist ? { mustExist: true } : {}),
+    });
+    const conditional = params.ConditionExpression !== undefined;
     const output = await this.send(
       'DeleteItem',
       params,
@@ -269,7 +269,7 @@ export class Repository<T extends object> {
         'unknown-index',
       );
     }
-    const plan = queryParams(this.schema, this.connection.tableName(this.schema), {
+    const plan = queryParams(this.schema, this.tableName, {
       index: index ?? options.index,
       partition,
       where: options.where === undefined ? undefined : buildCondition(options.where),
@@ -288,7 +288,7 @@ export class Repository<T extends object> {
    * reads n segments in parallel, under the connection's concurrency bound.
    */
   scan<P extends AttributeName<T> = never>(options: ScanOptions<T, P> = {}): ReadResult<Projected<T, P>> {
-    const plan = scanParams(this.schema, this.connection.tableName(this.schema), {
+    const plan = scanParams(this.schema, this.tableName, {
       index: options.index,
       filter: options.filter === undefined ? undefined : buildCondition(options.filter),
       consistent: options.consistent,
@@ -307,9 +307,7 @@ export class Repository<T extends object> {
     return {
       send: (operation, params, signal) => {
         const options: SendOptions = signal ? { signal, idempotent: true } : IDEMPOTENT;
-        return operation === 'Query'
-          ? this.send('Query', (tableName) => ({ ...params, TableName: tableName }), options)
-          : this.send('Scan', (tableName) => ({ ...params, TableName: tableName }), options);
+        return operation === 'Query' ? this.send('Query', params, options) : this.send('Scan', params, options);
       },
       // A later issue's single-table reads plug in here: a decode that picks the model by an entity attribute.
       decode: (partial
@@ -374,25 +372,26 @@ export class Repository<T extends object> {
       model: this.schema.model,
       attribute: formatPath(error.path),
       rule: error.rule,
-      table: this.connection.tableName(this.schema),
+      table: this.tableName,
     });
   }
 
   /**
-   * Sends one request to the model's table: at once when the connection is ready (the hot path:
-   * no extra await), after `prepare` otherwise. A table found missing is handled as in `withTable`.
+   * Sends one request, built for `this.tableName`, to the model's table: at once when the
+   * connection is ready (the hot path: no extra await), after `prepare` otherwise. A table found
+   * missing is handled as in `withTable` (created again under the same name).
    */
   private async send<Op extends OperationName>(
     operation: Op,
-    params: (tableName: string) => InputOf<Op>,
+    params: InputOf<Op>,
     options: SendOptions,
   ): Promise<OutputOf<Op>> {
     const target = this.connection.ready(this.schema) ?? (await this.connection.prepare(this.schema));
     try {
-      return await target.executor.send(operation, params(target.tableName), options);
+      return await target.executor.send(operation, params, options);
     } catch (error) {
       const again = await this.afterMissingTable(error, target.tableName);
-      return again.executor.send(operation, params(again.tableName), options);
+      return again.executor.send(operation, params, options);
     }
   }
 

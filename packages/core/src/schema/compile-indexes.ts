@@ -188,15 +188,17 @@ function compileIndex(
     fail(`${where}: its properties declare different projections; declare it once`, 'index-projection');
   }
   const declared = projections[0] ?? 'ALL';
-  const keyNames = new Set([table.hashKey.name, table.rangeKey?.name, ...keySchema.map((k) => k.AttributeName)]);
-  keyNames.delete(undefined);
+  // Every index holds the table's keys and its own.
+  const keyNames = new Set(
+    [table.hashKey, ...(table.rangeKey ? [table.rangeKey] : []), ...hash, ...range].map((field) => field.name),
+  );
   let projection: Projection;
   let projected: Set<string> | undefined;
   if (declared === 'ALL') {
     projection = { ProjectionType: 'ALL' };
   } else if (declared === 'KEYS_ONLY') {
     projection = { ProjectionType: 'KEYS_ONLY' };
-    projected = keyNames as Set<string>;
+    projected = keyNames;
   } else if (Array.isArray(declared)) {
     const names = declared.map((property: string) => {
       const field = fields.find((candidate) => candidate.property === property);
@@ -214,7 +216,7 @@ function compileIndex(
     const nonKey = names.filter((stored) => !keyNames.has(stored));
     projection =
       nonKey.length > 0 ? { ProjectionType: 'INCLUDE', NonKeyAttributes: nonKey } : { ProjectionType: 'KEYS_ONLY' };
-    projected = new Set([...(keyNames as Set<string>), ...nonKey]);
+    projected = new Set([...keyNames, ...nonKey]);
   } else {
     return fail(`${where}: projection is 'ALL', 'KEYS_ONLY' or a list of properties`, 'index-projection');
   }

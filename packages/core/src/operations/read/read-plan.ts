@@ -54,7 +54,7 @@ export interface ReadTarget {
   readonly projected: ReadonlySet<string> | undefined;
 }
 
-export function readTarget(schema: ModelSchema, indexName: string | undefined): ReadTarget {
+function readTarget(schema: ModelSchema, indexName: string | undefined): ReadTarget {
   const tableKeys = [schema.hashKey.name, ...(schema.rangeKey ? [schema.rangeKey.name] : [])];
   if (indexName === undefined) {
     return {
