@@ -182,6 +182,52 @@ describe('batchWrite', () => {
     expect(report.failures.map((f) => [f.index, (f.reason as ValidationError).rule])).toEqual([[2, 'duplicate-key']]);
   });
 
+  describe('toRequest', () => {
+    const toPut = (i: number): WriteRequest => {
+      if (i % 10 === 3) throw new ValidationError(`input ${i} is refused`, { rule: 'test-rule' });
+      return { PutRequest: { Item: richItem(i) } };
+    };
+
+    it('fails the inputs it refuses alone, by position and with the input, and writes the rest', async () => {
+      const table = await freshTable();
+      const inputs = Array.from({ length: 60 }, (_, i) => i);
+      const report = await batchWrite(executor, table, inputs, { keyAttributes: ['pk'], toRequest: toPut });
+      expect(report.written).toBe(54);
+      expect(report.failures.map((f) => [f.index, f.input, f.request, f.attempts])).toEqual(
+        [3, 13, 23, 33, 43, 53].map((i) => [i, i, undefined, 0]),
+      );
+      expect(report.failures.every((f) => (f.reason as ValidationError).rule === 'test-rule')).toBe(true);
+      const stored = await scanAll(table);
+      expect(stored.size).toBe(54);
+      for (const i of inputs)
+        expect(stored.get(`item-${String(i).padStart(6, '0')}`)).toEqual(i % 10 === 3 ? undefined : richItem(i));
+    });
+
+    it('fails a key repeated in an array as a duplicate of its first position, writing the first', async () => {
+      const table = await freshTable();
+      const report = await batchWrite(executor, table, [1, 2, 1, 4], {
+        keyAttributes: ['pk'],
+        toRequest: (i: number) => ({ PutRequest: { Item: richItem(i) } }),
+      });
+      expect(report.written).toBe(3);
+      expect(report.failures.map((f) => [f.index, (f.reason as ValidationError).rule])).toEqual([[2, 'duplicate-key']]);
+      expect(report.failures[0]?.reason.message).toContain('request 0');
+    });
+
+    it('stops the batch when it throws something other than a DynamodelError', async () => {
+      const table = await freshTable();
+      const bug = new TypeError('a bug in the converter');
+      const run = batchWrite(executor, table, [1, 2, 3], {
+        keyAttributes: ['pk'],
+        toRequest: (i: number) => {
+          if (i === 2) throw bug;
+          return { PutRequest: { Item: richItem(i) } };
+        },
+      });
+      await expect(run).rejects.toMatchObject({ name: 'BatchStoppedError', cause: bug });
+    });
+  });
+
   it('gives up on items still unprocessed after maxAttempts and reports each one', async () => {
     const table = await freshTable();
     proxy.setRates({ operations: ['BatchWriteItem'], rates: { unprocessed: 1 } });

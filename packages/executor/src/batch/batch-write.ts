@@ -21,7 +21,7 @@ const MAX_GROUP_REQUESTS = 25;
 const MAX_GROUP_BYTES = 15 * 1024 * 1024;
 const DEFAULT_KEPT_FAILURES = 100;
 
-export interface BatchWriteOptions {
+export interface BatchWriteOptions<I = WriteRequest> {
   /** Key attribute names (hash first). Default: read once with DescribeTable. */
   readonly keyAttributes?: readonly string[];
   /** BatchWriteItem calls in flight at once. Default 8. */
@@ -43,9 +43,16 @@ export interface BatchWriteOptions {
    * unbounded input (the report keeps only the first `keepFailures`). If it throws, the batch stops
    * with `BatchStoppedError`.
    */
-  readonly onFailure?: (failure: BatchWriteFailure) => void;
+  readonly onFailure?: (failure: BatchWriteFailure<I>) => void;
   /** How many failures the report keeps in `failures` (the first ones). Default 100; `Infinity` keeps all. */
   readonly keepFailures?: number;
+  /**
+   * Turns each input into its write request as it is taken from the input (so a streamed input is
+   * converted only as fast as it is written). A `DynamodelError` it throws fails that input alone,
+   * with no attempt made, and the rest are written; any other error stops the batch
+   * (`BatchStoppedError`). Without it the inputs are the requests.
+   */
+  readonly toRequest?: (input: I, index: number) => WriteRequest;
 }
 
 export interface BatchWriteProgress {
@@ -55,10 +62,13 @@ export interface BatchWriteProgress {
   readonly queued: number;
 }
 
-export interface BatchWriteFailure {
+export interface BatchWriteFailure<I = WriteRequest> {
   /** Position of the request in the input. */
   readonly index: number;
-  readonly request: WriteRequest;
+  /** The input as given (the request itself, without `toRequest`). */
+  readonly input: I;
+  /** The request sent, or `undefined` when `toRequest` refused the input. */
+  readonly request: WriteRequest | undefined;
   readonly key: Key | undefined;
   /**
    * Why it failed. `OutcomeUnknownError` when an attempt's answer was lost and no later attempt
@@ -68,14 +78,14 @@ export interface BatchWriteFailure {
   readonly attempts: number;
 }
 
-export interface BatchWriteReport {
+export interface BatchWriteReport<I = WriteRequest> {
   readonly written: number;
   /** Items that failed (`written + failed + notAttempted` = requests taken from the input; an array's length). */
   readonly failed: number;
   /** Of the failed items, those whose outcome is unknown (they may be stored). */
   readonly outcomeUnknown: number;
   /** The first `keepFailures` failures, in the order they failed; `onFailure` sees them all. */
-  readonly failures: readonly BatchWriteFailure[];
+  readonly failures: readonly BatchWriteFailure<I>[];
   /**
    * Requests never sent (only after an abort or a stop): those taken from the input, and for an
    * array input also those not taken yet, so the three counts add up to the array's length.
@@ -87,8 +97,9 @@ export interface BatchWriteReport {
   readonly calls: number;
 }
 
-interface Entry {
+interface Entry<I> {
   readonly index: number;
+  readonly input: I;
   readonly request: WriteRequest;
   readonly key: Key;
   readonly id: string;
@@ -125,24 +136,43 @@ export async function batchWrite(
   executor: Executor,
   table: string,
   requests: Iterable<WriteRequest> | AsyncIterable<WriteRequest>,
-  options: BatchWriteOptions = {},
-): Promise<BatchWriteReport> {
+  options?: BatchWriteOptions,
+): Promise<BatchWriteReport>;
+/**
+ * The same, for inputs of any kind turned into requests by `options.toRequest` as they are taken.
+ * In an array, a key written again is that input's failure (`duplicate-key`, naming the first
+ * position) while the rest are written.
+ */
+export async function batchWrite<I>(
+  executor: Executor,
+  table: string,
+  inputs: Iterable<I> | AsyncIterable<I>,
+  options: BatchWriteOptions<I> & { readonly toRequest: (input: I, index: number) => WriteRequest },
+): Promise<BatchWriteReport<I>>;
+export async function batchWrite<I>(
+  executor: Executor,
+  table: string,
+  inputs: Iterable<I> | AsyncIterable<I>,
+  options: BatchWriteOptions<I> = {},
+): Promise<BatchWriteReport<I>> {
   const keyAttributes = options.keyAttributes ?? (await describeKeyAttributes(executor, table, options.signal));
-  if (Array.isArray(requests)) rejectDuplicates(requests as WriteRequest[], keyAttributes, table);
-  return new BatchWriter(executor, table, keyAttributes, options).run(requests);
+  if (Array.isArray(inputs) && !options.toRequest) rejectDuplicates(inputs as WriteRequest[], keyAttributes, table);
+  return new BatchWriter<I>(executor, table, keyAttributes, options).run(inputs);
 }
 
-class BatchWriter {
+class BatchWriter<I> {
   private readonly concurrency: number;
   private readonly maxAttempts: number;
   private readonly highWater: number;
   private readonly keepFailures: number;
-  private readonly ready: Entry[] = [];
-  private readonly waiting: Entry[] = [];
+  private readonly ready: Entry<I>[] = [];
+  private readonly waiting: Entry<I>[] = [];
   private readonly inFlightIds = new Map<string, number>();
-  private readonly failures: BatchWriteFailure[] = [];
+  /** For an array input converted by `toRequest`: every key taken, so a repeat fails deterministically. */
+  private seenIds: Map<string, number> | undefined;
+  private readonly failures: BatchWriteFailure<I>[] = [];
   private readonly sends = new Set<Promise<void>>();
-  private reader!: SourceReader<WriteRequest>;
+  private reader!: SourceReader<I>;
   private written = 0;
   private failed = 0;
   private outcomeUnknown = 0;
@@ -158,7 +188,7 @@ class BatchWriter {
     private readonly executor: Executor,
     private readonly table: string,
     private readonly keyAttributes: readonly string[],
-    private readonly options: BatchWriteOptions,
+    private readonly options: BatchWriteOptions<I>,
   ) {
     this.concurrency = options.concurrency ?? 8;
     this.maxAttempts = options.maxAttempts ?? 10;
@@ -166,11 +196,12 @@ class BatchWriter {
     this.keepFailures = options.keepFailures ?? DEFAULT_KEPT_FAILURES;
   }
 
-  async run(requests: Iterable<WriteRequest> | AsyncIterable<WriteRequest>): Promise<BatchWriteReport> {
+  async run(inputs: Iterable<I> | AsyncIterable<I>): Promise<BatchWriteReport<I>> {
     // An array's length is known: requests never taken from it count as not attempted when stopped.
-    this.inputLength = Array.isArray(requests) ? requests.length : undefined;
-    this.reader = new SourceReader(requests, {
-      onItem: (request) => this.admit(request, this.taken++),
+    this.inputLength = Array.isArray(inputs) ? inputs.length : undefined;
+    if (Array.isArray(inputs) && this.options.toRequest) this.seenIds = new Map();
+    this.reader = new SourceReader(inputs, {
+      onItem: (input) => this.admit(input, this.taken++),
       onChange: () => {
         this.fill();
         // Wake the loop only when it has something to do: a full group, the source idle or done.
@@ -189,7 +220,7 @@ class BatchWriter {
     }
   }
 
-  private async loop(): Promise<BatchWriteReport> {
+  private async loop(): Promise<BatchWriteReport<I>> {
     const { reader } = this;
     for (;;) {
       if (this.options.signal?.aborted) this.halt({ kind: 'abort' });
@@ -262,12 +293,28 @@ class BatchWriter {
     });
   }
 
-  /** Validates one request and queues it, or records why it cannot be written. */
-  private admit(request: WriteRequest, index: number): void {
+  /** Converts and validates one input and queues it, or records why it cannot be written. */
+  private admit(input: I, index: number): void {
+    let request: WriteRequest;
+    const { toRequest } = this.options;
+    if (toRequest) {
+      try {
+        request = toRequest(input, index);
+      } catch (error) {
+        // The caller's own refusal of this input (a model's validation): it alone fails.
+        if (error instanceof DynamodelError) {
+          return this.record({ index, input, request: undefined, key: undefined, attempts: 0, reason: error });
+        }
+        return this.halt({ kind: 'callback', error });
+      }
+    } else {
+      request = input as WriteRequest;
+    }
     const item = request.PutRequest?.Item ?? request.DeleteRequest?.Key;
     const fail = (rule: string, message: string, key?: Key): void =>
       this.record({
         index,
+        input,
         request,
         key,
         attempts: 0,
@@ -285,6 +332,12 @@ class BatchWriter {
       return fail('max-item-size', `Item is ${size} bytes, over DynamoDB's ${MAX_ITEM_BYTES}-byte limit`, picked.key);
     }
     const id = keyString(picked.key, this.keyAttributes);
+    const { seenIds } = this;
+    const first = seenIds?.get(id);
+    if (first !== undefined) {
+      return fail('duplicate-key', `The same key was written by request ${first} of this batch`, picked.key);
+    }
+    seenIds?.set(id, index);
     const earlier = this.inFlightIds.get(id);
     if (earlier !== undefined) {
       return fail('duplicate-key', `The same key is already being written by request ${earlier}`, picked.key);
@@ -292,6 +345,7 @@ class BatchWriter {
     this.inFlightIds.set(id, index);
     this.ready.push({
       index,
+      input,
       request,
       key: picked.key,
       id,
@@ -304,21 +358,21 @@ class BatchWriter {
     });
   }
 
-  private takeGroup(): Entry[] {
-    const first = this.ready.shift() as Entry;
+  private takeGroup(): Entry<I>[] {
+    const first = this.ready.shift() as Entry<I>;
     const group = [first];
     if (first.solo) return group;
     let bytes = first.size;
     while (group.length < MAX_GROUP_REQUESTS && this.ready.length > 0) {
-      const next = this.ready[0] as Entry;
+      const next = this.ready[0] as Entry<I>;
       if (next.solo || bytes + next.size > MAX_GROUP_BYTES) break;
       bytes += next.size;
-      group.push(this.ready.shift() as Entry);
+      group.push(this.ready.shift() as Entry<I>);
     }
     return group;
   }
 
-  private startSend(group: Entry[]): void {
+  private startSend(group: Entry<I>[]): void {
     const sending = this.send(group).finally(() => {
       this.sends.delete(sending);
       this.notify();
@@ -326,7 +380,7 @@ class BatchWriter {
     this.sends.add(sending);
   }
 
-  private async send(group: Entry[]): Promise<void> {
+  private async send(group: Entry<I>[]): Promise<void> {
     this.inFlight++;
     this.calls++;
     const now = Date.now();
@@ -343,7 +397,7 @@ class BatchWriter {
       // A missing UnprocessedItems member means none (docs/reliability.md §3, rule 3).
       const unprocessed = output.UnprocessedItems?.[this.table] ?? [];
       const unprocessedIds = new Set(unprocessed.map((request) => this.idOf(request)));
-      const retry: Entry[] = [];
+      const retry: Entry<I>[] = [];
       for (const entry of group) {
         if (unprocessedIds.has(entry.id)) retry.push(entry);
         else this.settleWritten(entry);
@@ -368,7 +422,7 @@ class BatchWriter {
     }
   }
 
-  private handleError(group: Entry[], error: unknown): void {
+  private handleError(group: Entry<I>[], error: unknown): void {
     const reason =
       error instanceof DynamodelError
         ? error
@@ -417,10 +471,10 @@ class BatchWriter {
     for (const entry of group) this.settleFailed(entry, reason);
   }
 
-  private retryLater(entries: Entry[], reason: DynamodelError): void {
+  private retryLater(entries: Entry<I>[], reason: DynamodelError): void {
     const now = Date.now();
     const timeout = this.options.itemTimeoutMs;
-    const again: Entry[] = [];
+    const again: Entry<I>[] = [];
     for (const entry of entries) {
       const outOfAttempts = entry.attempts >= this.maxAttempts;
       if (outOfAttempts || (timeout !== undefined && now - entry.firstSentAt >= timeout)) {
@@ -454,12 +508,12 @@ class BatchWriter {
     });
   }
 
-  private settleWritten(entry: Entry): void {
+  private settleWritten(entry: Entry<I>): void {
     this.written++;
     this.inFlightIds.delete(entry.id);
   }
 
-  private settleFailed(entry: Entry, reason: DynamodelError): void {
+  private settleFailed(entry: Entry<I>, reason: DynamodelError): void {
     this.inFlightIds.delete(entry.id);
     // An earlier attempt may have been applied: this attempt's error cannot say it was not.
     const final =
@@ -472,6 +526,7 @@ class BatchWriter {
         : reason;
     this.record({
       index: entry.index,
+      input: entry.input,
       request: entry.request,
       key: entry.key,
       reason: final,
@@ -479,7 +534,7 @@ class BatchWriter {
     });
   }
 
-  private record(failure: BatchWriteFailure): void {
+  private record(failure: BatchWriteFailure<I>): void {
     this.failed++;
     if (failure.reason instanceof OutcomeUnknownError) this.outcomeUnknown++;
     if (this.failures.length < this.keepFailures) this.failures.push(failure);
@@ -495,7 +550,7 @@ class BatchWriter {
   private promoteDue(): void {
     const now = Date.now();
     for (let i = this.waiting.length - 1; i >= 0; i--) {
-      const entry = this.waiting[i] as Entry;
+      const entry = this.waiting[i] as Entry<I>;
       if (entry.readyAt <= now) {
         this.waiting.splice(i, 1);
         this.ready.push(entry);
@@ -527,7 +582,7 @@ class BatchWriter {
     return 'key' in picked ? keyString(picked.key, this.keyAttributes) : '';
   }
 
-  private report(): BatchWriteReport {
+  private report(): BatchWriteReport<I> {
     return {
       written: this.written,
       failed: this.failed,
