@@ -30,6 +30,12 @@ export type {
   QueryKey,
   QueryOptions,
   ScanOptions,
+  BatchWriteOptions,
+  BatchWriteResult,
+  BatchFailure,
+  BatchProgress,
+  BatchGetOptions,
+  BatchGetResult,
 } from './model/attributes';
 export { ReadResult, type Page, type PageOptions } from './operations/read/paged-read';
 export { queryParams, type QueryRequest } from './operations/query/query-params';
@@ -88,6 +94,8 @@ export { UNKNOWN_ATTRIBUTES, type Item } from './codecs/object-codec';
 export { ModelDefinitionError, type ModelDefinitionErrorOptions } from './errors/model-definition-error';
 export { DecodeError, ItemExistsError, ItemNotFoundError, TableMismatchError } from './errors/item-errors';
 export {
+  BatchAbortedError,
+  BatchStoppedError,
   ConditionFailedError,
   ConfigurationError,
   DynamodelError,

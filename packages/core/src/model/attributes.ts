@@ -1,4 +1,5 @@
 import type { ConditionInput } from '../expressions/condition';
+import type { DynamodelError } from '@dynamodel/executor';
 import type { KeyValue } from '../operations/key';
 
 /**
@@ -195,3 +196,79 @@ export interface ScanOptions<T, P extends AttributeName<T> = never> extends Read
  */
 export type QueryKey<T> =
   KeyValue | Partial<Attributes<T>> | { readonly index: string; readonly key: KeyValue | Partial<Attributes<T>> };
+
+/** Options of `batchPut` and `batchDelete`. */
+export interface BatchWriteOptions {
+  /** `BatchWriteItem` calls in flight at once (each under the connection's own bound). Default 8. */
+  readonly concurrency?: number;
+  /** Called after every `BatchWriteItem` call settles. */
+  readonly onProgress?: (progress: BatchProgress) => void;
+  readonly signal?: AbortSignal;
+  /** Attempts per item before it is reported failed. Default 10. */
+  readonly maxAttempts?: number;
+  /** How many failures the result keeps (the first ones). Default 100; `Infinity` keeps all. */
+  readonly keepFailures?: number;
+}
+
+export interface BatchProgress {
+  readonly written: number;
+  readonly failed: number;
+  readonly inFlight: number;
+  readonly queued: number;
+}
+
+/** One input a batch write could not store (or, for `OutcomeUnknownError`, may have stored). */
+export interface BatchFailure<T, In> {
+  /** Position in the input. */
+  readonly index: number;
+  /** The input at that position, as given: an instance or attributes (`batchPut`), a key (`batchDelete`). */
+  readonly input: In;
+  /** The item's key as properties, when it could be encoded. */
+  readonly key: Partial<Attributes<T>> | undefined;
+  /**
+   * Why: a `ValidationError` naming model, attribute and rule for an input refused before sending
+   * (never sent); `OutcomeUnknownError` when the item may be stored; otherwise certainly not written.
+   */
+  readonly reason: DynamodelError;
+  /** `BatchWriteItem` attempts that carried it (0: refused before sending). */
+  readonly attempts: number;
+}
+
+/** What a batch write did: `written + failed + notAttempted` is the number of inputs taken. */
+export interface BatchWriteResult<T, In> {
+  readonly written: number;
+  readonly failed: number;
+  /** Of the failed, those that may be stored (an answer was lost). */
+  readonly outcomeUnknown: number;
+  /** The first `keepFailures` failures, in the order they failed. */
+  readonly failures: readonly BatchFailure<T, In>[];
+  /** Inputs never sent (after an abort or a stop). */
+  readonly notAttempted: number;
+  /** Requests re-sent because DynamoDB returned them unprocessed or throttled the call. */
+  readonly resent: number;
+  /** `BatchWriteItem` calls made. */
+  readonly calls: number;
+}
+
+export interface BatchGetOptions<T, P extends AttributeName<T> = never> {
+  /** Strongly consistent reads. */
+  readonly consistent?: boolean;
+  /** Read only these attributes (the key is always read): the results are partial instances. */
+  readonly projection?: readonly P[];
+  /** `BatchGetItem` calls in flight at once. Default 4. */
+  readonly concurrency?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** What `batchGet` read, position by position as the keys were given. */
+export interface BatchGetResult<R, T> {
+  /** The item of each input key, in input order; `undefined` when absent or not read. */
+  readonly items: readonly (R | undefined)[];
+  readonly found: number;
+  /** Positions whose key holds no item (DynamoDB answered for them). */
+  readonly absent: readonly number[];
+  /** Keys that could not be read, by position (never counted as absent). */
+  readonly failures: readonly { readonly index: number; readonly key: KeyInput<T>; readonly reason: DynamodelError }[];
+  /** `BatchGetItem` calls made. */
+  readonly calls: number;
+}

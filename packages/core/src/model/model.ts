@@ -19,6 +19,10 @@ import type {
   QueryKey,
   QueryOptions,
   ScanOptions,
+  BatchWriteOptions,
+  BatchWriteResult,
+  BatchGetOptions,
+  BatchGetResult,
 } from './attributes';
 import type { ReadResult } from '../operations/read/paged-read';
 import { CONNECTION, type Repository } from './repository';
@@ -124,6 +128,37 @@ export abstract class Model {
   }
 
   /**
+   * Stores many items (an array, or an async iterable of any length, in bounded memory) with
+   * `BatchWriteItem`, each validated first: bad items are reported by position and never sent, the
+   * rest are written. Resolves to a report: `written`, `failed`, `failures`…
+   */
+  static async batchPut<T extends Model>(
+    this: ModelClass<T>,
+    items: Iterable<T | CreateAttributes<T>> | AsyncIterable<T | CreateAttributes<T>>,
+    options?: BatchWriteOptions,
+  ): Promise<BatchWriteResult<T, T | CreateAttributes<T>>> {
+    return await repositoryFor<T>(this).batchPut(items, options);
+  }
+
+  /** Deletes the items under many keys with `BatchWriteItem`; resolves to a report like `batchPut`'s. */
+  static async batchDelete<T extends Model>(
+    this: ModelClass<T>,
+    keys: Iterable<KeyInput<T>> | AsyncIterable<KeyInput<T>>,
+    options?: BatchWriteOptions,
+  ): Promise<BatchWriteResult<T, KeyInput<T>>> {
+    return await repositoryFor<T>(this).batchDelete(keys, options);
+  }
+
+  /** Reads the items under many keys; `items` in the keys' order, `absent` for keys holding none. */
+  static async batchGet<T extends Model, P extends AttributeName<T> = never>(
+    this: ModelClass<T>,
+    keys: Iterable<KeyInput<T>> | AsyncIterable<KeyInput<T>>,
+    options?: BatchGetOptions<T, P>,
+  ): Promise<BatchGetResult<Projected<T, P>, T>> {
+    return await repositoryFor<T>(this).batchGet(keys, options);
+  }
+
+  /**
    * Writes what changed since this instance was read or last written (an `UpdateItem` of those
    * attributes; nothing is sent when nothing changed). Attributes the model does not declare, and
    * attributes changed meanwhile by another writer but not here, are left as stored. An instance
@@ -145,16 +180,12 @@ export abstract class Model {
 
   /** Reads this instance's item again, strongly consistent, into this instance. */
   async reload(options?: { signal?: AbortSignal }): Promise<this> {
-    return await this.repository().reload(this, options);
+    return await repositoryFor<this>(this.constructor as ModelClass<this>, connectionOf(this)).reload(this, options);
   }
 
   /** A JSON-ready object; `@Exclude()` from class-transformer keeps secrets out. */
   toJSON(): Record<string, unknown> {
     return toJsonObject(this);
-  }
-
-  private repository(): Repository<this> {
-    return repositoryFor<this>(this.constructor as ModelClass<this>, connectionOf(this));
   }
 }
 

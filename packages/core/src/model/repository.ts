@@ -1,3 +1,4 @@
+import type { WriteRequest } from '@aws-sdk/client-dynamodb';
 import {
   ConditionFailedError,
   ResourceNotFoundError,
@@ -43,7 +44,14 @@ import type {
   QueryKey,
   QueryOptions,
   ScanOptions,
+  BatchWriteOptions,
+  BatchWriteResult,
+  BatchGetOptions,
+  BatchGetResult,
 } from './attributes';
+import { deleteRequest, putRequest } from '../operations/batch/batch-requests';
+import { sendBatchWrite } from '../operations/batch/send-batch-write';
+import { encodeBatchKeys, sendBatchGet } from '../operations/batch/send-batch-get';
 import { queryParams } from '../operations/query/query-params';
 import { scanParams } from '../operations/scan/scan-params';
 import { ReadResult, type ReadIO } from '../operations/read/paged-read';
@@ -250,6 +258,51 @@ export class Repository<T extends object> {
       { signal: options.signal, idempotent: !conditional },
     );
     return output.Attributes ? this.decode(output.Attributes) : undefined;
+  }
+
+  /**
+   * Stores many items (instances or attributes, an array or an async iterable of any length) with
+   * `BatchWriteItem`: groups of 25, `concurrency` calls in flight, unprocessed items re-sent with
+   * backoff. Each item is built, validated and encoded as `put` does it; a bad one is reported (its
+   * position, attribute and rule) and never sent, while the rest are written. Like `put`, each
+   * replaces any item under its key. Resolves to the engine's lossless report.
+   */
+  async batchPut(
+    items: Iterable<T | CreateAttributes<T>> | AsyncIterable<T | CreateAttributes<T>>,
+    options: BatchWriteOptions = {},
+  ): Promise<BatchWriteResult<T, T | CreateAttributes<T>>> {
+    const { schema, model } = this;
+    const target = this.connection.ready(schema) ?? (await this.connection.prepare(schema));
+    const toRequest = (input: T | CreateAttributes<T>): WriteRequest =>
+      putRequest(schema, input instanceof model ? input : buildInstance(schema, input as BuildAttributes<T>));
+    return sendBatchWrite(target.executor, schema, target.tableName, items, toRequest, options);
+  }
+
+  /** Deletes the items under many keys with `BatchWriteItem`; a bad key is reported and never sent. */
+  async batchDelete(
+    keys: Iterable<KeyInput<T>> | AsyncIterable<KeyInput<T>>,
+    options: BatchWriteOptions = {},
+  ): Promise<BatchWriteResult<T, KeyInput<T>>> {
+    const { schema } = this;
+    const target = this.connection.ready(schema) ?? (await this.connection.prepare(schema));
+    const toRequest = (key: KeyInput<T>): WriteRequest => deleteRequest(schema, key);
+    return sendBatchWrite(target.executor, schema, target.tableName, keys, toRequest, options);
+  }
+
+  /**
+   * Reads the items under many keys with `BatchGetItem` (duplicates read once, groups of 100,
+   * unprocessed keys re-sent). `items` holds each key's item at the key's position, `absent` the
+   * positions that hold none. Every key is checked before anything is sent.
+   */
+  async batchGet<P extends AttributeName<T> = never>(
+    keys: Iterable<KeyInput<T>> | AsyncIterable<KeyInput<T>>,
+    options: BatchGetOptions<T, P> = {},
+  ): Promise<BatchGetResult<Projected<T, P>, T>> {
+    const encoded = await encodeBatchKeys<T>(this.schema, keys);
+    const target = this.connection.ready(this.schema) ?? (await this.connection.prepare(this.schema));
+    return sendBatchGet(target.executor, this.schema, target.tableName, encoded, options, (item, projected) =>
+      projected ? (this.decodePart(item, projected) as Projected<T, P>) : (this.decode(item) as Projected<T, P>),
+    );
   }
 
   /**

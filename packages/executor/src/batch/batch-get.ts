@@ -35,6 +35,8 @@ export interface BatchGetReport {
   readonly found: number;
   /** Keys DynamoDB answered for and that hold no item. */
   readonly missing: number;
+  /** The input positions of those keys, in ascending order. */
+  readonly absent: readonly number[];
   /** Keys that could not be read (never reported as missing). */
   readonly failed: number;
   /**
@@ -87,6 +89,7 @@ export async function batchGet(
 class GroupReader {
   private readonly items: (Record<string, AttributeValue> | undefined)[];
   private readonly failures: BatchGetFailure[] = [];
+  private readonly absent: number[] = [];
   private readonly byId = new Map<string, Unique>();
   private readonly projection: Partial<KeysAndAttributes>;
   private readonly maxAttempts: number;
@@ -122,6 +125,7 @@ class GroupReader {
       items: this.items,
       found: this.found,
       missing: this.missing,
+      absent: this.absent.sort((a, b) => a - b),
       failed: this.failures.length,
       failures: this.failures,
       notRead: this.count - this.found - this.missing - this.failures.length,
@@ -172,7 +176,10 @@ class GroupReader {
           for (const index of entry.positions) this.items[index] = item;
         }
         for (const entry of pending) {
-          if (!answered.has(entry.id) && !unprocessedIds.has(entry.id)) this.missing += entry.positions.length;
+          if (!answered.has(entry.id) && !unprocessedIds.has(entry.id)) {
+            this.missing += entry.positions.length;
+            this.absent.push(...entry.positions);
+          }
         }
         pending = pending.filter((entry) => unprocessedIds.has(entry.id));
       } catch (error) {

@@ -1,0 +1,30 @@
+import type { WriteRequest } from '@aws-sdk/client-dynamodb';
+import type { Item } from '../../codecs/object-codec';
+import type { ModelSchema } from '../../schema/compile-model';
+import { encodeItem } from '../encode-item';
+import { keyFromArgs } from '../key';
+
+/** The `PutRequest` of one instance: encoded and checked exactly as `put` does (`ValidationError` otherwise). */
+export function putRequest(schema: ModelSchema, instance: object): WriteRequest {
+  return { PutRequest: { Item: encodeItem(schema, instance) } };
+}
+
+/** The `DeleteRequest` of one key (a value, or an object holding the key properties). */
+export function deleteRequest(schema: ModelSchema, key: unknown): WriteRequest {
+  return { DeleteRequest: { Key: keyFromArgs(schema, [key]) } };
+}
+
+/** A stored key as the model's key properties (`{ userId: 'u1', postId: 3 }`), for reports. */
+export function keyProperties(schema: ModelSchema, key: Item): Record<string, unknown> {
+  const properties: Record<string, unknown> = {};
+  for (const field of schema.rangeKey ? [schema.hashKey, schema.rangeKey] : [schema.hashKey]) {
+    const value = key[field.name];
+    if (value !== undefined) properties[field.property] = field.codec.decode(value);
+  }
+  return properties;
+}
+
+/** The stored names of the table's key attributes, hash first (what the batch engine groups by). */
+export function keyAttributeNames(schema: ModelSchema): string[] {
+  return schema.rangeKey ? [schema.hashKey.name, schema.rangeKey.name] : [schema.hashKey.name];
+}
