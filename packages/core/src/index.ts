@@ -43,10 +43,14 @@ export { scanParams, type ScanRequest } from './operations/scan/scan-params';
 export type { ReadPlan } from './operations/read/read-plan';
 export {
   Attribute,
+  CreatedAt,
   HashKey,
   Index,
   RangeKey,
   Table,
+  Ttl,
+  UpdatedAt,
+  Version,
   type ClassDecorator,
   type PropertyDecorator,
 } from './metadata/decorators';
@@ -92,7 +96,13 @@ export type { EnumObject } from './codecs/enum-codec';
 export type { UserCodec } from './codecs/custom-codec';
 export { UNKNOWN_ATTRIBUTES, type Item } from './codecs/object-codec';
 export { ModelDefinitionError, type ModelDefinitionErrorOptions } from './errors/model-definition-error';
-export { DecodeError, ItemExistsError, ItemNotFoundError, TableMismatchError } from './errors/item-errors';
+export {
+  DecodeError,
+  ItemExistsError,
+  ItemNotFoundError,
+  TableMismatchError,
+  VersionConflictError,
+} from './errors/item-errors';
 export {
   BatchAbortedError,
   BatchStoppedError,

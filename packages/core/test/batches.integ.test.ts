@@ -99,7 +99,7 @@ describe('batchPut', () => {
     inputs[9_998] = { ...book(9_998), pages: Number.NaN }; // not storable
     const before = recorder.count('BatchWriteItem');
     const progress: number[] = [];
-    const report = await books().batchPut(inputs as Parameters<typeof Book.batchPut>[0], {
+    const report = await books().batchPut(inputs as ReturnType<typeof book>[], {
       onProgress: (p) => progress.push(p.written),
     });
 

@@ -20,6 +20,44 @@ export class ItemExistsError<T = unknown> extends ConditionFailedError {
   }
 }
 
+/**
+ * A versioned write met another version than it required (`@Version`): someone else wrote the item
+ * since it was read, or it exists although this was its first write, or it is gone. Nothing was
+ * written, and the instance keeps its version: read the item again and retry. `storedVersion` is
+ * what is stored now (`undefined` when no item is, or it has no version); `current` the stored item.
+ */
+export class VersionConflictError<T = unknown> extends ConditionFailedError {
+  override name = 'VersionConflictError';
+  readonly model: string;
+  readonly key: Readonly<Record<string, unknown>>;
+  /** The version the write required; `undefined` when it required that none be stored yet. */
+  readonly expectedVersion: number | undefined;
+  readonly storedVersion: number | undefined;
+  /** Whether an item is stored under the key now. */
+  readonly exists: boolean;
+  declare readonly current: T | undefined;
+
+  constructor(
+    message: string,
+    options: ServiceErrorOptions & {
+      model: string;
+      key: Record<string, unknown>;
+      expectedVersion: number | undefined;
+      storedVersion: number | undefined;
+      item?: Record<string, AttributeValue>;
+      current?: T;
+    },
+  ) {
+    super(message, options);
+    this.model = options.model;
+    this.key = options.key;
+    this.expectedVersion = options.expectedVersion;
+    this.storedVersion = options.storedVersion;
+    this.exists = options.item !== undefined;
+    if (options.current !== undefined) (this as { current: T | undefined }).current = options.current;
+  }
+}
+
 /** `getOrFail` (or `reload`) found no item under the key. */
 export class ItemNotFoundError extends DynamodelError {
   override name = 'ItemNotFoundError';

@@ -1,6 +1,6 @@
 import { ModelDefinitionError } from '../errors/model-definition-error';
 import type { AnyClass, AttributeOptions, IndexOptions, KeyOptions, TableOptions } from './options';
-import { declarationFor, declareAttribute, type IndexMembership, type KeyRole } from './registry';
+import { declarationFor, declareAttribute, type IndexMembership, type KeyRole, type LifecycleRole } from './registry';
 
 /**
  * A property decorator that works under both decorator flavours: TypeScript's
@@ -24,23 +24,33 @@ function isStandardContext(value: unknown): value is DecoratorContext {
   return typeof value === 'object' && value !== null && 'kind' in value;
 }
 
-function propertyDecorator(options: AttributeOptions, role?: KeyRole, index?: IndexMembership): PropertyDecorator {
+function propertyDecorator(
+  options: AttributeOptions,
+  role?: KeyRole,
+  index?: IndexMembership,
+  lifecycle?: LifecycleRole,
+  impliedType?: unknown,
+): PropertyDecorator {
   return ((target: object | undefined, keyOrContext: string | symbol | DecoratorContext): void => {
     if (isStandardContext(keyOrContext)) {
+      // No type metadata under TC39 decorators: a lifecycle attribute's type goes without saying.
+      if (impliedType && options.type === undefined && options.codec === undefined) {
+        options = { ...options, type: impliedType as AttributeOptions['type'] };
+      }
       if ((keyOrContext.kind !== 'field' && keyOrContext.kind !== 'accessor') || keyOrContext.static) {
         throw new TypeError(`Dynamodel attribute decorators go on instance fields, not on a ${keyOrContext.kind}`);
       }
       const metadata = keyOrContext.metadata as object | undefined;
       if (!metadata) throw new TypeError('TC39 decorator metadata (Symbol.metadata) is not available');
-      declareAttribute(metadata, keyOrContext.name, { options, role, index });
+      declareAttribute(metadata, keyOrContext.name, { options, role, index, lifecycle });
       return;
     }
     if (typeof target === 'function') {
       throw new TypeError(`static property ${String(keyOrContext)} cannot be a stored attribute`);
     }
     const cls = (target as { constructor: AnyClass }).constructor;
-    const designType: unknown = Reflect.getMetadata('design:type', target as object, keyOrContext);
-    declareAttribute(cls, keyOrContext, { options, role, designType, index });
+    const designType: unknown = Reflect.getMetadata('design:type', target as object, keyOrContext) ?? impliedType;
+    declareAttribute(cls, keyOrContext, { options, role, designType, index, lifecycle });
   }) as PropertyDecorator;
 }
 
@@ -68,6 +78,36 @@ export function RangeKey<T = unknown>(options: KeyOptions<T> = {}): PropertyDeco
  */
 export function Index(name: string, options: IndexOptions): PropertyDecorator {
   return propertyDecorator({}, undefined, { index: name, options });
+}
+
+/**
+ * Optimistic locking: a number the library keeps. The first write of an item requires that no item
+ * is stored under its key and writes 1; every later `put`, `save` and `update` requires the version
+ * the instance holds (or `expectedVersion`) and writes the next one; `delete` of an instance checks
+ * it. A write that meets another version fails with `VersionConflictError`, and the instance keeps
+ * its old version (so the caller re-reads and tries again). Batch writes refuse versioned models:
+ * `BatchWriteItem` cannot carry the check.
+ */
+export function Version(options: Omit<AttributeOptions<number>, 'default' | 'nullable'> = {}): PropertyDecorator {
+  return propertyDecorator({ ...options, optional: true } as AttributeOptions, undefined, undefined, 'version', Number);
+}
+
+/** When the item was first written: set by `create`, `put` and batches when the instance has none, and kept by updates. */
+export function CreatedAt(options: Omit<AttributeOptions<Date>, 'default'> = {}): PropertyDecorator {
+  return propertyDecorator(options as AttributeOptions, undefined, undefined, 'createdAt', Date);
+}
+
+/** When the item was last written: set by every write (`create`, `put`, `save`, `update`, batches, transactions). */
+export function UpdatedAt(options: Omit<AttributeOptions<Date>, 'default'> = {}): PropertyDecorator {
+  return propertyDecorator(options as AttributeOptions, undefined, undefined, 'updatedAt', Date);
+}
+
+/**
+ * The item's expiry time (a `Date`, or a number of epoch seconds), stored as epoch seconds;
+ * `syncTables` turns DynamoDB's TTL on for it. The same as `@Table({ ttl: 'property' })`.
+ */
+export function Ttl(options: Omit<AttributeOptions, 'default'> = {}): PropertyDecorator {
+  return propertyDecorator(options, undefined, undefined, 'ttl');
 }
 
 /**

@@ -10,7 +10,12 @@ export interface AttributeDeclaration {
   readonly designType: unknown;
   /** The secondary indexes this property is a key of (`@Index`). */
   readonly indexes: readonly IndexMembership[];
+  /** What the library maintains in this attribute (`@Version`, `@CreatedAt`, `@UpdatedAt`, `@Ttl`). */
+  readonly lifecycle: readonly LifecycleRole[];
 }
+
+/** An attribute the library writes itself on every write path. */
+export type LifecycleRole = 'version' | 'createdAt' | 'updatedAt' | 'ttl';
 
 /** One `@Index` on a property. */
 export interface IndexMembership {
@@ -56,7 +61,13 @@ export function declarationFor(owner: object): ClassDeclaration {
 export function declareAttribute(
   owner: object,
   property: string | symbol,
-  contribution: { options?: AttributeOptions; role?: KeyRole; designType?: unknown; index?: IndexMembership },
+  contribution: {
+    options?: AttributeOptions;
+    role?: KeyRole;
+    designType?: unknown;
+    index?: IndexMembership;
+    lifecycle?: LifecycleRole;
+  },
 ): void {
   const declaration = declarationFor(owner);
   const previous = declaration.attributes.get(property);
@@ -66,6 +77,9 @@ export function declareAttribute(
     roles: contribution.role ? [...(previous?.roles ?? []), contribution.role] : (previous?.roles ?? []),
     designType: previous?.designType ?? contribution.designType,
     indexes: contribution.index ? [...(previous?.indexes ?? []), contribution.index] : (previous?.indexes ?? []),
+    lifecycle: contribution.lifecycle
+      ? [...(previous?.lifecycle ?? []), contribution.lifecycle]
+      : (previous?.lifecycle ?? []),
   });
 }
 

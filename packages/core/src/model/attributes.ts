@@ -130,6 +130,12 @@ export interface UpdateOptions<T, R extends UpdateReturnValues = 'ALL_NEW'> exte
    * otherwise), so an update never creates an item holding only the updated attributes.
    */
   readonly upsert?: boolean;
+  /**
+   * For a `@Version` model: update only if the stored version is this one (`VersionConflictError`
+   * otherwise), and write the next. Without it, the version is incremented whatever it was, so
+   * writers holding an older version still see a conflict.
+   */
+  readonly expectedVersion?: number;
 }
 
 export interface SaveOptions<T> extends WriteOptions {
@@ -145,6 +151,11 @@ export interface DeleteOptions<T> extends WriteOptions {
   readonly condition?: ConditionInput<T>;
   /** Delete only if the item exists; otherwise `ConditionFailedError`. */
   readonly mustExist?: boolean;
+  /**
+   * For a `@Version` model: delete only if the stored version is this one (`VersionConflictError`
+   * otherwise). Deleting an instance checks the version it holds without being told.
+   */
+  readonly expectedVersion?: number;
 }
 
 /** The name of a data property of `T`, as `projection` lists them. */

@@ -1,6 +1,6 @@
 import { ResourceNotFoundError, type ConditionFailedError } from '@dynamodel/executor';
 import type { Item } from '../codecs/object-codec';
-import { ItemExistsError, ItemNotFoundError } from '../errors/item-errors';
+import { ItemExistsError, ItemNotFoundError, VersionConflictError } from '../errors/item-errors';
 import type { ModelSchema } from '../schema/compile-model';
 
 /** `create` met a stored item: the error carries it raw and decoded (when it fits the model). */
@@ -26,6 +26,73 @@ export function itemExistsError<T>(
   );
 }
 
+/**
+ * The stored item's version, from the item a failed condition returned: `undefined` when none is
+ * stored or it has no (readable) version.
+ */
+function storedVersionOf(schema: ModelSchema, item: Item | undefined): number | undefined {
+  const field = schema.lifecycle.version;
+  const text = field && item?.[field.name]?.N;
+  return text === undefined ? undefined : Number(text);
+}
+
+/**
+ * Whether a failed conditional write failed on its version check, judged from the stored item it
+ * returned (so the caller's own condition failing is not taken for a conflict).
+ */
+export function isVersionConflict(
+  schema: ModelSchema,
+  error: ConditionFailedError,
+  expected: number | undefined,
+  absent: 'item' | 'version',
+): boolean {
+  if (!schema.lifecycle.version) return false;
+  const stored = storedVersionOf(schema, error.item);
+  if (expected !== undefined) return stored !== expected;
+  return absent === 'item' ? error.item !== undefined : error.item !== undefined && stored !== undefined;
+}
+
+/** A versioned write met another version: says which was required and which is stored. */
+export function versionConflictError<T>(
+  schema: ModelSchema,
+  tableName: string,
+  key: Item,
+  error: ConditionFailedError,
+  expected: number | undefined,
+  decode: (item: Item) => T | undefined,
+): VersionConflictError<T> {
+  const stored = storedVersionOf(schema, error.item);
+  const current = error.item ? decode(error.item) : undefined;
+  const described = describeKey(key);
+  const required = expected === undefined ? 'no stored version (a first write)' : `version ${expected}`;
+  const found = !error.item
+    ? 'no item is stored'
+    : stored === undefined
+      ? 'the stored item has no version'
+      : `the stored item has version ${stored}`;
+  return new VersionConflictError<T>(
+    `${schema.model} ${JSON.stringify(described)}: version conflict in table ${tableName}: the write required ${required}, but ${found}. ` +
+      'Nothing was written; read the item again and retry',
+    {
+      code: error.code,
+      model: schema.model,
+      key: described,
+      table: tableName,
+      ...(error.operation ? { operation: error.operation } : {}),
+      ...(error.requestId ? { requestId: error.requestId } : {}),
+      expectedVersion: expected,
+      storedVersion: stored,
+      ...(error.item ? { item: error.item } : {}),
+      ...(current !== undefined ? { current } : {}),
+      cause: error,
+    },
+  );
+}
+
+function describeKey(key: Item): Record<string, string> {
+  return Object.fromEntries(Object.entries(key).map(([name, value]) => [name, value.S ?? value.N ?? '<binary>']));
+}
+
 /** `getOrFail` found nothing; the message quotes the key (keys only, never item contents). */
 export function itemNotFoundError(
   schema: ModelSchema,
@@ -33,9 +100,7 @@ export function itemNotFoundError(
   key: Item,
   why = `no item with that key in table ${tableName}`,
 ): ItemNotFoundError {
-  const described = Object.fromEntries(
-    Object.entries(key).map(([name, value]) => [name, value.S ?? value.N ?? '<binary>']),
-  );
+  const described = describeKey(key);
   return new ItemNotFoundError(`${schema.model} ${JSON.stringify(described)}: ${why}`, {
     model: schema.model,
     table: tableName,

@@ -13,7 +13,22 @@ import { UNKNOWN_ATTRIBUTES, type Item } from '../codecs/object-codec';
 import { setOwn } from '../codecs/own-property';
 import type { Connection, SendTarget } from '../connection/connection';
 import { DecodeError } from '../errors/item-errors';
-import { itemExistsError, itemNotFoundError, missingTableError } from './item-error-messages';
+import {
+  isVersionConflict,
+  itemExistsError,
+  itemNotFoundError,
+  missingTableError,
+  versionConflictError,
+} from './item-error-messages';
+import {
+  bothConditions,
+  checkedVersion,
+  heldVersion,
+  lifecycleActions,
+  stampTimestamps,
+  versionCondition,
+  type VersionCheck,
+} from '../operations/lifecycle';
 import { compileModel, type ModelSchema } from '../schema/compile-model';
 import type { AnyClass } from '../metadata/options';
 import { encodeItem } from '../operations/encode-item';
@@ -124,7 +139,11 @@ export class Repository<T extends object> {
    */
   async create(attributes: CreateAttributes<T>, options: CreateOptions<T> = {}): Promise<T> {
     const instance = this.build(attributes as BuildAttributes<T>);
+    stampTimestamps(this.schema, instance, new Date());
     const item = encodeItem(this.schema, instance);
+    // A first write: the version is 1 whatever the attributes said (create requires absence anyway).
+    const version = this.schema.lifecycle.version;
+    if (version) item[version.name] = { N: '1' };
     const condition = options.condition === undefined ? undefined : buildCondition(options.condition);
     if (condition) putItemParams(this.schema, this.tableName, item, { condition }); // refused before sending
     return this.withTable(async (executor, tableName) => {
@@ -137,6 +156,7 @@ export class Repository<T extends object> {
         if (condition && !outcome.conflict.item) throw outcome.conflict;
         throw itemExistsError(this.schema, tableName, outcome.conflict, (found) => this.decodeQuietly(found));
       }
+      if (version) setOwn(instance, version.property, 1);
       recordWritten(this.schema, instance, item);
       return instance;
     });
@@ -147,17 +167,32 @@ export class Repository<T extends object> {
    * returns the instance.
    */
   async put(item: T | CreateAttributes<T>, options: PutOptions<T> = {}): Promise<T> {
+    const { schema } = this;
     const instance = item instanceof this.model ? (item as T) : this.build(item as BuildAttributes<T>);
-    const encoded = encodeItem(this.schema, instance);
-    const condition = options.condition === undefined ? undefined : buildCondition(options.condition);
+    stampTimestamps(schema, instance, new Date());
+    const encoded = encodeItem(schema, instance);
+    const version = schema.lifecycle.version;
+    const expected = heldVersion(schema, instance);
+    // The next version is written, and the instance takes it only once the put succeeded.
+    if (version) encoded[version.name] = { N: String((expected ?? 0) + 1) };
+    const condition = bothConditions(
+      options.condition === undefined ? undefined : buildCondition(options.condition),
+      versionCondition(schema, expected, 'item'),
+    );
     // An unconditional put is a whole-item replace: sending it twice stores the same item
     // (docs/reliability.md §4). A conditional one is not re-sent after a lost answer.
-    const params = putItemParams(this.schema, this.tableName, encoded, condition ? { condition } : {});
-    await this.send('PutItem', params, {
-      ...(options.signal ? { signal: options.signal } : {}),
-      idempotent: condition === undefined,
-    });
-    recordWritten(this.schema, instance, encoded);
+    const params = putItemParams(schema, this.tableName, encoded, condition ? { condition } : {});
+    try {
+      await this.send('PutItem', params, {
+        ...(options.signal ? { signal: options.signal } : {}),
+        idempotent: condition === undefined,
+      });
+    } catch (error) {
+      const check: VersionCheck | undefined = version ? { expected, absent: 'item' } : undefined;
+      throw this.versionConflictOr(error, keyFromArgs(schema, [instance]), check);
+    }
+    if (version) setOwn(instance, version.property, (expected ?? 0) + 1);
+    recordWritten(schema, instance, encoded);
     return this.bind(instance);
   }
 
@@ -172,9 +207,19 @@ export class Repository<T extends object> {
     changes: UpdateInput<T>,
     options: UpdateOptions<T, R> = {},
   ): Promise<UpdateResult<T, R>> {
-    const itemKey = keyFromArgs(this.schema, [key]);
-    const actions = buildUpdate(changes);
-    const condition = options.condition === undefined ? undefined : buildCondition(options.condition);
+    const { schema } = this;
+    const itemKey = keyFromArgs(schema, [key]);
+    const expected = this.expectedVersion(options.expectedVersion);
+    const actions = lifecycleActions(
+      schema,
+      buildUpdate(changes),
+      new Date(),
+      expected === undefined ? 'increment' : { next: expected + 1 },
+    );
+    const condition = bothConditions(
+      options.condition === undefined ? undefined : buildCondition(options.condition),
+      expected === undefined ? undefined : versionCondition(schema, expected, 'item'),
+    );
     const returnValues: UpdateReturnValues = options.returnValues ?? 'ALL_NEW';
     // Built once before sending: every refusal happens here, and it says whether a re-send is safe.
     const { params, idempotent } = updateItemParams(this.schema, this.tableName, itemKey, actions, {
@@ -193,7 +238,7 @@ export class Repository<T extends object> {
       if (error instanceof ConditionFailedError && !error.item && !options.upsert) {
         throw itemNotFoundError(this.schema, this.tableName, itemKey);
       }
-      throw error;
+      throw this.versionConflictOr(error, itemKey, expected === undefined ? undefined : { expected, absent: 'item' });
     }
     const attributes = output.Attributes;
     if (returnValues === 'NONE') return undefined as UpdateResult<T, R>;
@@ -217,7 +262,7 @@ export class Repository<T extends object> {
   async save(instance: T, options: SaveOptions<T> = {}): Promise<T> {
     const before = storedStateOf(instance);
     const condition = options.condition === undefined ? undefined : buildCondition(options.condition);
-    const plan = saveParams(this.schema, this.tableName, instance, before, { condition });
+    const plan = saveParams(this.schema, this.tableName, instance, before, { condition, now: new Date() });
     if (!plan) return this.bind(instance);
     try {
       await this.send('UpdateItem', plan.params, {
@@ -233,8 +278,10 @@ export class Repository<T extends object> {
           'was deleted since this instance was read; put() stores it again',
         );
       }
-      throw error;
+      throw this.versionConflictOr(error, plan.params.Key ?? {}, plan.versionCheck);
     }
+    // What the library wrote (version, timestamps) reaches the instance only now that it is stored.
+    for (const [property, value] of plan.assigned) setOwn(instance, property, value);
     if (plan.partialAfter) recordStoredPart(instance, plan.partialAfter.item, plan.partialAfter.attributes);
     else recordWritten(this.schema, instance, plan.current);
     return this.bind(instance);
@@ -243,20 +290,32 @@ export class Repository<T extends object> {
   /** Deletes the item under `key`; returns what was deleted, or `undefined` when nothing was there. */
   async delete(...args: KeyArgs<T, DeleteOptions<T>>): Promise<T | undefined> {
     const [key, options = {}] = this.splitKeyArgs<DeleteOptions<T>>(args);
-    const condition = options.condition === undefined ? undefined : buildCondition(options.condition);
+    // Deleting an instance checks the version it holds; a bare key only with `expectedVersion`.
+    const expected =
+      this.expectedVersion(options.expectedVersion) ??
+      (args[0] instanceof this.model ? heldVersion(this.schema, args[0] as object) : undefined);
+    const condition = bothConditions(
+      options.condition === undefined ? undefined : buildCondition(options.condition),
+      expected === undefined ? undefined : versionCondition(this.schema, expected, 'item'),
+    );
     // Built before sending, so a bad condition is refused before anything is sent.
     const params = deleteItemParams(this.schema, this.tableName, key, {
       ...(condition ? { condition } : {}),
       ...(options.mustExist ? { mustExist: true } : {}),
     });
     const conditional = params.ConditionExpression !== undefined;
-    const output = await this.send(
-      'DeleteItem',
-      params,
-      // Unconditional deletes may be re-sent after a lost answer (deleting twice deletes once); the
-      // item returned is then what the last attempt found, `undefined` if an earlier attempt had landed.
-      { signal: options.signal, idempotent: !conditional },
-    );
+    let output: OutputOf<'DeleteItem'>;
+    try {
+      output = await this.send(
+        'DeleteItem',
+        params,
+        // Unconditional deletes may be re-sent after a lost answer (deleting twice deletes once); the
+        // item returned is then what the last attempt found, `undefined` if an earlier attempt had landed.
+        { signal: options.signal, idempotent: !conditional },
+      );
+    } catch (error) {
+      throw this.versionConflictOr(error, key, expected === undefined ? undefined : { expected, absent: 'item' });
+    }
     return output.Attributes ? this.decode(output.Attributes) : undefined;
   }
 
@@ -272,9 +331,13 @@ export class Repository<T extends object> {
     options: BatchWriteOptions = {},
   ): Promise<BatchWriteResult<T, T | CreateAttributes<T>>> {
     const { schema, model } = this;
+    this.refuseVersionedBatch('batchPut');
     const target = this.connection.ready(schema) ?? (await this.connection.prepare(schema));
-    const toRequest = (input: T | CreateAttributes<T>): WriteRequest =>
-      putRequest(schema, input instanceof model ? input : buildInstance(schema, input as BuildAttributes<T>));
+    const toRequest = (input: T | CreateAttributes<T>): WriteRequest => {
+      const instance = input instanceof model ? input : buildInstance(schema, input as BuildAttributes<T>);
+      stampTimestamps(schema, instance, new Date());
+      return putRequest(schema, instance);
+    };
     return sendBatchWrite(target.executor, schema, target.tableName, items, toRequest, options);
   }
 
@@ -284,6 +347,7 @@ export class Repository<T extends object> {
     options: BatchWriteOptions = {},
   ): Promise<BatchWriteResult<T, KeyInput<T>>> {
     const { schema } = this;
+    this.refuseVersionedBatch('batchDelete');
     const target = this.connection.ready(schema) ?? (await this.connection.prepare(schema));
     const toRequest = (key: KeyInput<T>): WriteRequest => deleteRequest(schema, key);
     return sendBatchWrite(target.executor, schema, target.tableName, keys, toRequest, options);
@@ -469,6 +533,37 @@ export class Repository<T extends object> {
     await this.connection.forgetTable(tableName);
     if (!this.connection.autoCreateTables) throw missingTableError(this.schema, tableName, error);
     return this.connection.prepare(this.schema);
+  }
+
+  /** `expectedVersion` from the options, checked; only a `@Version` model takes one. */
+  private expectedVersion(value: number | undefined): number | undefined {
+    if (value === undefined) return undefined;
+    if (!this.schema.lifecycle.version) {
+      throw modelValidationError(this.schema, 'has no @Version attribute, so expectedVersion means nothing', 'version');
+    }
+    return checkedVersion(this.schema, value);
+  }
+
+  /** A failed version check as `VersionConflictError`; any other error as it is. */
+  private versionConflictOr(error: unknown, key: Item, check: VersionCheck | undefined): unknown {
+    if (!check || !(error instanceof ConditionFailedError)) return error;
+    if (!isVersionConflict(this.schema, error, check.expected, check.absent)) return error;
+    return versionConflictError(this.schema, this.tableName, key, error, check.expected, (item) =>
+      this.decodeQuietly(item),
+    );
+  }
+
+  /** `BatchWriteItem` takes no condition, so a batch could not check versions: refused before anything is sent. */
+  private refuseVersionedBatch(operation: string): void {
+    const version = this.schema.lifecycle.version;
+    if (!version) return;
+    throw modelValidationError(
+      this.schema,
+      `has a @Version attribute, and ${operation} cannot check versions (BatchWriteItem takes no condition), ` +
+        'so it would overwrite concurrent changes unseen; use transact(), or put/save/delete one by one',
+      'versioned-batch',
+      version.property,
+    );
   }
 
   private bind(instance: T): T {

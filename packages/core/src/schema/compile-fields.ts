@@ -2,7 +2,7 @@ import { embeddedCodec, ObjectCodec, type FieldCodec } from '../codecs/object-co
 import type { Codec } from '../codecs/codec';
 import { ModelDefinitionError } from '../errors/model-definition-error';
 import type { AnyClass, AttributeOptions } from '../metadata/options';
-import type { AttributeDeclaration, IndexMembership, KeyRole } from '../metadata/registry';
+import type { AttributeDeclaration, IndexMembership, KeyRole, LifecycleRole } from '../metadata/registry';
 import { collectDeclarations } from './collect-declarations';
 import { resolveCodec } from './resolve-codec';
 
@@ -14,6 +14,8 @@ export interface CompiledField extends FieldCodec {
   readonly options: AttributeOptions;
   /** The secondary indexes the attribute is a key of. */
   readonly indexes: readonly IndexMembership[];
+  /** What the library maintains in it (`@Version`, `@CreatedAt`, `@UpdatedAt`, `@Ttl`). */
+  readonly lifecycle: readonly LifecycleRole[];
 }
 
 const MAX_NAME_BYTES = 65_535;
@@ -75,6 +77,7 @@ function compileField(model: string, declaration: AttributeDeclaration): Compile
     makeDefault,
     options,
     indexes: declaration.indexes,
+    lifecycle: declaration.lifecycle ?? [],
     ...(options.validate ? { validate: options.validate } : {}),
   };
 }

@@ -24,7 +24,16 @@ export interface ModelSchema<T extends object = object> {
   readonly indexes: ReadonlyMap<string, IndexSchema>;
   /** Fields that are keys of an index but not of the table: present values must be valid key values. */
   readonly indexKeyFields: readonly CompiledField[];
+  /** The attributes the library maintains on every write path. */
+  readonly lifecycle: Lifecycle;
   readonly codec: ObjectCodec<T>;
+}
+
+/** `@Version`, `@CreatedAt` and `@UpdatedAt`, when the model declares them. */
+export interface Lifecycle {
+  readonly version: CompiledField | undefined;
+  readonly createdAt: CompiledField | undefined;
+  readonly updatedAt: CompiledField | undefined;
 }
 
 const MAX_KEY_NAME_BYTES = 255;
@@ -67,6 +76,7 @@ function compile(cls: AnyClass): ModelSchema {
   }
   for (const key of [...hashKeys, ...rangeKeys]) checkKeyField(key, fail);
 
+  const lifecycle = compileLifecycle(fields, fail);
   const ttl = compileTtl(table, fields, fail);
   if (ttl) fields = fields.map((field) => (field.property === ttl.property ? ttl : field));
   const hashKey = fields.find((field) => field.role === 'hash') as CompiledField;
@@ -110,6 +120,7 @@ function compile(cls: AnyClass): ModelSchema {
     withDefaults: Object.freeze(fields.filter((field) => field.makeDefault)),
     indexes: indexes.indexes,
     indexKeyFields: indexes.keyFields,
+    lifecycle,
     codec: new ObjectCodec(cls.prototype as object, fields, { keepUnknown: table.unknownAttributes === 'keep' }),
   };
 }
@@ -135,11 +146,84 @@ function checkKeyField(key: CompiledField, fail: Fail): void {
   }
 }
 
+/** One attribute per role, of the right type: a number version, Date timestamps; none of them a key but `@CreatedAt`. */
+function compileLifecycle(fields: readonly CompiledField[], fail: Fail): Lifecycle {
+  const one = (role: 'version' | 'createdAt' | 'updatedAt', decorator: string): CompiledField | undefined => {
+    const found = fields.filter((field) => field.lifecycle.includes(role));
+    if (found.length > 1) {
+      fail(
+        `has two ${decorator}s (${found.map((field) => field.property).join(', ')}); a model has at most one`,
+        `two-${role}`,
+      );
+    }
+    const field = found[0];
+    if (!field) return undefined;
+    if (field.lifecycle.length > 1) {
+      fail(
+        `cannot be ${field.lifecycle.map((r) => `@${r[0]?.toUpperCase()}${r.slice(1)}`).join(' and ')} at once`,
+        'lifecycle-roles',
+        field.property,
+      );
+    }
+    if (role === 'version') {
+      if (field.codec.label !== 'number') {
+        fail(
+          `is the @Version attribute, so it must be a number, not ${field.codec.label}`,
+          'version-type',
+          field.property,
+        );
+      }
+    } else if (!isDateCodec(field.codec)) {
+      fail(
+        `is the ${decorator} attribute, so it must be a Date, not ${field.codec.label}`,
+        'timestamp-type',
+        field.property,
+      );
+    }
+    if (field.nullable)
+      fail(`is the ${decorator} attribute, so it cannot be nullable`, 'lifecycle-nullable', field.property);
+    if (field.role && role !== 'createdAt') {
+      fail(
+        `is part of the key, so it cannot be the ${decorator} attribute (a key never changes)`,
+        'lifecycle-key',
+        field.property,
+      );
+    }
+    if (field.makeDefault)
+      fail(
+        `is the ${decorator} attribute, which the library sets: it takes no default`,
+        'lifecycle-default',
+        field.property,
+      );
+    return field;
+  };
+  return Object.freeze({
+    version: one('version', '@Version'),
+    createdAt: one('createdAt', '@CreatedAt'),
+    updatedAt: one('updatedAt', '@UpdatedAt'),
+  });
+}
+
 /** The TTL attribute must hold epoch seconds: a number, or a Date stored as epoch seconds. */
 function compileTtl(table: TableOptions, fields: CompiledField[], fail: Fail): CompiledField | undefined {
-  if (table.ttl === undefined) return undefined;
-  const field = fields.find((candidate) => candidate.property === table.ttl);
-  if (!field) return fail(`ttl names "${table.ttl}", which is not a declared attribute`, 'ttl-attribute');
+  const marked = fields.filter((field) => field.lifecycle.includes('ttl'));
+  if (marked.length > 1)
+    fail(
+      `has two @Ttls (${marked.map((field) => field.property).join(', ')}); a table has one TTL attribute`,
+      'two-ttl',
+    );
+  const decorated = marked[0]?.property;
+  if (decorated !== undefined && table.ttl !== undefined && table.ttl !== decorated) {
+    fail(
+      `@Table({ ttl: '${table.ttl}' }) and @Ttl() on ${decorated} name two TTL attributes; a table has one`,
+      'two-ttl',
+    );
+  }
+  const property = decorated ?? table.ttl;
+  if (property === undefined) return undefined;
+  const field = fields.find((candidate) => candidate.property === property);
+  if (!field) return fail(`ttl names "${property}", which is not a declared attribute`, 'ttl-attribute');
+  if (field.role) fail('is part of the key, so it cannot be the TTL attribute', 'ttl-key', field.property);
   if (isDateCodec(field.codec)) {
     const format = field.options.dateFormat;
     if (format !== undefined && format !== 'epochSeconds') {

@@ -14,6 +14,8 @@ import { encodeItem } from '../encode-item';
 import { checkKeyValue } from '../key';
 import { modelValidationError, toValidationError } from '../to-validation-error';
 import { updateItemParams } from '../update/update-params';
+import { bothConditions, heldVersion, lifecycleActions, versionCondition, type VersionCheck } from '../lifecycle';
+import type { CompiledField } from '../../schema/compile-fields';
 
 /** The request a `save()` sends, and what the instance is stored as once it succeeds. */
 export interface SavePlan {
@@ -25,6 +27,10 @@ export interface SavePlan {
   readonly current: Item;
   /** For a projected instance: what it is known to hold once the save succeeds. */
   readonly partialAfter: { readonly item: Item; readonly attributes: ReadonlySet<string> } | undefined;
+  /** What the library wrote besides the changes (version, `updatedAt`): the instance takes it once stored. */
+  readonly assigned: readonly (readonly [property: string, value: unknown])[];
+  /** The version the request requires, for a `@Version` model. */
+  readonly versionCheck: VersionCheck | undefined;
 }
 
 /**
@@ -44,8 +50,9 @@ export function saveParams(
   tableName: string,
   instance: object,
   before: StoredState | undefined,
-  options: { condition?: Condition | undefined } = {},
+  options: { condition?: Condition | undefined; now?: Date } = {},
 ): SavePlan | undefined {
+  const { version, createdAt, updatedAt } = schema.lifecycle;
   const projected = before?.attributes;
   // A whole instance is checked as a put would check it (required attributes, 400 KB); a projected
   // one lacks attributes by design, so only the values it holds are encoded and checked.
@@ -55,6 +62,8 @@ export function saveParams(
   const actions: UpdateAction[] = [];
   const changed: string[] = [];
   schema.fields.forEach((field, index) => {
+    // The library's own attributes are written below, when something else changed.
+    if (field === version || field === updatedAt) return;
     const now = current[field.name];
     if (field.role) {
       if (before && !before.same(schema, index, now)) keyChanged(schema, field.property);
@@ -71,23 +80,51 @@ export function saveParams(
     changed.push(field.property);
   });
 
+  if (actions.length === 0 && before) return undefined;
+
+  // A save of an instance read from an item without a version requires that it still has none.
+  const now = options.now ?? new Date();
+  const expected = version ? heldVersion(schema, instance) : undefined;
+  const versionCheck: VersionCheck | undefined = version
+    ? { expected, absent: before ? 'version' : 'item' }
+    : undefined;
+  const assigned: [string, unknown][] = [];
+  if (version) assigned.push([version.property, (expected ?? 0) + 1]);
+  if (updatedAt) assigned.push([updatedAt.property, new Date(now.getTime())]);
+  // `createdAt` is set where absent; the instance knows it is now only when the save required absence.
+  const created = createdAt && (instance as Record<string, unknown>)[createdAt.property] === undefined;
+  if (created && versionCheck?.absent === 'item' && expected === undefined) {
+    assigned.push([createdAt.property, new Date(now.getTime())]);
+  }
+  for (const [property, value] of assigned) {
+    const field = schema.byProperty.get(property) as CompiledField;
+    current[field.name] = field.codec.encode(value, 0) as NonNullable<Item[string]>;
+    if (!changed.includes(property)) changed.push(property);
+  }
+  const written = lifecycleActions(schema, actions, now, version ? { next: (expected ?? 0) + 1 } : undefined);
+  const condition = bothConditions(
+    options.condition,
+    versionCheck ? versionCondition(schema, versionCheck.expected, versionCheck.absent) : undefined,
+  );
+
   const partialAfter = projected ? grownProjection(schema, current, before, changed) : undefined;
-  if (actions.length === 0) {
-    if (before) return undefined;
+  if (written.length === 0) {
     return {
-      params: keyOnlyUpsert(schema, tableName, key, options.condition),
-      idempotent: !options.condition,
+      params: keyOnlyUpsert(schema, tableName, key, condition),
+      idempotent: !condition,
       changed,
       current,
       partialAfter,
+      assigned,
+      versionCheck,
     };
   }
-  const { params, idempotent } = updateItemParams(schema, tableName, key, actions, {
-    condition: options.condition,
+  const { params, idempotent } = updateItemParams(schema, tableName, key, written, {
+    condition,
     upsert: before === undefined,
     returnValues: 'NONE',
   });
-  return { params, idempotent, changed, current, partialAfter };
+  return { params, idempotent, changed, current, partialAfter, assigned, versionCheck };
 }
 
 function setAction(instance: object, property: string): UpdateAction {
