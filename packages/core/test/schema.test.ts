@@ -3,6 +3,10 @@ import { join } from 'node:path';
 import 'reflect-metadata';
 import {
   Attribute,
+  CreatedAt,
+  Ttl,
+  UpdatedAt,
+  Version,
   compileModel,
   createTableInput,
   HashKey,
@@ -405,6 +409,136 @@ describe('definition errors', () => {
       'codec',
       'a',
     ],
+    [
+      '@Version on a string',
+      () => {
+        @Table()
+        class VersionString extends Model {
+          @HashKey() id!: string;
+          @Version() version!: string;
+        }
+        return VersionString;
+      },
+      'version-type',
+      'version',
+    ],
+    [
+      '@Version on a bigint',
+      () => {
+        @Table()
+        class VersionBig extends Model {
+          @HashKey() id!: string;
+          @Version() version!: bigint;
+        }
+        return VersionBig;
+      },
+      'version-type',
+      'version',
+    ],
+    [
+      'two @Versions',
+      () => {
+        @Table()
+        class TwoVersions extends Model {
+          @HashKey() id!: string;
+          @Version() a!: number;
+          @Version() b!: number;
+        }
+        return TwoVersions;
+      },
+      'two-version',
+    ],
+    [
+      '@Version on a key',
+      () => {
+        @Table()
+        class KeyVersion extends Model {
+          @HashKey() id!: string;
+          @RangeKey() @Version() v!: number;
+        }
+        return KeyVersion;
+      },
+      'lifecycle-key',
+      'v',
+    ],
+    [
+      '@UpdatedAt on a number',
+      () => {
+        @Table()
+        class UpdatedNumber extends Model {
+          @HashKey() id!: string;
+          @UpdatedAt() at!: number;
+        }
+        return UpdatedNumber;
+      },
+      'timestamp-type',
+      'at',
+    ],
+    [
+      '@CreatedAt with a default',
+      () => {
+        @Table()
+        class CreatedDefault extends Model {
+          @HashKey() id!: string;
+          @CreatedAt({ default: () => new Date() } as object) at!: Date;
+        }
+        return CreatedDefault;
+      },
+      'lifecycle-default',
+      'at',
+    ],
+    [
+      'one attribute as @CreatedAt and @UpdatedAt',
+      () => {
+        @Table()
+        class BothStamps extends Model {
+          @HashKey() id!: string;
+          @CreatedAt() @UpdatedAt() at!: Date;
+        }
+        return BothStamps;
+      },
+      'lifecycle-roles',
+      'at',
+    ],
+    [
+      'two @Ttls',
+      () => {
+        @Table()
+        class TwoTtls extends Model {
+          @HashKey() id!: string;
+          @Ttl() a!: Date;
+          @Ttl() b!: Date;
+        }
+        return TwoTtls;
+      },
+      'two-ttl',
+    ],
+    [
+      '@Ttl and a different @Table ttl',
+      () => {
+        @Table({ ttl: 'a' })
+        class TtlTwice extends Model {
+          @HashKey() id!: string;
+          @Attribute() a!: Date;
+          @Ttl() b!: Date;
+        }
+        return TtlTwice;
+      },
+      'two-ttl',
+    ],
+    [
+      '@Ttl on a string',
+      () => {
+        @Table()
+        class TtlText extends Model {
+          @HashKey() id!: string;
+          @Ttl() expires!: string;
+        }
+        return TtlText;
+      },
+      'ttl-type',
+      'expires',
+    ],
   ];
 
   // Rows padded to four values: jest passes a `done` callback to a test with more parameters than values.
@@ -420,6 +554,24 @@ describe('definition errors', () => {
       expect(error.attribute).toBe(attribute);
       expect(error.message).toContain(`${cls.name}.${attribute.slice(0, 20)}`);
     }
+  });
+
+  it('@Ttl is the same as the @Table ttl option; lifecycle attributes are compiled once, by role', () => {
+    @Table()
+    class Expiring extends Model {
+      @HashKey() id!: string;
+      @Ttl() expires!: Date;
+      @Version() version?: number;
+      @CreatedAt({ name: 'created_at', dateFormat: 'epochMillis' }) created!: Date;
+      @UpdatedAt() updated!: Date;
+    }
+    const schema = compileModel(Expiring);
+    expect(schema.table.ttlAttribute).toBe('expires');
+    expect(schema.byProperty.get('expires')?.codec.encode(new Date(1_800_000_000_500), 0)).toEqual({ N: '1800000000' });
+    expect(schema.lifecycle.version?.property).toBe('version');
+    expect(schema.lifecycle.version?.required).toBe(false); // absent until the first write
+    expect(schema.lifecycle.createdAt?.name).toBe('created_at');
+    expect(schema.lifecycle.updatedAt?.property).toBe('updated');
   });
 
   it('Json is a free-form escape hatch for an interface-typed property', () => {

@@ -9,7 +9,6 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { localTestConfig, uniqueTablePrefix } from '@dynamodel/local/jest';
 import {
-  Attribute,
   connect,
   createConnection,
   disconnect,
@@ -17,6 +16,7 @@ import {
   Model,
   syncTables,
   Table,
+  Ttl,
   TableMismatchError,
 } from '../src';
 import { ResourceNotFoundError } from '@dynamodel/executor';
@@ -25,10 +25,10 @@ import { startFaultProxy } from '@dynamodel/local/fault-proxy';
 import { recordingExecutor } from './support/recording-executor';
 import { Tweet } from './support/models';
 
-@Table({ name: 'sessions', ttl: 'expires' })
+@Table({ name: 'sessions' })
 class Session extends Model {
   @HashKey() id!: string;
-  @Attribute() expires!: Date;
+  @Ttl() expires!: Date;
 }
 
 const config = localTestConfig();

@@ -4,6 +4,7 @@ import { localTestConfig, uniqueTablePrefix } from '@dynamodel/local/jest';
 import {
   Attribute,
   ConditionFailedError,
+  Defaults,
   HashKey,
   ItemExistsError,
   ItemNotFoundError,
@@ -24,6 +25,7 @@ import { recordingExecutor, type RecordingExecutor } from './support/recording-e
 @Table({ name: 'accounts' })
 class Account extends Model {
   declare [Keys]?: 'id';
+  declare [Defaults]?: 'balance';
   @HashKey() id!: string;
   @Attribute() owner!: string;
   @Attribute({ default: 0 }) balance!: number;

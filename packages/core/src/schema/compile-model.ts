@@ -74,9 +74,16 @@ function compile(cls: AnyClass): ModelSchema {
       'two-range-keys',
     );
   }
+  // The library writes timestamps on every write, so an instance need not hold them before one.
+  fields = fields.map((field) =>
+    !field.role && field.lifecycle.some((role) => role === 'createdAt' || role === 'updatedAt')
+      ? { ...field, required: false }
+      : field,
+  );
+  // Before the key checks: `@Version` on a key is reported as what it is, not as an optional key.
+  const lifecycle = compileLifecycle(fields, fail);
   for (const key of [...hashKeys, ...rangeKeys]) checkKeyField(key, fail);
 
-  const lifecycle = compileLifecycle(fields, fail);
   const ttl = compileTtl(table, fields, fail);
   if (ttl) fields = fields.map((field) => (field.property === ttl.property ? ttl : field));
   const hashKey = fields.find((field) => field.role === 'hash') as CompiledField;
