@@ -20,26 +20,18 @@ import {
   missingTableError,
   versionConflictError,
 } from './item-error-messages';
-import {
-  bothConditions,
-  checkedVersion,
-  heldVersion,
-  lifecycleActions,
-  stampTimestamps,
-  versionCondition,
-  type VersionCheck,
-} from '../operations/lifecycle';
+import { checkedVersion, heldVersion, stampTimestamps, type VersionCheck } from '../operations/lifecycle';
+import { planPut } from '../operations/put/put-plan';
+import { planUpdate } from '../operations/update/update-plan';
+import { planDelete } from '../operations/delete/delete-plan';
+import type { WritePlan } from '../operations/write-plan';
 import { compileModel, type ModelSchema } from '../schema/compile-model';
 import type { AnyClass } from '../metadata/options';
-import { encodeItem } from '../operations/encode-item';
 import { getItemParams } from '../operations/get/get-params';
-import { putItemParams } from '../operations/put/put-params';
-import { deleteItemParams } from '../operations/delete/delete-params';
-import { updateItemParams } from '../operations/update/update-params';
 import { buildUpdate, type UpdateInput } from '../expressions/update';
 import { sendCreate } from '../operations/create/send-create';
 import { buildInstance } from './build-instance';
-import { isKeyObject, keyFromArgs } from '../operations/key';
+import { isKeyObject, keyFromArgs, keyOfItem } from '../operations/key';
 import { formatPath } from '../operations/to-validation-error';
 import type {
   BuildAttributes,
@@ -138,61 +130,44 @@ export class Repository<T extends object> {
    * key is taken. A create whose answer was lost is resolved by reading the key back.
    */
   async create(attributes: CreateAttributes<T>, options: CreateOptions<T> = {}): Promise<T> {
+    const { schema } = this;
     const instance = this.build(attributes as BuildAttributes<T>);
-    stampTimestamps(this.schema, instance, new Date());
-    const item = encodeItem(this.schema, instance);
-    // A first write: the version is 1 whatever the attributes said (create requires absence anyway).
-    const version = this.schema.lifecycle.version;
-    if (version) item[version.name] = { N: '1' };
     const condition = options.condition === undefined ? undefined : buildCondition(options.condition);
-    if (condition) putItemParams(this.schema, this.tableName, item, { condition }); // refused before sending
+    // Built here (and refused here) though `sendCreate` sends it: a lost answer needs a read-back.
+    const plan = planPut(schema, this.tableName, instance, { condition, create: true, now: new Date() });
     return this.withTable(async (executor, tableName) => {
-      const outcome = await sendCreate(executor, this.schema, tableName, item, {
+      const outcome = await sendCreate(executor, schema, tableName, plan.item, {
         ...(options.signal ? { signal: options.signal } : {}),
         ...(condition ? { condition } : {}),
       });
       if (!outcome.created) {
         // No stored item came back: the key was free, and the caller's own condition failed.
         if (condition && !outcome.conflict.item) throw outcome.conflict;
-        throw itemExistsError(this.schema, tableName, outcome.conflict, (found) => this.decodeQuietly(found));
+        throw itemExistsError(schema, tableName, outcome.conflict, (found) => this.decodeQuietly(found));
       }
-      if (version) setOwn(instance, version.property, 1);
-      recordWritten(this.schema, instance, item);
+      this.stored(instance, plan.assigned, plan.item);
       return instance;
     });
   }
 
   /**
    * Stores `item` whether or not one exists under its key (an upsert), or only if `condition` holds;
-   * returns the instance.
+   * returns the instance. For a `@Version` model, only over the version the instance holds.
    */
   async put(item: T | CreateAttributes<T>, options: PutOptions<T> = {}): Promise<T> {
     const { schema } = this;
     const instance = item instanceof this.model ? (item as T) : this.build(item as BuildAttributes<T>);
-    stampTimestamps(schema, instance, new Date());
-    const encoded = encodeItem(schema, instance);
-    const version = schema.lifecycle.version;
-    const expected = heldVersion(schema, instance);
-    // The next version is written, and the instance takes it only once the put succeeded.
-    if (version) encoded[version.name] = { N: String((expected ?? 0) + 1) };
-    const condition = bothConditions(
-      options.condition === undefined ? undefined : buildCondition(options.condition),
-      versionCondition(schema, expected, 'item'),
-    );
-    // An unconditional put is a whole-item replace: sending it twice stores the same item
-    // (docs/reliability.md §4). A conditional one is not re-sent after a lost answer.
-    const params = putItemParams(schema, this.tableName, encoded, condition ? { condition } : {});
+    const condition = options.condition === undefined ? undefined : buildCondition(options.condition);
+    const plan = planPut(schema, this.tableName, instance, { condition, now: new Date() });
     try {
-      await this.send('PutItem', params, {
+      await this.send('PutItem', plan.params, {
         ...(options.signal ? { signal: options.signal } : {}),
-        idempotent: condition === undefined,
+        idempotent: plan.idempotent,
       });
     } catch (error) {
-      const check: VersionCheck | undefined = version ? { expected, absent: 'item' } : undefined;
-      throw this.versionConflictOr(error, keyFromArgs(schema, [instance]), check);
+      throw this.versionConflictOr(error, keyOfItem(schema, plan.item), plan.versionCheck);
     }
-    if (version) setOwn(instance, version.property, (expected ?? 0) + 1);
-    recordWritten(schema, instance, encoded);
+    this.stored(instance, plan.assigned, plan.item);
     return this.bind(instance);
   }
 
@@ -209,36 +184,27 @@ export class Repository<T extends object> {
   ): Promise<UpdateResult<T, R>> {
     const { schema } = this;
     const itemKey = keyFromArgs(schema, [key]);
-    const expected = this.expectedVersion(options.expectedVersion);
-    const actions = lifecycleActions(
-      schema,
-      buildUpdate(changes),
-      new Date(),
-      expected === undefined ? 'increment' : { next: expected + 1 },
-    );
-    const condition = bothConditions(
-      options.condition === undefined ? undefined : buildCondition(options.condition),
-      expected === undefined ? undefined : versionCondition(schema, expected, 'item'),
-    );
     const returnValues: UpdateReturnValues = options.returnValues ?? 'ALL_NEW';
     // Built once before sending: every refusal happens here, and it says whether a re-send is safe.
-    const { params, idempotent } = updateItemParams(this.schema, this.tableName, itemKey, actions, {
-      condition,
+    const plan = planUpdate(schema, this.tableName, itemKey, buildUpdate(changes), {
+      condition: options.condition === undefined ? undefined : buildCondition(options.condition),
       upsert: options.upsert,
       returnValues,
+      expectedVersion: this.expectedVersion(options.expectedVersion),
+      now: new Date(),
     });
     let output: OutputOf<'UpdateItem'>;
     try {
-      output = await this.send('UpdateItem', params, {
+      output = await this.send('UpdateItem', plan.params, {
         ...(options.signal ? { signal: options.signal } : {}),
-        idempotent,
+        idempotent: plan.idempotent,
       });
     } catch (error) {
       // No stored item came back: the existence check failed, not the caller's condition.
       if (error instanceof ConditionFailedError && !error.item && !options.upsert) {
         throw itemNotFoundError(this.schema, this.tableName, itemKey);
       }
-      throw this.versionConflictOr(error, itemKey, expected === undefined ? undefined : { expected, absent: 'item' });
+      throw this.versionConflictOr(error, itemKey, plan.versionCheck);
     }
     const attributes = output.Attributes;
     if (returnValues === 'NONE') return undefined as UpdateResult<T, R>;
@@ -280,10 +246,12 @@ export class Repository<T extends object> {
       }
       throw this.versionConflictOr(error, plan.params.Key ?? {}, plan.versionCheck);
     }
-    // What the library wrote (version, timestamps) reaches the instance only now that it is stored.
-    for (const [property, value] of plan.assigned) setOwn(instance, property, value);
-    if (plan.partialAfter) recordStoredPart(instance, plan.partialAfter.item, plan.partialAfter.attributes);
-    else recordWritten(this.schema, instance, plan.current);
+    if (plan.partialAfter) {
+      for (const [property, value] of plan.assigned) setOwn(instance, property, value);
+      recordStoredPart(instance, plan.partialAfter.item, plan.partialAfter.attributes);
+    } else {
+      this.stored(instance, plan.assigned, plan.current);
+    }
     return this.bind(instance);
   }
 
@@ -291,30 +259,20 @@ export class Repository<T extends object> {
   async delete(...args: KeyArgs<T, DeleteOptions<T>>): Promise<T | undefined> {
     const [key, options = {}] = this.splitKeyArgs<DeleteOptions<T>>(args);
     // Deleting an instance checks the version it holds; a bare key only with `expectedVersion`.
-    const expected =
-      this.expectedVersion(options.expectedVersion) ??
-      (args[0] instanceof this.model ? heldVersion(this.schema, args[0] as object) : undefined);
-    const condition = bothConditions(
-      options.condition === undefined ? undefined : buildCondition(options.condition),
-      expected === undefined ? undefined : versionCondition(this.schema, expected, 'item'),
-    );
-    // Built before sending, so a bad condition is refused before anything is sent.
-    const params = deleteItemParams(this.schema, this.tableName, key, {
-      ...(condition ? { condition } : {}),
-      ...(options.mustExist ? { mustExist: true } : {}),
+    const plan = planDelete(this.schema, this.tableName, key, {
+      condition: options.condition === undefined ? undefined : buildCondition(options.condition),
+      mustExist: options.mustExist,
+      expectedVersion:
+        this.expectedVersion(options.expectedVersion) ??
+        (args[0] instanceof this.model ? heldVersion(this.schema, args[0] as object) : undefined),
     });
-    const conditional = params.ConditionExpression !== undefined;
     let output: OutputOf<'DeleteItem'>;
     try {
-      output = await this.send(
-        'DeleteItem',
-        params,
-        // Unconditional deletes may be re-sent after a lost answer (deleting twice deletes once); the
-        // item returned is then what the last attempt found, `undefined` if an earlier attempt had landed.
-        { signal: options.signal, idempotent: !conditional },
-      );
+      // Unconditional deletes may be re-sent after a lost answer; the item returned is then what the
+      // last attempt found, `undefined` if an earlier attempt had landed.
+      output = await this.send('DeleteItem', plan.params, { signal: options.signal, idempotent: plan.idempotent });
     } catch (error) {
-      throw this.versionConflictOr(error, key, expected === undefined ? undefined : { expected, absent: 'item' });
+      throw this.versionConflictOr(error, key, plan.versionCheck);
     }
     return output.Attributes ? this.decode(output.Attributes) : undefined;
   }
@@ -533,6 +491,15 @@ export class Repository<T extends object> {
     await this.connection.forgetTable(tableName);
     if (!this.connection.autoCreateTables) throw missingTableError(this.schema, tableName, error);
     return this.connection.prepare(this.schema);
+  }
+
+  /**
+   * A write of `instance` as `item` succeeded: what the library wrote besides the instance's own
+   * values (its new version) reaches the instance only now, and the stored state is recorded.
+   */
+  stored(instance: T, assigned: WritePlan<unknown>['assigned'], item: Item): void {
+    for (const [property, value] of assigned) setOwn(instance, property, value);
+    recordWritten(this.schema, instance, item);
   }
 
   /** `expectedVersion` from the options, checked; only a `@Version` model takes one. */

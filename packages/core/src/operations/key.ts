@@ -105,3 +105,13 @@ export function checkKeyValue(schema: ModelSchema, field: CompiledField, value: 
     );
   }
 }
+
+/** The key attributes of an encoded item (the `Key` of a request for it). */
+export function keyOfItem(schema: ModelSchema, item: Item): Item {
+  const key: Item = {};
+  for (const field of schema.rangeKey ? [schema.hashKey, schema.rangeKey] : [schema.hashKey]) {
+    const value = item[field.name];
+    if (value !== undefined) key[field.name] = value;
+  }
+  return key;
+}

@@ -1,0 +1,45 @@
+import type { PutItemCommandInput } from '@aws-sdk/client-dynamodb';
+import type { Item } from '../../codecs/object-codec';
+import type { Condition } from '../../expressions/condition';
+import type { ModelSchema } from '../../schema/compile-model';
+import { encodeItem } from '../encode-item';
+import { bothConditions, heldVersion, stampTimestamps, versionCondition, type VersionCheck } from '../lifecycle';
+import type { WritePlan } from '../write-plan';
+import { putItemParams } from './put-params';
+
+/**
+ * A whole-item put of `instance`: timestamps stamped, encoded and checked, and for a `@Version`
+ * model the next version written on the condition that the stored item holds the instance's (or,
+ * for an instance never written, that no item is stored). `create` requires absence and writes 1.
+ */
+export function planPut(
+  schema: ModelSchema,
+  tableName: string,
+  instance: object,
+  options: { condition?: Condition | undefined; create?: boolean; now: Date },
+): WritePlan<PutItemCommandInput> & { readonly item: Item } {
+  stampTimestamps(schema, instance, options.now);
+  const item = encodeItem(schema, instance);
+  const version = schema.lifecycle.version;
+  const expected = options.create ? undefined : heldVersion(schema, instance);
+  const next = (expected ?? 0) + 1;
+  if (version) item[version.name] = { N: String(next) };
+  const versionCheck: VersionCheck | undefined = version && !options.create ? { expected, absent: 'item' } : undefined;
+  const condition = bothConditions(
+    options.condition,
+    versionCheck ? versionCondition(schema, expected, 'item') : undefined,
+  );
+  const params = putItemParams(schema, tableName, item, {
+    ...(options.create ? { ifAbsent: true } : {}),
+    ...(condition ? { condition } : {}),
+  });
+  return {
+    params,
+    item,
+    // An unconditional put is a whole-item replace: sending it twice stores the same item
+    // (docs/reliability.md §4). A conditional one is not re-sent after a lost answer.
+    idempotent: params.ConditionExpression === undefined,
+    versionCheck,
+    assigned: version ? [[version.property, next]] : [],
+  };
+}
