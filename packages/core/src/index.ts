@@ -36,7 +36,14 @@ export type {
   BatchProgress,
   BatchGetOptions,
   BatchGetResult,
+  PutOpOptions,
+  UpdateOpOptions,
+  DeleteOpOptions,
+  GetOpOptions,
 } from './model/attributes';
+export { transact, type TransactOptions } from './transactions/transact';
+export { transactGet, type TransactGetResult } from './transactions/transact-get';
+export type { TransactionGet, TransactionWrite, WriteActionKind } from './transactions/transaction-actions';
 export { ReadResult, type Page, type PageOptions } from './operations/read/paged-read';
 export { queryParams, type QueryRequest } from './operations/query/query-params';
 export { scanParams, type ScanRequest } from './operations/scan/scan-params';
@@ -114,4 +121,5 @@ export {
   ThrottledError,
   TransactionCanceledError,
   ValidationError,
+  type CancellationReason,
 } from '@dynamodel/executor';

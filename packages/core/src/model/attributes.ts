@@ -283,3 +283,28 @@ export interface BatchGetResult<R, T> {
   /** `BatchGetItem` calls made. */
   readonly calls: number;
 }
+
+/** Options of a transaction's put (`Tweet.putOp`) and create (`Tweet.createOp`). */
+export interface PutOpOptions<T> {
+  /** The stored item must meet it (for `createOp`, as well as being absent). */
+  readonly condition?: ConditionInput<T>;
+}
+
+/** Options of a transaction's update (`Tweet.updateOp`), as `update` takes them. */
+export interface UpdateOpOptions<T> {
+  readonly condition?: ConditionInput<T>;
+  readonly upsert?: boolean;
+  readonly expectedVersion?: number;
+}
+
+/** Options of a transaction's delete (`Tweet.deleteOp`), as `delete` takes them. */
+export interface DeleteOpOptions<T> {
+  readonly condition?: ConditionInput<T>;
+  readonly mustExist?: boolean;
+  readonly expectedVersion?: number;
+}
+
+/** Options of a transaction's read (`Tweet.getOp`). */
+export interface GetOpOptions<T, P extends AttributeName<T> = never> {
+  readonly projection?: readonly P[];
+}

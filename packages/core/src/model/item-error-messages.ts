@@ -42,14 +42,30 @@ function storedVersionOf(schema: ModelSchema, item: Item | undefined): number | 
  */
 export function isVersionConflict(
   schema: ModelSchema,
-  error: ConditionFailedError,
+  item: Item | undefined,
   expected: number | undefined,
   absent: 'item' | 'version',
 ): boolean {
   if (!schema.lifecycle.version) return false;
-  const stored = storedVersionOf(schema, error.item);
+  const stored = storedVersionOf(schema, item);
   if (expected !== undefined) return stored !== expected;
-  return absent === 'item' ? error.item !== undefined : error.item !== undefined && stored !== undefined;
+  return absent === 'item' ? item !== undefined : item !== undefined && stored !== undefined;
+}
+
+/** "required version 3, but the stored item has version 4": the two sides of a version conflict. */
+export function describeVersionConflict(
+  schema: ModelSchema,
+  item: Item | undefined,
+  expected: number | undefined,
+): string {
+  const stored = storedVersionOf(schema, item);
+  const required = expected === undefined ? 'no stored version (a first write)' : `version ${expected}`;
+  const found = !item
+    ? 'no item is stored'
+    : stored === undefined
+      ? 'the stored item has no version'
+      : `the stored item has version ${stored}`;
+  return `required ${required}, but ${found}`;
 }
 
 /** A versioned write met another version: says which was required and which is stored. */
@@ -64,15 +80,9 @@ export function versionConflictError<T>(
   const stored = storedVersionOf(schema, error.item);
   const current = error.item ? decode(error.item) : undefined;
   const described = describeKey(key);
-  const required = expected === undefined ? 'no stored version (a first write)' : `version ${expected}`;
-  const found = !error.item
-    ? 'no item is stored'
-    : stored === undefined
-      ? 'the stored item has no version'
-      : `the stored item has version ${stored}`;
   return new VersionConflictError<T>(
-    `${schema.model} ${JSON.stringify(described)}: version conflict in table ${tableName}: the write required ${required}, but ${found}. ` +
-      'Nothing was written; read the item again and retry',
+    `${schema.model} ${JSON.stringify(described)}: version conflict in table ${tableName}: the write ` +
+      `${describeVersionConflict(schema, error.item, expected)}. Nothing was written; read the item again and retry`,
     {
       code: error.code,
       model: schema.model,
@@ -89,7 +99,7 @@ export function versionConflictError<T>(
   );
 }
 
-function describeKey(key: Item): Record<string, string> {
+export function describeKey(key: Item): Record<string, string> {
   return Object.fromEntries(Object.entries(key).map(([name, value]) => [name, value.S ?? value.N ?? '<binary>']));
 }
 

@@ -23,7 +23,13 @@ import type {
   BatchWriteResult,
   BatchGetOptions,
   BatchGetResult,
+  PutOpOptions,
+  UpdateOpOptions,
+  DeleteOpOptions,
+  GetOpOptions,
 } from './attributes';
+import type { TransactionGet, TransactionWrite } from '../transactions/transaction-actions';
+import type { ConditionInput } from '../expressions/condition';
 import type { ReadResult } from '../operations/read/paged-read';
 import { CONNECTION, type Repository } from './repository';
 import { repositoryFor } from './repositories';
@@ -156,6 +162,61 @@ export abstract class Model {
     options?: BatchGetOptions<T, P>,
   ): Promise<BatchGetResult<Projected<T, P>, T>> {
     return await repositoryFor<T>(this).batchGet(keys, options);
+  }
+
+  /** A put for `transact([...])`, built and checked now (versions and timestamps as `put` does them). */
+  static putOp<T extends Model>(
+    this: ModelClass<T>,
+    item: T | CreateAttributes<T>,
+    options?: PutOpOptions<T>,
+  ): TransactionWrite {
+    return repositoryFor<T>(this).putOp(item, options);
+  }
+
+  /** A create for `transact([...])`: the transaction is cancelled if an item exists under the key. */
+  static createOp<T extends Model>(
+    this: ModelClass<T>,
+    attributes: CreateAttributes<T>,
+    options?: PutOpOptions<T>,
+  ): TransactionWrite {
+    return repositoryFor<T>(this).createOp(attributes, options);
+  }
+
+  /** An update for `transact([...])`, as `update` sends it. */
+  static updateOp<T extends Model>(
+    this: ModelClass<T>,
+    key: KeyInput<T>,
+    changes: UpdateInput<T>,
+    options?: UpdateOpOptions<T>,
+  ): TransactionWrite {
+    return repositoryFor<T>(this).updateOp(key, changes, options);
+  }
+
+  /** A delete for `transact([...])`; deleting an instance checks the version it holds. */
+  static deleteOp<T extends Model>(
+    this: ModelClass<T>,
+    key: KeyInput<T> | T,
+    options?: DeleteOpOptions<T>,
+  ): TransactionWrite {
+    return repositoryFor<T>(this).deleteOp(key, options);
+  }
+
+  /** A condition on another item for `transact([...])`: nothing is written to it. */
+  static conditionCheck<T extends Model>(
+    this: ModelClass<T>,
+    key: KeyInput<T>,
+    condition: ConditionInput<T>,
+  ): TransactionWrite {
+    return repositoryFor<T>(this).conditionCheck(key, condition);
+  }
+
+  /** A read for `transactGet([...])`, resolving to an instance or `undefined`. */
+  static getOp<T extends Model, P extends AttributeName<T> = never>(
+    this: ModelClass<T>,
+    key: KeyInput<T>,
+    options?: GetOpOptions<T, P>,
+  ): TransactionGet<Projected<T, P>> {
+    return repositoryFor<T>(this).getOp(key, options);
   }
 
   /**

@@ -55,7 +55,21 @@ import type {
   BatchWriteResult,
   BatchGetOptions,
   BatchGetResult,
+  PutOpOptions,
+  UpdateOpOptions,
+  DeleteOpOptions,
+  GetOpOptions,
 } from './attributes';
+import {
+  conditionCheckAction,
+  deleteAction,
+  getAction,
+  putAction,
+  updateAction,
+  type TransactionGet,
+  type TransactionWrite,
+} from '../transactions/transaction-actions';
+import type { ConditionInput } from '../expressions/condition';
 import { deleteRequest, putRequest } from '../operations/batch/batch-requests';
 import { sendBatchWrite } from '../operations/batch/send-batch-write';
 import { encodeBatchKeys, sendBatchGet } from '../operations/batch/send-batch-get';
@@ -327,6 +341,52 @@ export class Repository<T extends object> {
     );
   }
 
+  /** A put for `transact`: built and checked now, as `put` would (versions and timestamps included). */
+  putOp(item: T | CreateAttributes<T>, options: PutOpOptions<T> = {}): TransactionWrite {
+    const instance = item instanceof this.model ? (item as T) : this.build(item as BuildAttributes<T>);
+    const condition = options.condition === undefined ? undefined : buildCondition(options.condition);
+    return putAction(this, instance, { condition, create: false });
+  }
+
+  /** A create for `transact`: the item must not exist (the transaction is cancelled otherwise). */
+  createOp(attributes: CreateAttributes<T>, options: PutOpOptions<T> = {}): TransactionWrite {
+    const condition = options.condition === undefined ? undefined : buildCondition(options.condition);
+    return putAction(this, this.build(attributes as BuildAttributes<T>), { condition, create: true });
+  }
+
+  /** An update for `transact`, as `update` would send it (the item must exist unless `upsert`). */
+  updateOp(key: KeyInput<T>, changes: UpdateInput<T>, options: UpdateOpOptions<T> = {}): TransactionWrite {
+    return updateAction(this, keyFromArgs(this.schema, [key]), buildUpdate(changes), {
+      condition: options.condition === undefined ? undefined : buildCondition(options.condition),
+      upsert: options.upsert,
+      expectedVersion: this.expectedVersion(options.expectedVersion),
+    });
+  }
+
+  /** A delete for `transact`; deleting an instance checks the version it holds. */
+  deleteOp(key: KeyInput<T> | T, options: DeleteOpOptions<T> = {}): TransactionWrite {
+    return deleteAction(this, keyFromArgs(this.schema, [key]), {
+      condition: options.condition === undefined ? undefined : buildCondition(options.condition),
+      mustExist: options.mustExist,
+      expectedVersion:
+        this.expectedVersion(options.expectedVersion) ??
+        (key instanceof this.model ? heldVersion(this.schema, key as object) : undefined),
+    });
+  }
+
+  /** A check for `transact`: the item under `key` must meet `condition`; nothing is written to it. */
+  conditionCheck(key: KeyInput<T>, condition: ConditionInput<T>): TransactionWrite {
+    return conditionCheckAction(this, keyFromArgs(this.schema, [key]), buildCondition(condition));
+  }
+
+  /** A read for `transactGet`, resolving to an instance (partial with `projection`) or `undefined`. */
+  getOp<P extends AttributeName<T> = never>(
+    key: KeyInput<T>,
+    options: GetOpOptions<T, P> = {},
+  ): TransactionGet<Projected<T, P>> {
+    return getAction<Projected<T, P>>(this, keyFromArgs(this.schema, [key]), options.projection);
+  }
+
   /**
    * The items of one partition of the table or an index, in sort key order (`reverse` for
    * descending), read lazily page by page: iterate it, or call `all()`, `first()`, `count()` or
@@ -514,7 +574,7 @@ export class Repository<T extends object> {
   /** A failed version check as `VersionConflictError`; any other error as it is. */
   private versionConflictOr(error: unknown, key: Item, check: VersionCheck | undefined): unknown {
     if (!check || !(error instanceof ConditionFailedError)) return error;
-    if (!isVersionConflict(this.schema, error, check.expected, check.absent)) return error;
+    if (!isVersionConflict(this.schema, error.item, check.expected, check.absent)) return error;
     return versionConflictError(this.schema, this.tableName, key, error, check.expected, (item) =>
       this.decodeQuietly(item),
     );
@@ -565,7 +625,8 @@ export class Repository<T extends object> {
     return [keyFromArgs(this.schema, args.slice(0, keyLength)), options as O | undefined];
   }
 
-  private decodeQuietly(item: Item): T | undefined {
+  /** The item decoded, or `undefined` when it does not fit the model (for errors that carry it). */
+  decodeQuietly(item: Item): T | undefined {
     try {
       return this.decode(item);
     } catch {

@@ -60,6 +60,10 @@ export interface CancellationReason {
   readonly code: string;
   readonly message?: string;
   readonly item?: Record<string, AttributeValue>;
+  /** Filled in by the model layer: the model, kind (`put`, `update`…) and key of the action. */
+  readonly model?: string;
+  readonly action?: string;
+  readonly key?: Readonly<Record<string, unknown>>;
 }
 
 /** A transaction was cancelled; `reasons` lists every action that was not `None`, by index. */

@@ -30,6 +30,8 @@ export interface ProxyRecord {
   readonly unprocessed: number;
   /** The request's signing time (`x-amz-date`), to see clock-skew correction at work. */
   readonly amzDate: string | undefined;
+  /** A TransactWriteItems request's `ClientRequestToken`, to see re-sends carry the same one. */
+  readonly clientRequestToken?: string | undefined;
 }
 
 export interface RateRule {
@@ -223,6 +225,9 @@ export class FaultProxy {
         forwarded,
         inFlight,
         unprocessed,
+        ...(operation === 'TransactWriteItems'
+          ? { clientRequestToken: (parse(body) as { ClientRequestToken?: string }).ClientRequestToken }
+          : {}),
       });
     }
   }

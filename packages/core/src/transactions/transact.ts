@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import {
+  OutcomeUnknownError,
+  ServiceError,
+  TransactionCanceledError,
+  fullJitterDelay,
+  sleep,
+  type CancellationReason,
+  type Executor,
+} from '@dynamodel/executor';
+import { describeKey, describeVersionConflict, isVersionConflict } from '../model/item-error-messages';
+import { checkTransaction, requestBytes } from './check-transaction';
+import type { TransactionWrite } from './transaction-actions';
+
+export interface TransactOptions {
+  /**
+   * The `ClientRequestToken` (1 to 36 characters). Default: a new UUID per call. Every attempt of
+   * the call sends the same token, so DynamoDB applies the transaction once however often it is
+   * re-sent within 10 minutes; pass your own to make a retry of your own idempotent too.
+   */
+  readonly token?: string;
+  /**
+   * Attempts when the transaction is cancelled only by conflicts or throttling, or its answer is
+   * lost: each re-sends the same token after a backoff. Default 5.
+   */
+  readonly maxAttempts?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** A token is honoured for 10 minutes after its first use: re-send only well inside that window. */
+const TOKEN_WINDOW_MS = 9 * 60 * 1_000;
+
+/**
+ * Writes every action or none (`TransactWriteItems`), across models and tables of one connection.
+ * Everything is checked before sending. A cancelled transaction is `TransactionCanceledError`,
+ * whose `reasons` name each failing action's position, model, kind, key and code; once stored,
+ * instances that were put take their new version.
+ */
+export async function transact(actions: readonly TransactionWrite[], options: TransactOptions = {}): Promise<void> {
+  const connection = checkTransaction(
+    'transact',
+    actions,
+    (index) => {
+      const request = actions[index]?.request;
+      const part = request?.Put ?? request?.Update ?? request?.Delete ?? request?.ConditionCheck;
+      return requestBytes([
+        request?.Put?.Item,
+        part && 'Key' in part ? part.Key : undefined,
+        part?.ExpressionAttributeValues,
+      ]);
+    },
+    options.token,
+  );
+  let executor: Executor | undefined;
+  for (const action of actions) {
+    const target = connection.ready(action.source.schema) ?? (await connection.prepare(action.source.schema));
+    executor = target.executor;
+  }
+  const input = {
+    TransactItems: actions.map((action) => action.request),
+    ClientRequestToken: options.token ?? randomUUID(),
+  };
+  const maxAttempts = options.maxAttempts ?? 5;
+  const started = Date.now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // Idempotent: the same token makes every re-send, the SDK's and ours, apply at most once.
+      await (executor as Executor).send('TransactWriteItems', input, { signal: options.signal, idempotent: true });
+      break;
+    } catch (error) {
+      const again = attempt < maxAttempts && Date.now() - started < TOKEN_WINDOW_MS && worthResending(error);
+      if (!again) throw describeFailure(error, actions);
+      await sleep(fullJitterDelay(attempt, { baseMs: 100 }), options.signal);
+    }
+  }
+  for (const action of actions) action.onStored();
+}
+
+/** Cancelled only by conflicts or throttling, throttled, transient, or its answer lost. */
+function worthResending(error: unknown): boolean {
+  if (error instanceof TransactionCanceledError) return error.retryable;
+  return error instanceof OutcomeUnknownError || (error instanceof ServiceError && error.retryable);
+}
+
+/** A cancellation, with each reason naming its action; any other error as it is. */
+function describeFailure(error: unknown, actions: readonly TransactionWrite[]): unknown {
+  if (!(error instanceof TransactionCanceledError)) return error;
+  const reasons: CancellationReason[] = error.reasons.map((reason) => {
+    const action = actions[reason.index];
+    if (!action) return reason;
+    return { ...reason, model: action.source.schema.model, action: action.kind, key: describeKey(action.key) };
+  });
+  const described = reasons.map((reason) => {
+    const action = actions[reason.index];
+    if (!action) return `action ${reason.index}: ${reason.code}`;
+    return `action ${reason.index} (${action.source.schema.model}.${action.kind} ${JSON.stringify(reason.key)}): ${reason.code}${why(action, reason)}`;
+  });
+  return new TransactionCanceledError(`Transaction cancelled, nothing was written: ${described.join('; ')}`, {
+    code: error.code,
+    reasons,
+    operation: 'TransactWriteItems',
+    ...(error.requestId ? { requestId: error.requestId } : {}),
+    ...(error.attempts !== undefined ? { attempts: error.attempts } : {}),
+    cause: error,
+  });
+}
+
+function why(action: TransactionWrite, reason: CancellationReason): string {
+  if (reason.code !== 'ConditionalCheckFailed') return reason.message ? ` (${reason.message})` : '';
+  const { schema } = action.source;
+  const check = action.versionCheck;
+  if (check && isVersionConflict(schema, reason.item, check.expected, check.absent)) {
+    return ` (version conflict: ${describeVersionConflict(schema, reason.item, check.expected)})`;
+  }
+  if (!reason.item && (action.kind === 'update' || action.kind === 'delete')) {
+    return action.kind === 'update' ? ' (no item under the key)' : ' (the condition was false; no item under the key)';
+  }
+  if (reason.item && action.kind === 'create') return ' (an item with this key already exists)';
+  return ' (the condition was false)';
+}

@@ -1,0 +1,185 @@
+import type { Get, TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import type { Item } from '../codecs/object-codec';
+import type { Connection } from '../connection/connection';
+import type { Condition } from '../expressions/condition';
+import { compileProjection } from '../expressions/projection';
+import { Placeholders } from '../expressions/placeholders';
+import type { UpdateAction } from '../expressions/update';
+import { keyAttributeNames } from '../operations/batch/batch-requests';
+import { conditionCheckParams } from '../operations/condition-check/condition-check-params';
+import { planDelete } from '../operations/delete/delete-plan';
+import { keyOfItem } from '../operations/key';
+import type { VersionCheck } from '../operations/lifecycle';
+import { planPut } from '../operations/put/put-plan';
+import { planUpdate } from '../operations/update/update-plan';
+import type { WritePlan } from '../operations/write-plan';
+import type { ModelSchema } from '../schema/compile-model';
+
+/** What an action needs of its model's repository: where it goes, and how to decode and record. */
+export interface ActionSource<T extends object = object> {
+  readonly schema: ModelSchema<T>;
+  readonly tableName: string;
+  readonly connection: Connection;
+  decodeQuietly(item: Item): T | undefined;
+  decode(item: Item): T;
+  decodePart(item: Item, attributes: ReadonlySet<string>): T;
+  stored(instance: T, assigned: WritePlan<unknown>['assigned'], item: Item): void;
+}
+
+export type WriteActionKind = 'put' | 'create' | 'update' | 'delete' | 'conditionCheck';
+
+/**
+ * One write of a transaction (`Tweet.putOp(...)`, `User.updateOp(...)`…): built and checked by the
+ * same plans as the single-item operation when it is made, sent by `transact`.
+ */
+export interface TransactionWrite {
+  readonly kind: WriteActionKind;
+  readonly source: ActionSource;
+  readonly request: TransactWriteItem;
+  readonly key: Item;
+  readonly versionCheck: VersionCheck | undefined;
+  /** Runs once the transaction is stored (an instance takes its new version). */
+  readonly onStored: () => void;
+}
+
+/** One read of `transactGet`, decoding into `R`. */
+export interface TransactionGet<R> {
+  readonly kind: 'get';
+  readonly source: ActionSource;
+  readonly request: { readonly Get: Get };
+  readonly key: Item;
+  readonly decode: (item: Item) => R;
+}
+
+export function putAction<T extends object>(
+  source: ActionSource<T>,
+  instance: T,
+  options: { condition: Condition | undefined; create: boolean },
+): TransactionWrite {
+  const plan = planPut(source.schema, source.tableName, instance, { ...options, now: new Date() });
+  const { TableName, Item, ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues } = plan.params;
+  return {
+    kind: options.create ? 'create' : 'put',
+    source: source,
+    request: {
+      Put: {
+        TableName,
+        Item,
+        ...(ConditionExpression !== undefined
+          ? { ConditionExpression, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }
+          : {}),
+        ...(ExpressionAttributeNames ? { ExpressionAttributeNames } : {}),
+        ...(ExpressionAttributeValues ? { ExpressionAttributeValues } : {}),
+      },
+    },
+    key: keyOfItem(source.schema, plan.item),
+    versionCheck: plan.versionCheck,
+    onStored: () => source.stored(instance, plan.assigned, plan.item),
+  };
+}
+
+export function updateAction(
+  source: ActionSource,
+  key: Item,
+  actions: readonly UpdateAction[],
+  options: { condition: Condition | undefined; upsert: boolean | undefined; expectedVersion: number | undefined },
+): TransactionWrite {
+  const plan = planUpdate(source.schema, source.tableName, key, actions, {
+    ...options,
+    returnValues: 'NONE',
+    now: new Date(),
+  });
+  const { TableName, Key, UpdateExpression, ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues } =
+    plan.params;
+  return {
+    kind: 'update',
+    source,
+    request: {
+      Update: {
+        TableName,
+        Key,
+        UpdateExpression,
+        ...(ConditionExpression !== undefined
+          ? { ConditionExpression, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }
+          : {}),
+        ...(ExpressionAttributeNames ? { ExpressionAttributeNames } : {}),
+        ...(ExpressionAttributeValues ? { ExpressionAttributeValues } : {}),
+      },
+    },
+    key,
+    versionCheck: plan.versionCheck,
+    onStored: () => undefined,
+  };
+}
+
+export function deleteAction(
+  source: ActionSource,
+  key: Item,
+  options: { condition: Condition | undefined; mustExist: boolean | undefined; expectedVersion: number | undefined },
+): TransactionWrite {
+  const plan = planDelete(source.schema, source.tableName, key, options);
+  const { TableName, Key, ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues } = plan.params;
+  return {
+    kind: 'delete',
+    source,
+    request: {
+      Delete: {
+        TableName,
+        Key,
+        ...(ConditionExpression !== undefined
+          ? { ConditionExpression, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }
+          : {}),
+        ...(ExpressionAttributeNames ? { ExpressionAttributeNames } : {}),
+        ...(ExpressionAttributeValues ? { ExpressionAttributeValues } : {}),
+      },
+    },
+    key,
+    versionCheck: plan.versionCheck,
+    onStored: () => undefined,
+  };
+}
+
+export function conditionCheckAction(source: ActionSource, key: Item, condition: Condition): TransactionWrite {
+  return {
+    kind: 'conditionCheck',
+    source,
+    request: { ConditionCheck: conditionCheckParams(source.schema, source.tableName, key, condition) },
+    key,
+    versionCheck: undefined,
+    onStored: () => undefined,
+  };
+}
+
+export function getAction<R>(
+  source: ActionSource,
+  key: Item,
+  projection: readonly string[] | undefined,
+): TransactionGet<R> {
+  const { schema, tableName } = source;
+  if (!projection) {
+    return {
+      kind: 'get',
+      source,
+      request: { Get: { TableName: tableName, Key: key } },
+      key,
+      decode: (item) => source.decode(item) as R,
+    };
+  }
+  const placeholders = new Placeholders();
+  const compiled = compileProjection(schema, projection, keyAttributeNames(schema), placeholders);
+  const names = placeholders.params().ExpressionAttributeNames;
+  return {
+    kind: 'get',
+    source,
+    request: {
+      Get: {
+        TableName: tableName,
+        Key: key,
+        ProjectionExpression: compiled.expression,
+        ...(names ? { ExpressionAttributeNames: names } : {}),
+      },
+    },
+    key,
+    decode: (item) => source.decodePart(item, compiled.names) as R,
+  };
+}
