@@ -24,7 +24,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 11);
 const CONCURRENCY = 16;
 
 /** DynamoDB Local on the last core, this process on the others (as the executor benchmark does). */
-function pin(javaPid: number): string {
+export function pin(javaPid: number): string {
   const cores = availableParallelism();
   if (process.env.BENCH_PIN === '0' || cores < 2) return 'not pinned';
   try {

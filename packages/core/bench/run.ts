@@ -2,9 +2,11 @@
 // marshaller and a hand-written converter, through the public path (Model.put + Model.get) and the
 // inner codec, for two shapes (each codec in fresh processes, after a warm-up); then Tweet.get,
 // Tweet.update, Tweet.query(...).all() and Tweet.scan().all() against the raw SDK on one DynamoDB
-// Local (bench/local.ts).
+// Local (bench/local.ts); then Book.batchPut and Book.put against hand-written bulk writes
+// (bench/batch.ts).
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { batchBenchmarks } from './batch';
 import { localBenchmarks } from './local';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -84,11 +86,12 @@ function codecThroughput(): void {
   }
 }
 
-/** BENCH_PART=codec runs the codec half, BENCH_PART=local (or get) the half on DynamoDB Local. */
+/** BENCH_PART=codec, local (or get) or batch runs one part; by default all three run. */
 async function main(): Promise<void> {
   const part = process.env.BENCH_PART;
-  if (part !== 'get' && part !== 'local') codecThroughput();
-  if (part !== 'codec') await localBenchmarks();
+  if (part === undefined || part === 'codec') codecThroughput();
+  if (part === undefined || part === 'local' || part === 'get') await localBenchmarks();
+  if (part === undefined || part === 'batch') await batchBenchmarks();
 }
 
 main().catch((error: unknown) => {

@@ -53,4 +53,15 @@ describe('README examples', () => {
       [11, 5],
     ]);
   });
+
+  it('transactions: runs and prints what its comments say', async () => {
+    expect(await run('transactions')).toEqual([[1, 'Username', 'ConditionalCheckFailed'], [undefined], [1, 'u1']]);
+  });
+
+  it('versions: runs and prints what its comments say', async () => {
+    expect(await run('versions')).toEqual([
+      [1, 2],
+      [15, 3, true],
+    ]);
+  });
 });
