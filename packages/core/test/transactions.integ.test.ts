@@ -136,6 +136,7 @@ describe('transact', () => {
     expect((await users().getOrFail('u3', { consistent: true })).posts).toBe(0);
     expect(await posts().get('u3', 1, { consistent: true })).toBeUndefined();
 
+    const startedAt = Date.now();
     await transact([
       users().updateOp('u3', (u) => u.increment('posts')),
       posts().putOp({ userId: 'u3', postId: 1, text: 'hello' }),
@@ -143,7 +144,9 @@ describe('transact', () => {
     ]);
     const user = await users().getOrFail('u3', { consistent: true });
     expect([user.posts, user.version]).toEqual([1, 2]);
-    expect(user.updated.getTime()).toBeGreaterThan(user.created.getTime() - 1);
+    // The transaction's update set updatedAt and kept createdAt.
+    expect(user.updated.getTime()).toBeGreaterThanOrEqual(startedAt);
+    expect(user.created.getTime()).toBeLessThanOrEqual(startedAt);
     expect((await posts().getOrFail('u3', 1, { consistent: true })).text).toBe('hello');
   });
 

@@ -181,6 +181,23 @@ describe('@Version', () => {
     expect((await accounts().delete('d2'))?.owner).toBe('ann');
   });
 
+  it('a partial instance saves with its version only when it was read with it', async () => {
+    await accounts().create({ id: 'q1', owner: 'ann' });
+    const [blind] = await accounts()
+      .batchGet(['q1'], { projection: ['balance'], consistent: true })
+      .then((r) => r.items);
+    (blind as Account).balance = 3;
+    await expect(accounts().save(blind as Account)).rejects.toMatchObject({ rule: 'version-not-read' });
+    const [seen] = await accounts()
+      .batchGet(['q1'], { projection: ['balance', 'version'], consistent: true })
+      .then((r) => r.items);
+    (seen as Account).balance = 4;
+    await accounts().save(seen as Account);
+    expect(seen?.version).toBe(2);
+    const stored = await accounts().getOrFail('q1', { consistent: true });
+    expect([stored.balance, stored.owner, stored.version]).toEqual([4, 'ann', 2]);
+  });
+
   it('batch writes refuse a versioned model before sending anything', async () => {
     const sent = recorder.count('BatchWriteItem');
     await expect(accounts().batchPut([{ id: 'x', owner: 'y' }])).rejects.toMatchObject({

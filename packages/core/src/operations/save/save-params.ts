@@ -54,6 +54,16 @@ export function saveParams(
 ): SavePlan | undefined {
   const { version, createdAt, updatedAt } = schema.lifecycle;
   const projected = before?.attributes;
+  if (version && projected && !projected.has(version.name)) {
+    // Without the version it was read with, the save could not be checked against later writes.
+    throw modelValidationError(
+      schema,
+      'is the @Version attribute, and this partial instance was read without it, so save() cannot ' +
+        'check it: include it in the projection, or use update() with expectedVersion',
+      'version-not-read',
+      version.property,
+    );
+  }
   // A whole instance is checked as a put would check it (required attributes, 400 KB); a projected
   // one lacks attributes by design, so only the values it holds are encoded and checked.
   const current = projected ? encodeHeld(schema, instance) : encodeItem(schema, instance);
