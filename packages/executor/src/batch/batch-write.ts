@@ -311,36 +311,37 @@ class BatchWriter<I> {
       request = input as WriteRequest;
     }
     const item = request.PutRequest?.Item ?? request.DeleteRequest?.Key;
-    const fail = (rule: string, message: string, key?: Key): void =>
-      this.record({
-        index,
+    if (!item) {
+      return this.refuse(
         input,
+        index,
         request,
-        key,
-        attempts: 0,
-        reason: new ValidationError(`${message} (request ${index} for table ${this.table})`, {
-          table: this.table,
-          operation: 'BatchWriteItem',
-          rule,
-        }),
-      });
-    if (!item) return fail('request-shape', 'A write request needs PutRequest.Item or DeleteRequest.Key');
+        undefined,
+        'request-shape',
+        'A write request needs PutRequest.Item or DeleteRequest.Key',
+      );
+    }
     const picked = pickKey(item, this.keyAttributes);
-    if ('missing' in picked) return fail('missing-key', `Key attribute ${picked.missing} is missing`);
+    if ('missing' in picked) {
+      return this.refuse(input, index, request, undefined, 'missing-key', `Key attribute ${picked.missing} is missing`);
+    }
     const size = itemSize(item);
     if (size > MAX_ITEM_BYTES) {
-      return fail('max-item-size', `Item is ${size} bytes, over DynamoDB's ${MAX_ITEM_BYTES}-byte limit`, picked.key);
+      const message = `Item is ${size} bytes, over DynamoDB's ${MAX_ITEM_BYTES}-byte limit`;
+      return this.refuse(input, index, request, picked.key, 'max-item-size', message);
     }
     const id = keyString(picked.key, this.keyAttributes);
     const { seenIds } = this;
     const first = seenIds?.get(id);
     if (first !== undefined) {
-      return fail('duplicate-key', `The same key was written by request ${first} of this batch`, picked.key);
+      const message = `The same key was written by request ${first} of this batch`;
+      return this.refuse(input, index, request, picked.key, 'duplicate-key', message);
     }
     seenIds?.set(id, index);
     const earlier = this.inFlightIds.get(id);
     if (earlier !== undefined) {
-      return fail('duplicate-key', `The same key is already being written by request ${earlier}`, picked.key);
+      const message = `The same key is already being written by request ${earlier}`;
+      return this.refuse(input, index, request, picked.key, 'duplicate-key', message);
     }
     this.inFlightIds.set(id, index);
     this.ready.push({
@@ -355,6 +356,29 @@ class BatchWriter<I> {
       readyAt: 0,
       solo: false,
       unknown: undefined,
+    });
+  }
+
+  /** Records an input DynamoDB would reject, before anything is sent for it. */
+  private refuse(
+    input: I,
+    index: number,
+    request: WriteRequest,
+    key: Key | undefined,
+    rule: string,
+    message: string,
+  ): void {
+    this.record({
+      index,
+      input,
+      request,
+      key,
+      attempts: 0,
+      reason: new ValidationError(`${message} (request ${index} for table ${this.table})`, {
+        table: this.table,
+        operation: 'BatchWriteItem',
+        rule,
+      }),
     });
   }
 

@@ -13,15 +13,21 @@ export function pickKey(item: Key, keyAttributes: readonly string[]): { key: Key
   return { key };
 }
 
-/** A canonical string for a key, equal for equal keys whatever the attribute order (B compared by bytes). */
+/**
+ * A canonical string for a key, equal for equal keys whatever the attribute order (B compared by
+ * bytes). Each part is its type, its length and its text, so no two keys share a string. Built by
+ * concatenation: it runs for every item of a batch.
+ */
 export function keyString(key: Key, keyAttributes: readonly string[]): string {
-  return JSON.stringify(
-    keyAttributes.map((name) => {
-      const value = key[name];
-      if (value?.S !== undefined) return ['S', value.S];
-      if (value?.N !== undefined) return ['N', value.N];
-      if (value?.B !== undefined) return ['B', Buffer.from(value.B).toString('base64')];
-      return ['?', null];
-    }),
-  );
+  let id = '';
+  for (const name of keyAttributes) {
+    const value = key[name];
+    if (value?.S !== undefined) id += `S${value.S.length}:${value.S}`;
+    else if (value?.N !== undefined) id += `N${value.N.length}:${value.N}`;
+    else if (value?.B !== undefined) {
+      const bytes = Buffer.from(value.B).toString('base64');
+      id += `B${bytes.length}:${bytes}`;
+    } else id += '?';
+  }
+  return id;
 }
