@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { localTestConfig, uniqueTablePrefix } from '@dynamodel/local/jest';
+import { startFaultProxy } from '@dynamodel/local/fault-proxy';
+import { DynamoExecutor, OutcomeUnknownError } from '@dynamodel/executor';
 import {
   Attribute,
   ConditionFailedError,
@@ -236,5 +238,32 @@ describe('@Version', () => {
     expect(final.balance).toBe(500);
     expect(final.version).toBe(501); // created at 1, then 500 saves
     expect(conflicts).toBeGreaterThan(0);
+  });
+});
+
+describe('@Version under a lost answer', () => {
+  it('is OutcomeUnknownError, never a false conflict, and the write is not sent twice (docs/reliability.md §0.9)', async () => {
+    const proxy = await startFaultProxy({ target: config.endpoint });
+    const executor = new DynamoExecutor({ ...config, endpoint: proxy.endpoint });
+    const faulty = createConnection({ executor, prefix: uniqueTablePrefix('versions_lost') });
+    try {
+      await faulty.syncTables([Account]);
+      const repo = Account.using(faulty);
+      await repo.create({ id: 'lost', owner: 'ann' });
+      const account = await repo.getOrFail('lost', { consistent: true });
+      account.balance = 7;
+      proxy.reset();
+      proxy.enqueue({ mode: 'resetAfter', operation: 'UpdateItem' });
+      const error = await account.save().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(OutcomeUnknownError);
+      expect(proxy.records.filter((record) => record.operation === 'UpdateItem')).toHaveLength(1);
+      expect(account.version).toBe(1); // not known to be stored, so not taken
+      const stored = await repo.getOrFail('lost', { consistent: true });
+      expect([stored.balance, stored.version]).toEqual([7, 2]); // it had landed: the caller re-reads to know
+    } finally {
+      executor.destroy();
+      await proxy.close();
+      await faulty.close();
+    }
   });
 });
