@@ -171,6 +171,42 @@ describe('transact', () => {
     expect(await users().get('u4', { consistent: true })).toBeUndefined();
   });
 
+  it('saves read instances together with saveOp: their versions move only when the transaction is stored', async () => {
+    await transact([...signUp(connection, 'ta', 'tia'), ...signUp(connection, 'tb', 'tom')]);
+    await users().update('ta', { posts: 5 });
+    const from = await users().getOrFail('ta', { consistent: true });
+    const to = await users().getOrFail('tb', { consistent: true });
+    const staleFrom = await users().getOrFail('ta', { consistent: true });
+    from.posts -= 2;
+    to.posts += 2;
+    await transact([from.saveOp(), to.saveOp()]);
+    expect([from.version, to.version]).toEqual([3, 2]);
+    const [a, b] = await transactGet([users().getOp('ta'), users().getOp('tb')]);
+    expect([a?.posts, a?.version, b?.posts, b?.version]).toEqual([3, 3, 2, 2]);
+
+    // A stale instance cancels the whole transfer; nothing moves, and the instances keep their versions.
+    staleFrom.posts -= 1;
+    to.posts += 1;
+    const error = (await transact([staleFrom.saveOp(), to.saveOp()]).catch(
+      (e: unknown) => e,
+    )) as TransactionCanceledError;
+    expect(error.reasons).toEqual([
+      expect.objectContaining({ index: 0, action: 'save', model: 'User', key: { id: 'ta' } }),
+    ]);
+    expect(error.message).toContain('version conflict: required version 2, but the stored item has version 3');
+    expect([staleFrom.version, to.version]).toEqual([2, 2]);
+    expect((await users().getOrFail('tb', { consistent: true })).posts).toBe(2);
+
+    // Nothing changed: the action still checks the item is stored at the version the instance holds.
+    const unchanged = await users().getOrFail('tb', { consistent: true });
+    await transact([unchanged.saveOp(), posts().putOp({ userId: 'tb', postId: 1, text: 'ok' })]);
+    await users().update('tb', { username: 'tom2' });
+    await expect(
+      transact([unchanged.saveOp(), posts().putOp({ userId: 'tb', postId: 2, text: 'no' })]),
+    ).rejects.toThrow(/action 0 \(User\.save \{"id":"tb"\}\): ConditionalCheckFailed \(version conflict/);
+    expect(await posts().get('tb', 2, { consistent: true })).toBeUndefined();
+  });
+
   it('refuses before sending: no actions, over 100, two on one item, over 4 MB, a bad token, two connections', async () => {
     const before = recorder.count('TransactWriteItems');
     const rule = async (run: Promise<unknown>): Promise<string | undefined> => {

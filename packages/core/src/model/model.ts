@@ -230,6 +230,16 @@ export abstract class Model {
     return await repositoryFor<S>(this.constructor as ModelClass<S>, connectionOf(this)).save(this, options);
   }
 
+  /**
+   * This instance's save for `transact([...])`: what `save()` would send, checked now (the version
+   * it holds, when the model has one). Once the transaction is stored, the instance takes its new
+   * version and knows what it stored. With nothing changed, the action checks that the item is
+   * still stored at that version.
+   */
+  saveOp<S extends Model>(this: S, options?: { condition?: ConditionInput<S> }): TransactionWrite {
+    return repositoryFor<S>(this.constructor as ModelClass<S>, connectionOf(this)).saveOp(this, options);
+  }
+
   /** Deletes this instance's item. */
   // Typed through a `this` parameter rather than the `this` type: a condition's builder function in
   // the options would otherwise make `Tweet` unassignable to `Model` in the emitted declarations.

@@ -65,6 +65,7 @@ import {
   deleteAction,
   getAction,
   putAction,
+  saveAction,
   updateAction,
   type TransactionGet,
   type TransactionWrite,
@@ -79,7 +80,7 @@ import { ReadResult, type ReadIO } from '../operations/read/paged-read';
 import type { ReadPlan } from '../operations/read/read-plan';
 import { modelValidationError } from '../operations/to-validation-error';
 import { recordState, recordStored, recordStoredPart, recordWritten, storedStateOf } from './stored-state';
-import { saveParams } from '../operations/save/save-params';
+import { saveParams, type SavePlan } from '../operations/save/save-params';
 import { buildCondition } from '../expressions/condition';
 
 /** Send options of a request that may be re-sent after a lost answer, when the caller gave no signal. */
@@ -260,13 +261,30 @@ export class Repository<T extends object> {
       }
       throw this.versionConflictOr(error, plan.params.Key ?? {}, plan.versionCheck);
     }
+    this.saved(instance, plan);
+    return this.bind(instance);
+  }
+
+  /**
+   * A save for `transact`: the `UpdateItem` `save()` would send, checked now. An instance with
+   * nothing to save becomes a check that its item is still stored (at the version it holds), so the
+   * transaction still depends on it.
+   */
+  saveOp(instance: T, options: { condition?: ConditionInput<T> } = {}): TransactionWrite {
+    const before = storedStateOf(instance);
+    const condition = options.condition === undefined ? undefined : buildCondition(options.condition);
+    const plan = saveParams(this.schema, this.tableName, instance, before, { condition, now: new Date() });
+    return saveAction(this, instance, plan, condition, () => plan && this.saved(instance, plan));
+  }
+
+  /** A save succeeded: the instance takes what the library wrote, and its stored state is recorded. */
+  private saved(instance: T, plan: SavePlan): void {
     if (plan.partialAfter) {
       for (const [property, value] of plan.assigned) setOwn(instance, property, value);
       recordStoredPart(instance, plan.partialAfter.item, plan.partialAfter.attributes);
     } else {
       this.stored(instance, plan.assigned, plan.current);
     }
-    return this.bind(instance);
   }
 
   /** Deletes the item under `key`; returns what was deleted, or `undefined` when nothing was there. */

@@ -112,8 +112,10 @@ function why(action: TransactionWrite, reason: CancellationReason): string {
   if (check && isVersionConflict(schema, reason.item, check.expected, check.absent)) {
     return ` (version conflict: ${describeVersionConflict(schema, reason.item, check.expected)})`;
   }
-  if (!reason.item && (action.kind === 'update' || action.kind === 'delete')) {
-    return action.kind === 'update' ? ' (no item under the key)' : ' (the condition was false; no item under the key)';
+  if (!reason.item && action.kind !== 'put' && action.kind !== 'create') {
+    return action.kind === 'update' || action.kind === 'save'
+      ? ' (no item under the key)'
+      : ' (the condition was false; no item under the key)';
   }
   if (reason.item && action.kind === 'create') return ' (an item with this key already exists)';
   return ' (the condition was false)';

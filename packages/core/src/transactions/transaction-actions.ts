@@ -1,19 +1,23 @@
 import type { Get, TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { Item } from '../codecs/object-codec';
 import type { Connection } from '../connection/connection';
-import type { Condition } from '../expressions/condition';
+import { ConditionBuilder, type Condition } from '../expressions/condition';
 import { compileProjection } from '../expressions/projection';
 import { Placeholders } from '../expressions/placeholders';
 import type { UpdateAction } from '../expressions/update';
 import { keyAttributeNames } from '../operations/batch/batch-requests';
 import { conditionCheckParams } from '../operations/condition-check/condition-check-params';
 import { planDelete } from '../operations/delete/delete-plan';
-import { keyOfItem } from '../operations/key';
-import type { VersionCheck } from '../operations/lifecycle';
+import { keyFromArgs, keyOfItem } from '../operations/key';
+import { bothConditions, heldVersion, versionCondition, type VersionCheck } from '../operations/lifecycle';
+import type { SavePlan } from '../operations/save/save-params';
+import { modelValidationError } from '../operations/to-validation-error';
 import { planPut } from '../operations/put/put-plan';
 import { planUpdate } from '../operations/update/update-plan';
 import type { WritePlan } from '../operations/write-plan';
 import type { ModelSchema } from '../schema/compile-model';
+
+const conditions = new ConditionBuilder<Record<string, unknown>>();
 
 /** What an action needs of its model's repository: where it goes, and how to decode and record. */
 export interface ActionSource<T extends object = object> {
@@ -26,7 +30,7 @@ export interface ActionSource<T extends object = object> {
   stored(instance: T, assigned: WritePlan<unknown>['assigned'], item: Item): void;
 }
 
-export type WriteActionKind = 'put' | 'create' | 'update' | 'delete' | 'conditionCheck';
+export type WriteActionKind = 'put' | 'create' | 'update' | 'save' | 'delete' | 'conditionCheck';
 
 /**
  * One write of a transaction (`Tweet.putOp(...)`, `User.updateOp(...)`…): built and checked by the
@@ -109,6 +113,65 @@ export function updateAction(
     key,
     versionCheck: plan.versionCheck,
     onStored: () => undefined,
+  };
+}
+
+/**
+ * A save (`instance.saveOp()`): the `UpdateItem` that `save()` would send. With nothing to save, a
+ * check that the item is still stored, at the version the instance holds.
+ */
+export function saveAction<T extends object>(
+  source: ActionSource<T>,
+  instance: T,
+  plan: SavePlan | undefined,
+  condition: Condition | undefined,
+  onStored: () => void,
+): TransactionWrite {
+  const { schema } = source;
+  const key = keyFromArgs(schema, [instance]);
+  if (!plan) {
+    const expected = heldVersion(schema, instance);
+    const stored = bothConditions(condition, conditions.exists(schema.hashKey.property));
+    const check = bothConditions(
+      stored,
+      expected === undefined ? undefined : versionCondition(schema, expected, 'item'),
+    );
+    return {
+      kind: 'save',
+      source: source,
+      request: { ConditionCheck: conditionCheckParams(schema, source.tableName, key, check as Condition) },
+      key,
+      versionCheck: expected === undefined ? undefined : { expected, absent: 'item' },
+      onStored,
+    };
+  }
+  const { TableName, Key, UpdateExpression, ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues } =
+    plan.params;
+  if (UpdateExpression === undefined) {
+    throw modelValidationError(
+      schema,
+      'this never-stored instance holds nothing but its key, which a transaction cannot save; use createOp() or putOp()',
+      'nothing-to-save',
+    );
+  }
+  return {
+    kind: 'save',
+    source: source,
+    request: {
+      Update: {
+        TableName,
+        Key,
+        UpdateExpression,
+        ...(ConditionExpression !== undefined
+          ? { ConditionExpression, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }
+          : {}),
+        ...(ExpressionAttributeNames ? { ExpressionAttributeNames } : {}),
+        ...(ExpressionAttributeValues ? { ExpressionAttributeValues } : {}),
+      },
+    },
+    key: Key ?? key,
+    versionCheck: plan.versionCheck,
+    onStored,
   };
 }
 
