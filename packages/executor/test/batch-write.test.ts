@@ -157,19 +157,18 @@ describe('batchWrite', () => {
     expect((await scanAll(table)).size).toBe(29);
   });
 
-  it('refuses an array with a duplicate key before sending anything, naming both positions', async () => {
+  it('fails a key repeated in an array, naming its first position, and writes the rest', async () => {
     const table = await freshTable();
-    const recorder = recording(executor);
-    const requests = puts([richItem(1), richItem(2), richItem(1)]);
-    await expect(batchWrite(recorder, table, requests, { keyAttributes: ['pk'] })).rejects.toThrow(
-      expect.objectContaining({
-        name: 'ValidationError',
-        rule: 'duplicate-key',
-        message: expect.stringContaining('Requests 0 and 2'),
-      }),
-    );
-    expect(recorder.sent).toEqual([]);
-    expect((await scanAll(table)).size).toBe(0);
+    const requests = puts([richItem(1), richItem(2), { ...richItem(1), extra: { S: 'second' } }, richItem(3)]);
+    const report = await batchWrite(executor, table, requests, { keyAttributes: ['pk'] });
+    expect(report.written).toBe(3);
+    expect(report.failures.map((f) => [f.index, (f.reason as ValidationError).rule, f.attempts])).toEqual([
+      [2, 'duplicate-key', 0],
+    ]);
+    expect(report.failures[0]?.reason.message).toContain('request 0');
+    const stored = await scanAll(table);
+    expect(stored.size).toBe(3);
+    expect(stored.get('item-000001')).toEqual(richItem(1)); // the first one, never overwritten by the repeat
   });
 
   it('reports a streamed duplicate of a key still in flight as a failed item', async () => {
@@ -201,17 +200,6 @@ describe('batchWrite', () => {
       expect(stored.size).toBe(54);
       for (const i of inputs)
         expect(stored.get(`item-${String(i).padStart(6, '0')}`)).toEqual(i % 10 === 3 ? undefined : richItem(i));
-    });
-
-    it('fails a key repeated in an array as a duplicate of its first position, writing the first', async () => {
-      const table = await freshTable();
-      const report = await batchWrite(executor, table, [1, 2, 1, 4], {
-        keyAttributes: ['pk'],
-        toRequest: (i: number) => ({ PutRequest: { Item: richItem(i) } }),
-      });
-      expect(report.written).toBe(3);
-      expect(report.failures.map((f) => [f.index, (f.reason as ValidationError).rule])).toEqual([[2, 'duplicate-key']]);
-      expect(report.failures[0]?.reason.message).toContain('request 0');
     });
 
     it('stops the batch when it throws something other than a DynamodelError', async () => {

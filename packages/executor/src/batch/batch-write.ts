@@ -122,8 +122,8 @@ type Stop =
  * Writes puts and deletes to one table through BatchWriteItem: groups of ≤ 25 requests and < 16 MB,
  * up to `concurrency` groups in flight, unprocessed and throttled requests re-sent with exponential
  * backoff and full jitter until written or out of attempts (or time, with `itemTimeoutMs`). Items
- * DynamoDB would reject (no key, over 400 KB, a key already in flight) fail alone before anything is
- * sent for them; a group the service rejects as invalid is re-sent item by item so only the bad
+ * DynamoDB would reject (no key, over 400 KB, a key already in flight, or in an array a key taken
+ * before) fail alone before anything is sent for them, and the rest are written; a group the service rejects as invalid is re-sent item by item so only the bad
  * items fail. A missing table or refused credentials stop the run at once (`BatchStoppedError`).
  *
  * Never drops an item: `written + failed + notAttempted` equals the number of requests taken from
@@ -138,11 +138,7 @@ export async function batchWrite(
   requests: Iterable<WriteRequest> | AsyncIterable<WriteRequest>,
   options?: BatchWriteOptions,
 ): Promise<BatchWriteReport>;
-/**
- * The same, for inputs of any kind turned into requests by `options.toRequest` as they are taken.
- * In an array, a key written again is that input's failure (`duplicate-key`, naming the first
- * position) while the rest are written.
- */
+/** The same, for inputs of any kind turned into requests by `options.toRequest` as they are taken. */
 export async function batchWrite<I>(
   executor: Executor,
   table: string,
@@ -156,7 +152,6 @@ export async function batchWrite<I>(
   options: BatchWriteOptions<I> = {},
 ): Promise<BatchWriteReport<I>> {
   const keyAttributes = options.keyAttributes ?? (await describeKeyAttributes(executor, table, options.signal));
-  if (Array.isArray(inputs) && !options.toRequest) rejectDuplicates(inputs as WriteRequest[], keyAttributes, table);
   return new BatchWriter<I>(executor, table, keyAttributes, options).run(inputs);
 }
 
@@ -168,7 +163,7 @@ class BatchWriter<I> {
   private readonly ready: Entry<I>[] = [];
   private readonly waiting: Entry<I>[] = [];
   private readonly inFlightIds = new Map<string, number>();
-  /** For an array input converted by `toRequest`: every key taken, so a repeat fails deterministically. */
+  /** For an array input: every key taken, so a repeat always fails, whatever is in flight. */
   private seenIds: Map<string, number> | undefined;
   private readonly failures: BatchWriteFailure<I>[] = [];
   private readonly sends = new Set<Promise<void>>();
@@ -199,7 +194,7 @@ class BatchWriter<I> {
   async run(inputs: Iterable<I> | AsyncIterable<I>): Promise<BatchWriteReport<I>> {
     // An array's length is known: requests never taken from it count as not attempted when stopped.
     this.inputLength = Array.isArray(inputs) ? inputs.length : undefined;
-    if (Array.isArray(inputs) && this.options.toRequest) this.seenIds = new Map();
+    if (Array.isArray(inputs)) this.seenIds = new Map();
     this.reader = new SourceReader(inputs, {
       onItem: (input) => this.admit(input, this.taken++),
       onChange: () => {
@@ -626,24 +621,4 @@ function isFatal(error: DynamodelError): boolean {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/** For an array input: two requests for one key would be rejected by DynamoDB or race; refuse before sending. */
-function rejectDuplicates(requests: readonly WriteRequest[], keyAttributes: readonly string[], table: string): void {
-  const seen = new Map<string, number>();
-  requests.forEach((request, index) => {
-    const item = request.PutRequest?.Item ?? request.DeleteRequest?.Key;
-    if (!item) return;
-    const picked = pickKey(item, keyAttributes);
-    if (!('key' in picked)) return;
-    const id = keyString(picked.key, keyAttributes);
-    const earlier = seen.get(id);
-    if (earlier !== undefined) {
-      throw new ValidationError(
-        `Requests ${earlier} and ${index} write the same key ${id} of table ${table}; DynamoDB rejects duplicate keys in a batch. Nothing was sent.`,
-        { table, operation: 'BatchWriteItem', rule: 'duplicate-key' },
-      );
-    }
-    seen.set(id, index);
-  });
 }
