@@ -54,15 +54,16 @@ export interface VersionCheck {
  * not overwrite a legacy item, docs/reliability.md §5) or an item without a version (`'version'`:
  * an instance read from a legacy item).
  */
-export function versionCondition(
-  schema: ModelSchema,
-  expected: number | undefined,
-  absent: 'item' | 'version',
-): Condition | undefined {
+export function versionCondition(schema: ModelSchema, check: VersionCheck | undefined): Condition | undefined {
   const field = schema.lifecycle.version;
-  if (!field) return undefined;
-  if (expected !== undefined) return conditions.eq(field.property, expected);
-  return conditions.notExists(absent === 'item' ? schema.hashKey.property : field.property);
+  if (!field || !check) return undefined;
+  if (check.expected !== undefined) return conditions.eq(field.property, check.expected);
+  return conditions.notExists(check.absent === 'item' ? schema.hashKey.property : field.property);
+}
+
+/** The check of a write told which version to expect (`expectedVersion`, or an instance's): none without one. */
+export function expectedCheck(expected: number | undefined): VersionCheck | undefined {
+  return expected === undefined ? undefined : { expected, absent: 'item' };
 }
 
 /** The caller's condition and the library's, joined. */

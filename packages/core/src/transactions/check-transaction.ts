@@ -1,4 +1,4 @@
-import { ValidationError, itemSize, keyString } from '@dynamodel/executor';
+import { ValidationError, itemSize, keyString, type Executor } from '@dynamodel/executor';
 import type { Item } from '../codecs/object-codec';
 import type { Connection } from '../connection/connection';
 import { keyAttributeNames } from '../operations/batch/batch-requests';
@@ -65,6 +65,18 @@ export function checkTransaction(
     );
   }
   return connection;
+}
+
+/**
+ * Makes sure of every action's table on the connection (created first with `autoCreateTables`), and
+ * returns the executor the one request goes through.
+ */
+export async function prepareTables(connection: Connection, actions: readonly CheckedAction[]): Promise<Executor> {
+  let executor: Executor | undefined;
+  for (const { source } of actions) {
+    executor = (connection.ready(source.schema) ?? (await connection.prepare(source.schema))).executor;
+  }
+  return executor as Executor; // checkTransaction refuses an empty transaction
 }
 
 /** The bytes of a request's items, keys and values, measured as DynamoDB measures items. */

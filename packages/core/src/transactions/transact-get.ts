@@ -1,5 +1,4 @@
-import type { Executor } from '@dynamodel/executor';
-import { checkTransaction, requestBytes } from './check-transaction';
+import { checkTransaction, prepareTables, requestBytes } from './check-transaction';
 import type { TransactionGet } from './transaction-actions';
 
 /** The instances (or `undefined`s) a tuple of reads resolves to, position by position. */
@@ -17,12 +16,8 @@ export async function transactGet<const A extends readonly TransactionGet<unknow
   options: { readonly signal?: AbortSignal } = {},
 ): Promise<TransactGetResult<A>> {
   const connection = checkTransaction('transactGet', actions, (index) => requestBytes([actions[index]?.key]));
-  let executor: Executor | undefined;
-  for (const action of actions) {
-    const target = connection.ready(action.source.schema) ?? (await connection.prepare(action.source.schema));
-    executor = target.executor;
-  }
-  const output = await (executor as Executor).send(
+  const executor = await prepareTables(connection, actions);
+  const output = await executor.send(
     'TransactGetItems',
     { TransactItems: actions.map((action) => action.request) },
     { signal: options.signal, idempotent: true },

@@ -6,10 +6,9 @@ import {
   fullJitterDelay,
   sleep,
   type CancellationReason,
-  type Executor,
 } from '@dynamodel/executor';
 import { describeKey, describeVersionConflict, isVersionConflict } from '../model/item-error-messages';
-import { checkTransaction, requestBytes } from './check-transaction';
+import { checkTransaction, prepareTables, requestBytes } from './check-transaction';
 import type { TransactionWrite } from './transaction-actions';
 
 export interface TransactOptions {
@@ -51,11 +50,7 @@ export async function transact(actions: readonly TransactionWrite[], options: Tr
     },
     options.token,
   );
-  let executor: Executor | undefined;
-  for (const action of actions) {
-    const target = connection.ready(action.source.schema) ?? (await connection.prepare(action.source.schema));
-    executor = target.executor;
-  }
+  const executor = await prepareTables(connection, actions);
   const input = {
     TransactItems: actions.map((action) => action.request),
     ClientRequestToken: options.token ?? randomUUID(),
@@ -65,7 +60,7 @@ export async function transact(actions: readonly TransactionWrite[], options: Tr
   for (let attempt = 1; ; attempt++) {
     try {
       // Idempotent: the same token makes every re-send, the SDK's and ours, apply at most once.
-      await (executor as Executor).send('TransactWriteItems', input, { signal: options.signal, idempotent: true });
+      await executor.send('TransactWriteItems', input, { signal: options.signal, idempotent: true });
       break;
     } catch (error) {
       const again = attempt < maxAttempts && Date.now() - started < TOKEN_WINDOW_MS && worthResending(error);

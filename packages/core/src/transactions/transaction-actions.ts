@@ -1,7 +1,7 @@
-import type { Get, TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import type { Get, TransactWriteItem, Update } from '@aws-sdk/client-dynamodb';
 import type { Item } from '../codecs/object-codec';
 import type { Connection } from '../connection/connection';
-import { ConditionBuilder, type Condition } from '../expressions/condition';
+import type { Condition } from '../expressions/condition';
 import { compileProjection } from '../expressions/projection';
 import { Placeholders } from '../expressions/placeholders';
 import type { UpdateAction } from '../expressions/update';
@@ -9,15 +9,19 @@ import { keyAttributeNames } from '../operations/batch/batch-requests';
 import { conditionCheckParams } from '../operations/condition-check/condition-check-params';
 import { planDelete } from '../operations/delete/delete-plan';
 import { keyFromArgs, keyOfItem } from '../operations/key';
-import { bothConditions, heldVersion, versionCondition, type VersionCheck } from '../operations/lifecycle';
+import {
+  bothConditions,
+  expectedCheck,
+  heldVersion,
+  versionCondition,
+  type VersionCheck,
+} from '../operations/lifecycle';
 import type { SavePlan } from '../operations/save/save-params';
 import { modelValidationError } from '../operations/to-validation-error';
 import { planPut } from '../operations/put/put-plan';
 import { planUpdate } from '../operations/update/update-plan';
 import type { WritePlan } from '../operations/write-plan';
 import type { ModelSchema } from '../schema/compile-model';
-
-const conditions = new ConditionBuilder<Record<string, unknown>>();
 
 /** What an action needs of its model's repository: where it goes, and how to decode and record. */
 export interface ActionSource<T extends object = object> {
@@ -55,27 +59,26 @@ export interface TransactionGet<R> {
   readonly decode: (item: Item) => R;
 }
 
+/**
+ * A single-item request as one action of `TransactWriteItems`: the same members, without the
+ * `ReturnValues` a transaction action does not take (the builders already ask for the stored item
+ * on a failed condition).
+ */
+function actionPart<P extends { ReturnValues?: unknown }>(params: P): Omit<P, 'ReturnValues'> {
+  const { ReturnValues: _returned, ...part } = params;
+  return part;
+}
+
 export function putAction<T extends object>(
   source: ActionSource<T>,
   instance: T,
   options: { condition: Condition | undefined; create: boolean },
 ): TransactionWrite {
   const plan = planPut(source.schema, source.tableName, instance, { ...options, now: new Date() });
-  const { TableName, Item, ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues } = plan.params;
   return {
     kind: options.create ? 'create' : 'put',
     source: source,
-    request: {
-      Put: {
-        TableName,
-        Item,
-        ...(ConditionExpression !== undefined
-          ? { ConditionExpression, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }
-          : {}),
-        ...(ExpressionAttributeNames ? { ExpressionAttributeNames } : {}),
-        ...(ExpressionAttributeValues ? { ExpressionAttributeValues } : {}),
-      },
-    },
+    request: { Put: actionPart(plan.params) },
     key: keyOfItem(source.schema, plan.item),
     versionCheck: plan.versionCheck,
     onStored: () => source.stored(instance, plan.assigned, plan.item),
@@ -93,23 +96,10 @@ export function updateAction(
     returnValues: 'NONE',
     now: new Date(),
   });
-  const { TableName, Key, UpdateExpression, ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues } =
-    plan.params;
   return {
     kind: 'update',
     source,
-    request: {
-      Update: {
-        TableName,
-        Key,
-        UpdateExpression,
-        ...(ConditionExpression !== undefined
-          ? { ConditionExpression, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }
-          : {}),
-        ...(ExpressionAttributeNames ? { ExpressionAttributeNames } : {}),
-        ...(ExpressionAttributeValues ? { ExpressionAttributeValues } : {}),
-      },
-    },
+    request: { Update: actionPart(plan.params) as Update },
     key,
     versionCheck: plan.versionCheck,
     onStored: () => undefined,
@@ -127,27 +117,20 @@ export function saveAction<T extends object>(
   condition: Condition | undefined,
   onStored: () => void,
 ): TransactionWrite {
-  const { schema } = source;
-  const key = keyFromArgs(schema, [instance]);
+  const { schema, tableName } = source;
+  const base = { kind: 'save' as const, source: source as unknown as ActionSource, onStored };
   if (!plan) {
-    const expected = heldVersion(schema, instance);
-    const stored = bothConditions(condition, conditions.exists(schema.hashKey.property));
-    const check = bothConditions(
-      stored,
-      expected === undefined ? undefined : versionCondition(schema, expected, 'item'),
-    );
+    const key = keyFromArgs(schema, [instance]);
+    const versionCheck = expectedCheck(heldVersion(schema, instance));
+    const check = bothConditions(condition, versionCondition(schema, versionCheck));
     return {
-      kind: 'save',
-      source: source,
-      request: { ConditionCheck: conditionCheckParams(schema, source.tableName, key, check as Condition) },
+      ...base,
+      request: { ConditionCheck: conditionCheckParams(schema, tableName, key, check, 'present') },
       key,
-      versionCheck: expected === undefined ? undefined : { expected, absent: 'item' },
-      onStored,
+      versionCheck,
     };
   }
-  const { TableName, Key, UpdateExpression, ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues } =
-    plan.params;
-  if (UpdateExpression === undefined) {
+  if (plan.params.UpdateExpression === undefined) {
     throw modelValidationError(
       schema,
       'this never-stored instance holds nothing but its key, which a transaction cannot save; use createOp() or putOp()',
@@ -155,23 +138,10 @@ export function saveAction<T extends object>(
     );
   }
   return {
-    kind: 'save',
-    source: source,
-    request: {
-      Update: {
-        TableName,
-        Key,
-        UpdateExpression,
-        ...(ConditionExpression !== undefined
-          ? { ConditionExpression, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }
-          : {}),
-        ...(ExpressionAttributeNames ? { ExpressionAttributeNames } : {}),
-        ...(ExpressionAttributeValues ? { ExpressionAttributeValues } : {}),
-      },
-    },
-    key: Key ?? key,
+    ...base,
+    request: { Update: actionPart(plan.params) as Update },
+    key: plan.params.Key as Item,
     versionCheck: plan.versionCheck,
-    onStored,
   };
 }
 
@@ -181,21 +151,10 @@ export function deleteAction(
   options: { condition: Condition | undefined; mustExist: boolean | undefined; expectedVersion: number | undefined },
 ): TransactionWrite {
   const plan = planDelete(source.schema, source.tableName, key, options);
-  const { TableName, Key, ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues } = plan.params;
   return {
     kind: 'delete',
     source,
-    request: {
-      Delete: {
-        TableName,
-        Key,
-        ...(ConditionExpression !== undefined
-          ? { ConditionExpression, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }
-          : {}),
-        ...(ExpressionAttributeNames ? { ExpressionAttributeNames } : {}),
-        ...(ExpressionAttributeValues ? { ExpressionAttributeValues } : {}),
-      },
-    },
+    request: { Delete: actionPart(plan.params) },
     key,
     versionCheck: plan.versionCheck,
     onStored: () => undefined,

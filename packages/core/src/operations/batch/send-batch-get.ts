@@ -1,11 +1,4 @@
-import {
-  BatchAbortedError,
-  BatchStoppedError,
-  ValidationError,
-  batchGet,
-  type BatchGetReport,
-  type Executor,
-} from '@dynamodel/executor';
+import { ValidationError, batchGet, type BatchGetReport, type Executor } from '@dynamodel/executor';
 import type { Item } from '../../codecs/object-codec';
 import { compileProjection } from '../../expressions/projection';
 import { Placeholders } from '../../expressions/placeholders';
@@ -13,6 +6,7 @@ import type { BatchGetResult, KeyInput } from '../../model/attributes';
 import type { ModelSchema } from '../../schema/compile-model';
 import { keyFromArgs } from '../key';
 import { keyAttributeNames } from './batch-requests';
+import { withModelReport } from './map-batch-error';
 
 export interface BatchGetRequest {
   readonly consistent?: boolean | undefined;
@@ -70,17 +64,7 @@ export async function sendBatchGet<R, T>(
       ...(request.signal ? { signal: request.signal } : {}),
     });
   } catch (error) {
-    if (error instanceof BatchAbortedError) {
-      throw new BatchAbortedError(error.message, modelResult(error.report as BatchGetReport));
-    }
-    if (error instanceof BatchStoppedError) {
-      throw new BatchStoppedError(error.message, modelResult(error.report as BatchGetReport), {
-        cause: error.cause,
-        table: tableName,
-        operation: 'BatchGetItem',
-      });
-    }
-    throw error;
+    throw withModelReport(error, modelResult, 'BatchGetItem', tableName);
   }
   return modelResult(report);
 

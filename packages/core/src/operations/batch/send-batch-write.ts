@@ -1,14 +1,9 @@
 import type { WriteRequest } from '@aws-sdk/client-dynamodb';
-import {
-  BatchAbortedError,
-  BatchStoppedError,
-  batchWrite,
-  type BatchWriteReport,
-  type Executor,
-} from '@dynamodel/executor';
+import { batchWrite, type BatchWriteReport, type Executor } from '@dynamodel/executor';
 import type { ModelSchema } from '../../schema/compile-model';
 import type { Attributes, BatchWriteOptions, BatchWriteResult } from '../../model/attributes';
 import { keyAttributeNames, keyProperties } from './batch-requests';
+import { withModelReport } from './map-batch-error';
 
 /**
  * Runs a model's batch write on the executor's batch engine: each input becomes its request only
@@ -37,17 +32,12 @@ export async function sendBatchWrite<T, In>(
     });
     return modelReport<T, In>(schema, report);
   } catch (error) {
-    if (error instanceof BatchAbortedError) {
-      throw new BatchAbortedError(error.message, modelReport<T, In>(schema, error.report as BatchWriteReport<In>));
-    }
-    if (error instanceof BatchStoppedError) {
-      throw new BatchStoppedError(error.message, modelReport<T, In>(schema, error.report as BatchWriteReport<In>), {
-        cause: error.cause,
-        table: tableName,
-        operation: 'BatchWriteItem',
-      });
-    }
-    throw error;
+    throw withModelReport(
+      error,
+      (raw: BatchWriteReport<In>) => modelReport<T, In>(schema, raw),
+      'BatchWriteItem',
+      tableName,
+    );
   }
 }
 

@@ -2,7 +2,7 @@ import type { DeleteItemCommandInput } from '@aws-sdk/client-dynamodb';
 import type { Item } from '../../codecs/object-codec';
 import type { Condition } from '../../expressions/condition';
 import type { ModelSchema } from '../../schema/compile-model';
-import { bothConditions, versionCondition } from '../lifecycle';
+import { bothConditions, expectedCheck, versionCondition } from '../lifecycle';
 import type { WritePlan } from '../write-plan';
 import { deleteItemParams } from './delete-params';
 
@@ -13,11 +13,8 @@ export function planDelete(
   key: Item,
   options: { condition?: Condition | undefined; mustExist?: boolean | undefined; expectedVersion: number | undefined },
 ): WritePlan<DeleteItemCommandInput> {
-  const expected = options.expectedVersion;
-  const condition = bothConditions(
-    options.condition,
-    expected === undefined ? undefined : versionCondition(schema, expected, 'item'),
-  );
+  const versionCheck = expectedCheck(options.expectedVersion);
+  const condition = bothConditions(options.condition, versionCondition(schema, versionCheck));
   // Built before sending, so a bad condition is refused before anything is sent.
   const params = deleteItemParams(schema, tableName, key, {
     ...(condition ? { condition } : {}),
@@ -27,7 +24,7 @@ export function planDelete(
     params,
     // Deleting twice deletes once; a conditional delete is not re-sent after a lost answer.
     idempotent: params.ConditionExpression === undefined,
-    versionCheck: expected === undefined ? undefined : { expected, absent: 'item' },
+    versionCheck,
     assigned: [],
   };
 }

@@ -25,10 +25,7 @@ export function planPut(
   const next = (expected ?? 0) + 1;
   if (version) item[version.name] = { N: String(next) };
   const versionCheck: VersionCheck | undefined = version && !options.create ? { expected, absent: 'item' } : undefined;
-  const condition = bothConditions(
-    options.condition,
-    versionCheck ? versionCondition(schema, expected, 'item') : undefined,
-  );
+  const condition = bothConditions(options.condition, versionCondition(schema, versionCheck));
   const params = putItemParams(schema, tableName, item, {
     ...(options.create ? { ifAbsent: true } : {}),
     ...(condition ? { condition } : {}),

@@ -112,10 +112,7 @@ export function saveParams(
     if (!changed.includes(property)) changed.push(property);
   }
   const written = lifecycleActions(schema, actions, now, version ? { next: (expected ?? 0) + 1 } : undefined);
-  const condition = bothConditions(
-    options.condition,
-    versionCheck ? versionCondition(schema, versionCheck.expected, versionCheck.absent) : undefined,
-  );
+  const condition = bothConditions(options.condition, versionCondition(schema, versionCheck));
 
   const partialAfter = projected ? grownProjection(schema, current, before, changed) : undefined;
   if (written.length === 0) {

@@ -3,7 +3,7 @@ import type { Item } from '../../codecs/object-codec';
 import type { Condition } from '../../expressions/condition';
 import type { UpdateAction } from '../../expressions/update';
 import type { ModelSchema } from '../../schema/compile-model';
-import { bothConditions, lifecycleActions, versionCondition } from '../lifecycle';
+import { bothConditions, expectedCheck, lifecycleActions, versionCondition } from '../lifecycle';
 import type { WritePlan } from '../write-plan';
 import { updateItemParams } from './update-params';
 
@@ -33,10 +33,8 @@ export function planUpdate(
     options.now,
     expected === undefined ? 'increment' : { next: expected + 1 },
   );
-  const condition = bothConditions(
-    options.condition,
-    expected === undefined ? undefined : versionCondition(schema, expected, 'item'),
-  );
+  const versionCheck = expectedCheck(expected);
+  const condition = bothConditions(options.condition, versionCondition(schema, versionCheck));
   const { params, idempotent } = updateItemParams(schema, tableName, key, written, {
     condition,
     upsert: options.upsert,
@@ -45,7 +43,7 @@ export function planUpdate(
   return {
     params,
     idempotent,
-    versionCheck: expected === undefined ? undefined : { expected, absent: 'item' },
+    versionCheck,
     assigned: [],
   };
 }
