@@ -186,3 +186,8 @@ export function buildCondition<T>(input: ConditionInput<T>): Condition {
   );
   return term({ kind: 'and', terms });
 }
+
+/** An option's condition, built; `undefined` when the option is absent. */
+export function optionalCondition<T>(input: ConditionInput<T> | undefined): Condition | undefined {
+  return input === undefined ? undefined : buildCondition(input);
+}

@@ -20,7 +20,7 @@ import {
   missingTableError,
   versionConflictError,
 } from './item-error-messages';
-import { checkedVersion, heldVersion, stampTimestamps, type VersionCheck } from '../operations/lifecycle';
+import { checkedVersion, heldVersion, type VersionCheck } from '../operations/lifecycle';
 import { planPut } from '../operations/put/put-plan';
 import { planUpdate } from '../operations/update/update-plan';
 import { planDelete } from '../operations/delete/delete-plan';
@@ -81,7 +81,7 @@ import type { ReadPlan } from '../operations/read/read-plan';
 import { modelValidationError } from '../operations/to-validation-error';
 import { recordState, recordStored, recordStoredPart, recordWritten, storedStateOf } from './stored-state';
 import { saveParams, type SavePlan } from '../operations/save/save-params';
-import { buildCondition } from '../expressions/condition';
+import { buildCondition, optionalCondition } from '../expressions/condition';
 
 /** Send options of a request that may be re-sent after a lost answer, when the caller gave no signal. */
 const IDEMPOTENT: SendOptions = Object.freeze({ idempotent: true });
@@ -147,7 +147,7 @@ export class Repository<T extends object> {
   async create(attributes: CreateAttributes<T>, options: CreateOptions<T> = {}): Promise<T> {
     const { schema } = this;
     const instance = this.build(attributes as BuildAttributes<T>);
-    const condition = options.condition === undefined ? undefined : buildCondition(options.condition);
+    const condition = optionalCondition(options.condition);
     // Built here (and refused here) though `sendCreate` sends it: a lost answer needs a read-back.
     const plan = planPut(schema, this.tableName, instance, { condition, create: true, now: new Date() });
     return this.withTable(async (executor, tableName) => {
@@ -171,8 +171,8 @@ export class Repository<T extends object> {
    */
   async put(item: T | CreateAttributes<T>, options: PutOptions<T> = {}): Promise<T> {
     const { schema } = this;
-    const instance = item instanceof this.model ? (item as T) : this.build(item as BuildAttributes<T>);
-    const condition = options.condition === undefined ? undefined : buildCondition(options.condition);
+    const instance = this.instanceOf(item);
+    const condition = optionalCondition(options.condition);
     const plan = planPut(schema, this.tableName, instance, { condition, now: new Date() });
     try {
       await this.send('PutItem', plan.params, {
@@ -202,7 +202,7 @@ export class Repository<T extends object> {
     const returnValues: UpdateReturnValues = options.returnValues ?? 'ALL_NEW';
     // Built once before sending: every refusal happens here, and it says whether a re-send is safe.
     const plan = planUpdate(schema, this.tableName, itemKey, buildUpdate(changes), {
-      condition: options.condition === undefined ? undefined : buildCondition(options.condition),
+      condition: optionalCondition(options.condition),
       upsert: options.upsert,
       returnValues,
       expectedVersion: this.expectedVersion(options.expectedVersion),
@@ -242,7 +242,7 @@ export class Repository<T extends object> {
    */
   async save(instance: T, options: SaveOptions<T> = {}): Promise<T> {
     const before = storedStateOf(instance);
-    const condition = options.condition === undefined ? undefined : buildCondition(options.condition);
+    const condition = optionalCondition(options.condition);
     const plan = saveParams(this.schema, this.tableName, instance, before, { condition, now: new Date() });
     if (!plan) return this.bind(instance);
     try {
@@ -272,7 +272,7 @@ export class Repository<T extends object> {
    */
   saveOp(instance: T, options: { condition?: ConditionInput<T> } = {}): TransactionWrite {
     const before = storedStateOf(instance);
-    const condition = options.condition === undefined ? undefined : buildCondition(options.condition);
+    const condition = optionalCondition(options.condition);
     const plan = saveParams(this.schema, this.tableName, instance, before, { condition, now: new Date() });
     return saveAction(this, instance, plan, condition, () => plan && this.saved(instance, plan));
   }
@@ -292,11 +292,9 @@ export class Repository<T extends object> {
     const [key, options = {}] = this.splitKeyArgs<DeleteOptions<T>>(args);
     // Deleting an instance checks the version it holds; a bare key only with `expectedVersion`.
     const plan = planDelete(this.schema, this.tableName, key, {
-      condition: options.condition === undefined ? undefined : buildCondition(options.condition),
+      condition: optionalCondition(options.condition),
       mustExist: options.mustExist,
-      expectedVersion:
-        this.expectedVersion(options.expectedVersion) ??
-        (args[0] instanceof this.model ? heldVersion(this.schema, args[0] as object) : undefined),
+      expectedVersion: this.deleteVersion(args[0], options.expectedVersion),
     });
     let output: OutputOf<'DeleteItem'>;
     try {
@@ -323,11 +321,9 @@ export class Repository<T extends object> {
     const { schema, model } = this;
     this.refuseVersionedBatch('batchPut');
     const target = this.connection.ready(schema) ?? (await this.connection.prepare(schema));
-    const toRequest = (input: T | CreateAttributes<T>): WriteRequest => {
-      const instance = input instanceof model ? input : buildInstance(schema, input as BuildAttributes<T>);
-      stampTimestamps(schema, instance, new Date());
-      return putRequest(schema, instance);
-    };
+    // Instances are built without binding the connection: a batch keeps no per-instance state.
+    const toRequest = (input: T | CreateAttributes<T>): WriteRequest =>
+      putRequest(schema, input instanceof model ? input : buildInstance(schema, input as BuildAttributes<T>));
     return sendBatchWrite(target.executor, schema, target.tableName, items, toRequest, options);
   }
 
@@ -361,21 +357,21 @@ export class Repository<T extends object> {
 
   /** A put for `transact`: built and checked now, as `put` would (versions and timestamps included). */
   putOp(item: T | CreateAttributes<T>, options: PutOpOptions<T> = {}): TransactionWrite {
-    const instance = item instanceof this.model ? (item as T) : this.build(item as BuildAttributes<T>);
-    const condition = options.condition === undefined ? undefined : buildCondition(options.condition);
+    const instance = this.instanceOf(item);
+    const condition = optionalCondition(options.condition);
     return putAction(this, instance, { condition, create: false });
   }
 
   /** A create for `transact`: the item must not exist (the transaction is cancelled otherwise). */
   createOp(attributes: CreateAttributes<T>, options: PutOpOptions<T> = {}): TransactionWrite {
-    const condition = options.condition === undefined ? undefined : buildCondition(options.condition);
+    const condition = optionalCondition(options.condition);
     return putAction(this, this.build(attributes as BuildAttributes<T>), { condition, create: true });
   }
 
   /** An update for `transact`, as `update` would send it (the item must exist unless `upsert`). */
   updateOp(key: KeyInput<T>, changes: UpdateInput<T>, options: UpdateOpOptions<T> = {}): TransactionWrite {
     return updateAction(this, keyFromArgs(this.schema, [key]), buildUpdate(changes), {
-      condition: options.condition === undefined ? undefined : buildCondition(options.condition),
+      condition: optionalCondition(options.condition),
       upsert: options.upsert,
       expectedVersion: this.expectedVersion(options.expectedVersion),
     });
@@ -384,11 +380,9 @@ export class Repository<T extends object> {
   /** A delete for `transact`; deleting an instance checks the version it holds. */
   deleteOp(key: KeyInput<T> | T, options: DeleteOpOptions<T> = {}): TransactionWrite {
     return deleteAction(this, keyFromArgs(this.schema, [key]), {
-      condition: options.condition === undefined ? undefined : buildCondition(options.condition),
+      condition: optionalCondition(options.condition),
       mustExist: options.mustExist,
-      expectedVersion:
-        this.expectedVersion(options.expectedVersion) ??
-        (key instanceof this.model ? heldVersion(this.schema, key as object) : undefined),
+      expectedVersion: this.deleteVersion(key, options.expectedVersion),
     });
   }
 
@@ -425,8 +419,8 @@ export class Repository<T extends object> {
     const plan = queryParams(this.schema, this.tableName, {
       index: index ?? options.index,
       partition,
-      where: options.where === undefined ? undefined : buildCondition(options.where),
-      filter: options.filter === undefined ? undefined : buildCondition(options.filter),
+      where: optionalCondition(options.where),
+      filter: optionalCondition(options.filter),
       reverse: options.reverse,
       consistent: options.consistent,
       projection: options.projection,
@@ -443,7 +437,7 @@ export class Repository<T extends object> {
   scan<P extends AttributeName<T> = never>(options: ScanOptions<T, P> = {}): ReadResult<Projected<T, P>> {
     const plan = scanParams(this.schema, this.tableName, {
       index: options.index,
-      filter: options.filter === undefined ? undefined : buildCondition(options.filter),
+      filter: optionalCondition(options.filter),
       consistent: options.consistent,
       projection: options.projection,
       limit: options.limit,
@@ -578,6 +572,19 @@ export class Repository<T extends object> {
   stored(instance: T, assigned: WritePlan<unknown>['assigned'], item: Item): void {
     for (const [property, value] of assigned) setOwn(instance, property, value);
     recordWritten(this.schema, instance, item);
+  }
+
+  /** An instance of the model: `item` itself, or one built from its attributes. */
+  private instanceOf(item: T | CreateAttributes<T>): T {
+    return item instanceof this.model ? (item as T) : this.build(item as BuildAttributes<T>);
+  }
+
+  /** The version a delete requires: `expectedVersion`, else the one a deleted instance holds. */
+  private deleteVersion(target: unknown, expectedVersion: number | undefined): number | undefined {
+    return (
+      this.expectedVersion(expectedVersion) ??
+      (target instanceof this.model ? heldVersion(this.schema, target as object) : undefined)
+    );
   }
 
   /** `expectedVersion` from the options, checked; only a `@Version` model takes one. */

@@ -106,6 +106,11 @@ export function checkKeyValue(schema: ModelSchema, field: CompiledField, value: 
   }
 }
 
+/** The stored names of the table's key attributes, hash first. */
+export function keyAttributeNames(schema: ModelSchema): string[] {
+  return schema.rangeKey ? [schema.hashKey.name, schema.rangeKey.name] : [schema.hashKey.name];
+}
+
 /** The key attributes of an encoded item (the `Key` of a request for it). */
 export function keyOfItem(schema: ModelSchema, item: Item): Item {
   const key: Item = {};

@@ -1,7 +1,7 @@
 import { ValidationError, itemSize, keyString, type Executor } from '@dynamodel/executor';
 import type { Item } from '../codecs/object-codec';
 import type { Connection } from '../connection/connection';
-import { keyAttributeNames } from '../operations/batch/batch-requests';
+import { keyAttributeNames } from '../operations/key';
 import { describeKey } from '../model/item-error-messages';
 import type { ActionSource } from './transaction-actions';
 

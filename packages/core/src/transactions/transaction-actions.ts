@@ -5,10 +5,9 @@ import type { Condition } from '../expressions/condition';
 import { compileProjection } from '../expressions/projection';
 import { Placeholders } from '../expressions/placeholders';
 import type { UpdateAction } from '../expressions/update';
-import { keyAttributeNames } from '../operations/batch/batch-requests';
 import { conditionCheckParams } from '../operations/condition-check/condition-check-params';
 import { planDelete } from '../operations/delete/delete-plan';
-import { keyFromArgs, keyOfItem } from '../operations/key';
+import { keyAttributeNames, keyFromArgs, keyOfItem } from '../operations/key';
 import {
   bothConditions,
   expectedCheck,

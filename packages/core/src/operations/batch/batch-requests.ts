@@ -2,10 +2,15 @@ import type { WriteRequest } from '@aws-sdk/client-dynamodb';
 import type { Item } from '../../codecs/object-codec';
 import type { ModelSchema } from '../../schema/compile-model';
 import { encodeItem } from '../encode-item';
+import { stampTimestamps } from '../lifecycle';
 import { keyFromArgs } from '../key';
 
-/** The `PutRequest` of one instance: encoded and checked exactly as `put` does (`ValidationError` otherwise). */
+/**
+ * The `PutRequest` of one instance: timestamps stamped, encoded and checked exactly as `put` does
+ * (`ValidationError` otherwise). No version: batches refuse versioned models.
+ */
 export function putRequest(schema: ModelSchema, instance: object): WriteRequest {
+  stampTimestamps(schema, instance, new Date());
   return { PutRequest: { Item: encodeItem(schema, instance) } };
 }
 
@@ -22,9 +27,4 @@ export function keyProperties(schema: ModelSchema, key: Item): Record<string, un
     if (value !== undefined) properties[field.property] = field.codec.decode(value);
   }
   return properties;
-}
-
-/** The stored names of the table's key attributes, hash first (what the batch engine groups by). */
-export function keyAttributeNames(schema: ModelSchema): string[] {
-  return schema.rangeKey ? [schema.hashKey.name, schema.rangeKey.name] : [schema.hashKey.name];
 }

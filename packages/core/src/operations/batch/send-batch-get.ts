@@ -5,7 +5,7 @@ import { Placeholders } from '../../expressions/placeholders';
 import type { BatchGetResult, KeyInput } from '../../model/attributes';
 import type { ModelSchema } from '../../schema/compile-model';
 import { keyFromArgs } from '../key';
-import { keyAttributeNames } from './batch-requests';
+import { keyAttributeNames } from '../key';
 import { withModelReport } from './map-batch-error';
 
 export interface BatchGetRequest {

@@ -2,7 +2,8 @@ import type { WriteRequest } from '@aws-sdk/client-dynamodb';
 import { batchWrite, type BatchWriteReport, type Executor } from '@dynamodel/executor';
 import type { ModelSchema } from '../../schema/compile-model';
 import type { Attributes, BatchWriteOptions, BatchWriteResult } from '../../model/attributes';
-import { keyAttributeNames, keyProperties } from './batch-requests';
+import { keyProperties } from './batch-requests';
+import { keyAttributeNames } from '../key';
 import { withModelReport } from './map-batch-error';
 
 /**

@@ -9,6 +9,7 @@ import type { ModelSchema } from '../../schema/compile-model';
 import { modelValidationError } from '../to-validation-error';
 import type { KeyTarget } from '../../expressions/compile-key-condition';
 import { checkExpressionSizes } from '../expression-size';
+import { keyAttributeNames } from '../key';
 
 /**
  * Everything needed to read a query or scan page by page, built once before anything is sent. The
@@ -55,7 +56,7 @@ export interface ReadTarget {
 }
 
 function readTarget(schema: ModelSchema, indexName: string | undefined): ReadTarget {
-  const tableKeys = [schema.hashKey.name, ...(schema.rangeKey ? [schema.rangeKey.name] : [])];
+  const tableKeys = keyAttributeNames(schema);
   if (indexName === undefined) {
     return {
       index: undefined,
