@@ -11,6 +11,7 @@ const transform: Config['transform'] = {
 const moduleNameMapper: Config['moduleNameMapper'] = {
   '^@dynamodel/local/jest$': '<rootDir>/../../packages/local/src/jest/index.ts',
   '^@dynamodel/local/fault-proxy$': '<rootDir>/../../packages/local/src/fault-proxy/index.ts',
+  '^@dynamodel/local/redis$': '<rootDir>/../../packages/local/src/redis/index.ts',
   '^@dynamodel/([a-z-]+)$': '<rootDir>/../../packages/$1/src/index.ts',
 };
 

@@ -1,0 +1,174 @@
+// The store protocol (lookup → fill only with a current token; invalidate renews the token), run
+// against each real store: MemoryCache, RedisCache on a redis-server, RedisCache on a 3-node Redis
+// Cluster. The servers are started here on free loopback ports.
+import { Cluster, Redis } from 'ioredis';
+import {
+  startLocalRedis,
+  startLocalRedisCluster,
+  type LocalRedis,
+  type LocalRedisCluster,
+} from '@dynamodel/local/redis';
+import { CacheStoreError, MemoryCache, RedisCache, type Cache, type CacheRef } from '@dynamodel/cache';
+import { scopeKeys } from '../src/redis-keys';
+
+let server: LocalRedis;
+let cluster: LocalRedisCluster;
+let redis: Redis;
+let clusterClient: Cluster;
+
+beforeAll(async () => {
+  [server, cluster] = await Promise.all([startLocalRedis(), startLocalRedisCluster()]);
+  redis = new Redis(server.port, '127.0.0.1');
+  clusterClient = new Cluster(cluster.startupNodes.map((node) => ({ ...node })));
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all([redis?.quit(), clusterClient?.quit()]);
+  await Promise.all([server?.stop(), cluster?.stop()]);
+});
+
+let table = 0;
+/** A fresh table name per test, so tests never see each other's entries. */
+const ref = (entry: string, scope = 'p1', member = false): CacheRef => ({
+  table: `t${table}`,
+  scope,
+  entry,
+  ...(member ? { member } : {}),
+});
+beforeEach(() => void table++);
+
+const stores: [string, () => Cache][] = [
+  ['MemoryCache', () => new MemoryCache()],
+  ['RedisCache', () => new RedisCache(redis)],
+  ['RedisCache on a 3-node Cluster', () => new RedisCache(clusterClient)],
+];
+
+describe.each(stores)('%s', (_name, makeStore) => {
+  let store: Cache;
+  beforeEach(() => {
+    store = makeStore();
+  });
+
+  async function miss(at: CacheRef): Promise<string> {
+    const [found] = await store.lookup([at]);
+    if (!found || found.hit) throw new Error(`expected a miss, found ${JSON.stringify(found)}`);
+    return found.token;
+  }
+
+  it('misses, fills with the token, then hits', async () => {
+    const token = await miss(ref('a'));
+    await expect(store.fill(ref('a'), token, 'value-a', { ttlMs: 60_000 })).resolves.toBe(true);
+    await expect(store.lookup([ref('a'), ref('b')])).resolves.toEqual([
+      { hit: true, value: 'value-a' },
+      { hit: false, token },
+    ]);
+  });
+
+  it('gives every miss of a scope the same token until an invalidation', async () => {
+    const [first, second] = await Promise.all([miss(ref('a')), miss(ref('b'))]);
+    expect(first).toBe(second);
+    await store.invalidate([{ table: `t${table}`, scope: 'p1', entries: [] }]);
+    expect(await miss(ref('a'))).not.toBe(first);
+  });
+
+  it('refuses a fill whose token an invalidation replaced, and keeps the newer value', async () => {
+    const stale = await miss(ref('a'));
+    await store.invalidate([{ table: `t${table}`, scope: 'p1', entries: ['a'] }]);
+    await expect(store.fill(ref('a'), stale, 'old', { ttlMs: 60_000 })).resolves.toBe(false);
+    const fresh = await miss(ref('a'));
+    await expect(store.fill(ref('a'), fresh, 'new', { ttlMs: 60_000 })).resolves.toBe(true);
+    await expect(store.fill(ref('a'), stale, 'old', { ttlMs: 60_000 })).resolves.toBe(false);
+    await expect(store.lookup([ref('a')])).resolves.toEqual([{ hit: true, value: 'new' }]);
+  });
+
+  it('refuses a token it never gave', async () => {
+    await miss(ref('a'));
+    await expect(store.fill(ref('a'), 'forged', 'x', { ttlMs: 60_000 })).resolves.toBe(false);
+    await expect(store.fill(ref('a', 'other-scope'), 'forged', 'x', { ttlMs: 60_000 })).resolves.toBe(false);
+  });
+
+  it('deletes named entries on invalidation and leaves other scopes alone', async () => {
+    for (const at of [ref('a'), ref('b'), ref('a', 'p2')]) {
+      await store.fill(at, await miss(at), `v-${at.scope}-${at.entry}`, { ttlMs: 60_000 });
+    }
+    await store.invalidate([{ table: `t${table}`, scope: 'p1', entries: ['a'] }]);
+    const [a, b, other] = await store.lookup([ref('a'), ref('b'), ref('a', 'p2')]);
+    expect(a).toMatchObject({ hit: false });
+    expect(b).toEqual({ hit: true, value: 'v-p1-b' });
+    expect(other).toEqual({ hit: true, value: 'v-p2-a' });
+  });
+
+  it('drops member entries with any invalidation of their scope, unnamed', async () => {
+    const page = ref('query-fingerprint', 'p1', true);
+    await expect(store.fill(page, await miss(page), 'page', { ttlMs: 60_000 })).resolves.toBe(true);
+    await expect(store.lookup([page])).resolves.toEqual([{ hit: true, value: 'page' }]);
+    await store.invalidate([{ table: `t${table}`, scope: 'p1', entries: ['some-item'] }]);
+    await expect(store.lookup([page])).resolves.toEqual([{ hit: false, token: expect.any(String) }]);
+  });
+
+  it('holds a scope against fills for holdMs after an invalidation', async () => {
+    await store.invalidate([{ table: `t${table}`, scope: 'index', entries: [], holdMs: 300 }]);
+    const token = await miss(ref('q', 'index', true));
+    await expect(store.fill(ref('q', 'index', true), token, 'early', { ttlMs: 60_000 })).resolves.toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await expect(store.fill(ref('q', 'index', true), token, 'settled', { ttlMs: 60_000 })).resolves.toBe(true);
+  });
+
+  it('expires entries after their TTL', async () => {
+    await store.fill(ref('a'), await miss(ref('a')), 'short', { ttlMs: 150 });
+    await expect(store.lookup([ref('a')])).resolves.toEqual([{ hit: true, value: 'short' }]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await expect(store.lookup([ref('a')])).resolves.toEqual([{ hit: false, token: expect.any(String) }]);
+  });
+
+  it('keeps scope and entry names apart whatever characters they hold', async () => {
+    const tricky = [ref('a}{b', '{p}'), ref('b', '{p}a}{'), ref('', ''), ref('x:y', 'x'), ref('y', 'x:')];
+    for (const [i, at] of tricky.entries()) await store.fill(at, await miss(at), `v${i}`, { ttlMs: 60_000 });
+    await expect(store.lookup(tricky)).resolves.toEqual(tricky.map((_, i) => ({ hit: true, value: `v${i}` })));
+  });
+});
+
+describe('RedisCache specifics', () => {
+  it('puts every key of a scope in one Cluster slot', async () => {
+    const keys = scopeKeys('dynamodel:', 'tweets', 'a}{b');
+    const slots = await Promise.all(
+      [keys.generation, keys.hold, keys.members, keys.entry('x'), `${keys.entry('x')}@token`].map((key) =>
+        redis.call('CLUSTER', 'KEYSLOT', key).catch(() => clusterClient.call('CLUSTER', 'KEYSLOT', key)),
+      ),
+    );
+    expect(new Set(slots).size).toBe(1);
+  });
+
+  it('loads its scripts again after Redis forgot them (SCRIPT FLUSH, a restarted node)', async () => {
+    const store = new RedisCache(redis);
+    await store.lookup([ref('a')]);
+    await redis.script('FLUSH');
+    await expect(store.lookup([ref('a')])).resolves.toEqual([{ hit: false, token: expect.any(String) }]);
+  });
+
+  it('refuses an answer no script gives (a proxy or a foreign server in the way)', async () => {
+    const liar = { evalsha: () => Promise.resolve('OK'), eval: () => Promise.resolve('OK') } as unknown as Redis;
+    const store = new RedisCache(liar);
+    await expect(store.lookup([ref('a')])).rejects.toThrow(CacheStoreError);
+    await expect(store.fill(ref('a'), 't', 'v', { ttlMs: 1000 })).rejects.toThrow(/fill script/);
+    await expect(store.invalidate([{ table: 't', scope: 's', entries: [] }])).rejects.toThrow(CacheStoreError);
+  });
+
+  it('prefixes its keys and namespaces them by table', async () => {
+    const store = new RedisCache(redis, { prefix: 'app1:' });
+    await store.lookup([ref('a')]);
+    const keys = await redis.keys(`app1:t${table}:*`);
+    expect(keys).toEqual([expect.stringMatching(new RegExp(`^app1:t${table}:\\{[A-Za-z0-9_-]{16}\\}:g$`))]);
+  });
+
+  it('fails at once, not after a wait, when its own client cannot reach Redis', async () => {
+    const gone = await startLocalRedis();
+    const url = gone.url;
+    await gone.stop();
+    const store = new RedisCache(url);
+    const started = Date.now();
+    await expect(store.lookup([ref('a')])).rejects.toThrow();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await store.close().catch(() => undefined);
+  });
+});

@@ -1,0 +1,8 @@
+export {
+  startLocalRedis,
+  startLocalRedisCluster,
+  LocalRedisError,
+  type LocalRedis,
+  type LocalRedisCluster,
+  type StartLocalRedisOptions,
+} from './start-local-redis';
