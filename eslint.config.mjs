@@ -47,7 +47,18 @@ export default tseslint.config(
     },
   },
   {
-    // Core imports the executor; @dynamodel/local only where `endpoint: 'local'` is resolved (lazily).
+    // The cache imports nothing of ours: core sees only its interface.
+    files: ['packages/cache/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@dynamodel/*'], message: 'cache imports nothing of ours' }] },
+      ],
+    },
+  },
+  {
+    // Core imports the executor and the cache's types; @dynamodel/local only where `endpoint: 'local'`
+    // is resolved (lazily).
     files: ['packages/core/src/**/*.ts'],
     ignores: ['packages/core/src/connection/local-endpoint.ts'],
     rules: {
@@ -55,7 +66,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@dynamodel/*', '!@dynamodel/executor'], message: 'core imports only @dynamodel/executor' },
+            {
+              group: ['@dynamodel/*', '!@dynamodel/executor', '!@dynamodel/cache'],
+              message: 'core imports only @dynamodel/executor (and the Cache interface of @dynamodel/cache)',
+            },
           ],
         },
       ],

@@ -29,6 +29,8 @@ export {
   type EventOf,
   type ExecutorEvent,
   type ExecutorEventType,
+  type CacheEvent,
+  type CacheEventKind,
 } from './events/executor-events';
 export * from './errors';
 export { Semaphore } from './limits/semaphore';

@@ -276,7 +276,7 @@ describe('batchWrite failure reports stay bounded', () => {
       },
     }).catch((e: unknown) => e)) as BatchStoppedError<BatchWriteReport>;
     expect(error).toBeInstanceOf(BatchStoppedError);
-    expect(error.message).toMatch(/onFailure threw: metrics sink is down/);
+    expect(error.message).toMatch(/a callback \(onFailure, onWritten\) threw: metrics sink is down/);
     expect(error.report.written + error.report.failed + error.report.notAttempted).toBe(3);
   });
 });

@@ -8,8 +8,11 @@ import {
   type AdaptiveConcurrencyOptions,
   type DynamoExecutorOptions,
   type Executor,
+  type ExecutorEvents,
   type RateLimitOptions,
 } from '@dynamodel/executor';
+import type { Cache } from '@dynamodel/cache';
+import { GuardedCache } from '../cache/guarded-cache';
 import { compileModel, type ModelSchema } from '../schema/compile-model';
 import type { AnyClass } from '../metadata/options';
 import { checkTableName } from '../schema/table-schema';
@@ -63,6 +66,16 @@ export interface ConnectOptions {
    * cursor is refused) but anyone can forge one; with it, only servers sharing the secret can.
    */
   readonly cursorSecret?: string;
+  /**
+   * A read-through cache for the models declared with `@Table({ cache })`: `new MemoryCache()` or
+   * `new RedisCache(redis)` from `@dynamodel/cache`, or your own `Cache`.
+   */
+  readonly cache?: Cache;
+  /**
+   * How long a cache call may take before the read goes to DynamoDB without it (the store then
+   * rests for a second before it is tried again). Default 50 ms.
+   */
+  readonly cacheTimeoutMs?: number;
   /** The SDK's retry mode and attempts, passed to the default executor. */
   readonly retryMode?: DynamoExecutorOptions['retryMode'];
   readonly maxAttempts?: number;
@@ -79,6 +92,8 @@ export class Connection {
   readonly prefix: string;
   readonly autoCreateTables: boolean;
   readonly cursorSecret: string | undefined;
+  /** The cache store behind its timeout; `undefined` when the connection has no cache. */
+  readonly cache: GuardedCache | undefined;
   private executorPromise: Promise<Executor> | undefined;
   private releaseLocal: (() => Promise<void>) | undefined;
   private ownedExecutor: DynamoExecutor | undefined;
@@ -92,6 +107,14 @@ export class Connection {
     this.prefix = options.prefix ?? '';
     this.autoCreateTables = options.autoCreateTables ?? false;
     this.cursorSecret = options.cursorSecret;
+    this.cache = options.cache
+      ? new GuardedCache(options.cache, { timeoutMs: options.cacheTimeoutMs ?? 50, restMs: 1_000 })
+      : undefined;
+  }
+
+  /** The events of the executor requests go through, once it exists (cache events are emitted there too). */
+  get events(): ExecutorEvents | undefined {
+    return this.resolvedExecutor?.events;
   }
 
   /** The executor requests go through (DynamoDB Local is started here for `endpoint: 'local'`). */

@@ -68,6 +68,37 @@ export interface TableOptions {
    * so a model never erases what another program stored.
    */
   readonly unknownAttributes?: 'ignore' | 'keep';
+  /**
+   * Read through the connection's cache (`connect({ cache })`): `get`, `getOrFail` and `batchGet`
+   * are served from it, and with `queries: true` query pages too. Every write through Dynamodel
+   * invalidates what it changed. Off when absent, and for a connection without a cache.
+   */
+  readonly cache?: ModelCacheOptions;
+}
+
+/** A length of time: seconds, or a number with a unit (`'500ms'`, `'30s'`, `'15m'`, `'1h'`, `'1d'`). */
+export type Duration = number | `${number}${'ms' | 's' | 'm' | 'h' | 'd'}`;
+
+export interface ModelCacheOptions {
+  /** How long a cached item (or query page) is kept. */
+  readonly ttl: Duration;
+  /**
+   * Also remember that a key holds no item, for this long (a `get` of it is then answered
+   * `undefined` without a request). Off by default; keep it short. A write of the key through
+   * Dynamodel drops it at once.
+   */
+  readonly negativeTtl?: Duration;
+  /**
+   * Cache query pages too, under the query's fingerprint. A write through Dynamodel drops the cached
+   * pages of the item's partition (and, for queries of a global index, of that index). Default false.
+   */
+  readonly queries?: boolean;
+  /**
+   * How long after a write pages of a global secondary index are not cached: DynamoDB updates an
+   * index after the write returns ("within a fraction of a second, under normal conditions"), so a
+   * page read just after the write may not show it yet. Default `'1s'`.
+   */
+  readonly indexSettle?: Duration;
 }
 
 /** What a secondary index copies from the table besides the keys: everything, nothing, or the named properties. */

@@ -79,8 +79,10 @@ export type KeyArgs<T, O> = [KeyDeclaration<T>] extends [never]
     : [key: KeyInput<T>, options?: O];
 
 export interface GetOptions {
-  /** A strongly consistent read (never on a global secondary index). */
+  /** A strongly consistent read (never on a global secondary index); it bypasses the cache. */
   readonly consistent?: boolean;
+  /** `false` reads DynamoDB even when the model is cached (and fills nothing). */
+  readonly cache?: boolean;
   readonly signal?: AbortSignal;
 }
 
@@ -192,6 +194,8 @@ export interface QueryOptions<T, P extends AttributeName<T> = never> extends Rea
   readonly where?: ConditionInput<T>;
   /** Newest (highest sort key) first. */
   readonly reverse?: boolean;
+  /** `false` reads DynamoDB even when the model caches queries (and fills nothing). */
+  readonly cache?: boolean;
 }
 
 export interface ScanOptions<T, P extends AttributeName<T> = never> extends ReadOptions<T, P> {
@@ -262,8 +266,10 @@ export interface BatchWriteResult<T, In> {
 }
 
 export interface BatchGetOptions<T, P extends AttributeName<T> = never> {
-  /** Strongly consistent reads. */
+  /** Strongly consistent reads; they bypass the cache, as a projection does. */
   readonly consistent?: boolean;
+  /** `false` reads DynamoDB even when the model is cached (and fills nothing). */
+  readonly cache?: boolean;
   /** Read only these attributes (the key is always read): the results are partial instances. */
   readonly projection?: readonly P[];
   /** `BatchGetItem` calls in flight at once. Default 4. */

@@ -1,6 +1,7 @@
-import type { WriteRequest } from '@aws-sdk/client-dynamodb';
+import type { QueryCommandInput, WriteRequest } from '@aws-sdk/client-dynamodb';
 import {
   ConditionFailedError,
+  OutcomeUnknownError,
   ResourceNotFoundError,
   type Executor,
   type InputOf,
@@ -82,6 +83,10 @@ import { modelValidationError } from '../operations/to-validation-error';
 import { recordState, recordStored, recordStoredPart, recordWritten, storedStateOf } from './stored-state';
 import { saveParams, type SavePlan } from '../operations/save/save-params';
 import { buildCondition, optionalCondition } from '../expressions/condition';
+import { ABSENT, ModelCache } from '../cache/model-cache';
+import { itemFromText, itemToText } from '../cache/item-text';
+import { cachedBatchGet } from '../cache/cached-batch-get';
+import { cachedPages } from '../cache/cached-pages';
 
 /** Send options of a request that may be re-sent after a lost answer, when the caller gave no signal. */
 const IDEMPOTENT: SendOptions = Object.freeze({ idempotent: true });
@@ -98,6 +103,8 @@ export class Repository<T extends object> {
   private compiled: ModelSchema<T> | undefined;
   private boundPrototype: object | undefined;
   private table: string | undefined;
+  /** The model's read-through cache on this connection; `null` when either has none. */
+  private modelCache: ModelCache | null | undefined;
 
   constructor(
     readonly model: AnyClass,
@@ -117,12 +124,77 @@ export class Repository<T extends object> {
   /** The item under `key`, or `undefined`. */
   async get(...args: KeyArgs<T, GetOptions>): Promise<T | undefined> {
     const [key, options] = this.splitKeyArgs<GetOptions>(args);
+    const cache = this.readCache(options);
+    if (cache) return this.getThrough(cache, key, options?.signal);
     const output = await this.send(
       'GetItem',
       getItemParams(this.tableName, key, options),
       options?.signal ? { signal: options.signal, idempotent: true } : IDEMPOTENT,
     );
     return output.Item ? this.decode(output.Item) : undefined;
+  }
+
+  /** The model's read-through cache on this connection, if both have one. */
+  get cache(): ModelCache | undefined {
+    if (this.modelCache === undefined) {
+      const { cache: guard } = this.connection;
+      const settings = this.schema.cache;
+      this.modelCache =
+        guard && settings
+          ? new ModelCache(guard, this.schema, this.tableName, settings, () => this.connection.events)
+          : null;
+    }
+    return this.modelCache ?? undefined;
+  }
+
+  /** The cache a read goes through: none for a strongly consistent read or `cache: false`. */
+  private readCache(options: { consistent?: boolean; cache?: boolean } | undefined): ModelCache | undefined {
+    if (options?.consistent || options?.cache === false) return undefined;
+    return this.cache;
+  }
+
+  /**
+   * `get` through the cache. A miss is read strongly consistently (an eventually consistent read
+   * might return what a finished write replaced, and the cache would keep it), and the read is
+   * shared by concurrent misses of the key; it is not cancelled by one caller's signal.
+   */
+  private async getThrough(cache: ModelCache, key: Item, signal: AbortSignal | undefined): Promise<T | undefined> {
+    const ref = cache.itemRef(key);
+    const load = async (): Promise<string | undefined> => {
+      const output = await this.send('GetItem', getItemParams(this.tableName, key, { consistent: true }), IDEMPOTENT);
+      return output.Item ? itemToText(output.Item) : undefined;
+    };
+    const read = await cache.read(ref, load, signal);
+    if (read.text === undefined || read.text === ABSENT) return undefined;
+    try {
+      return this.decode(itemFromText(read.text));
+    } catch (error) {
+      if (!read.cached) throw error;
+      // A cached entry that does not read back: dropped, and the item read from DynamoDB.
+      await cache.dropGarbage(ref, error instanceof Error ? error.message : String(error));
+      const text = await load();
+      return text === undefined ? undefined : this.decode(itemFromText(text));
+    }
+  }
+
+  /** Runs a write of the items under `keys`; the cache forgets them once stored, or once they may be (outcome unknown). */
+  private async writing<R>(keys: readonly Item[], write: () => Promise<R>): Promise<R> {
+    const { cache } = this;
+    if (!cache) return write();
+    let result: R;
+    try {
+      result = await write();
+    } catch (error) {
+      if (error instanceof OutcomeUnknownError) await cache.invalidate(keys);
+      throw error;
+    }
+    await cache.invalidate(keys);
+    return result;
+  }
+
+  /** Forgets cached items after a write made elsewhere (a transaction) stored them. */
+  async invalidate(keys: readonly Item[]): Promise<void> {
+    await this.cache?.invalidate(keys);
   }
 
   /** The item under `key`; `ItemNotFoundError` when there is none. */
@@ -150,19 +222,21 @@ export class Repository<T extends object> {
     const condition = optionalCondition(options.condition);
     // Built here (and refused here) though `sendCreate` sends it: a lost answer needs a read-back.
     const plan = planPut(schema, this.tableName, instance, { condition, create: true, now: new Date() });
-    return this.withTable(async (executor, tableName) => {
-      const outcome = await sendCreate(executor, schema, tableName, plan.item, {
-        ...(options.signal ? { signal: options.signal } : {}),
-        ...(condition ? { condition } : {}),
-      });
-      if (!outcome.created) {
-        // No stored item came back: the key was free, and the caller's own condition failed.
-        if (condition && !outcome.conflict.item) throw outcome.conflict;
-        throw itemExistsError(schema, tableName, outcome.conflict, (found) => this.decodeQuietly(found));
-      }
-      this.stored(instance, plan.assigned, plan.item);
-      return instance;
-    });
+    return this.writing([keyOfItem(schema, plan.item)], () =>
+      this.withTable(async (executor, tableName) => {
+        const outcome = await sendCreate(executor, schema, tableName, plan.item, {
+          ...(options.signal ? { signal: options.signal } : {}),
+          ...(condition ? { condition } : {}),
+        });
+        if (!outcome.created) {
+          // No stored item came back: the key was free, and the caller's own condition failed.
+          if (condition && !outcome.conflict.item) throw outcome.conflict;
+          throw itemExistsError(schema, tableName, outcome.conflict, (found) => this.decodeQuietly(found));
+        }
+        this.stored(instance, plan.assigned, plan.item);
+        return instance;
+      }),
+    );
   }
 
   /**
@@ -175,10 +249,12 @@ export class Repository<T extends object> {
     const condition = optionalCondition(options.condition);
     const plan = planPut(schema, this.tableName, instance, { condition, now: new Date() });
     try {
-      await this.send('PutItem', plan.params, {
-        ...(options.signal ? { signal: options.signal } : {}),
-        idempotent: plan.idempotent,
-      });
+      await this.writing([keyOfItem(schema, plan.item)], () =>
+        this.send('PutItem', plan.params, {
+          ...(options.signal ? { signal: options.signal } : {}),
+          idempotent: plan.idempotent,
+        }),
+      );
     } catch (error) {
       throw this.versionConflictOr(error, keyOfItem(schema, plan.item), plan.versionCheck);
     }
@@ -210,10 +286,12 @@ export class Repository<T extends object> {
     });
     let output: OutputOf<'UpdateItem'>;
     try {
-      output = await this.send('UpdateItem', plan.params, {
-        ...(options.signal ? { signal: options.signal } : {}),
-        idempotent: plan.idempotent,
-      });
+      output = await this.writing([itemKey], () =>
+        this.send('UpdateItem', plan.params, {
+          ...(options.signal ? { signal: options.signal } : {}),
+          idempotent: plan.idempotent,
+        }),
+      );
     } catch (error) {
       // No stored item came back: the existence check failed, not the caller's condition.
       if (error instanceof ConditionFailedError && !error.item && !options.upsert) {
@@ -246,10 +324,12 @@ export class Repository<T extends object> {
     const plan = saveParams(this.schema, this.tableName, instance, before, { condition, now: new Date() });
     if (!plan) return this.bind(instance);
     try {
-      await this.send('UpdateItem', plan.params, {
-        ...(options.signal ? { signal: options.signal } : {}),
-        idempotent: plan.idempotent,
-      });
+      await this.writing([plan.params.Key ?? {}], () =>
+        this.send('UpdateItem', plan.params, {
+          ...(options.signal ? { signal: options.signal } : {}),
+          idempotent: plan.idempotent,
+        }),
+      );
     } catch (error) {
       if (error instanceof ConditionFailedError && !error.item && before) {
         throw itemNotFoundError(
@@ -300,7 +380,9 @@ export class Repository<T extends object> {
     try {
       // Unconditional deletes may be re-sent after a lost answer; the item returned is then what the
       // last attempt found, `undefined` if an earlier attempt had landed.
-      output = await this.send('DeleteItem', plan.params, { signal: options.signal, idempotent: plan.idempotent });
+      output = await this.writing([key], () =>
+        this.send('DeleteItem', plan.params, { signal: options.signal, idempotent: plan.idempotent }),
+      );
     } catch (error) {
       throw this.versionConflictOr(error, key, plan.versionCheck);
     }
@@ -324,7 +406,7 @@ export class Repository<T extends object> {
     // Instances are built without binding the connection: a batch keeps no per-instance state.
     const toRequest = (input: T | CreateAttributes<T>): WriteRequest =>
       putRequest(schema, input instanceof model ? input : buildInstance(schema, input as BuildAttributes<T>));
-    return sendBatchWrite(target.executor, schema, target.tableName, items, toRequest, options);
+    return sendBatchWrite(target.executor, schema, target.tableName, items, toRequest, options, this.cache);
   }
 
   /** Deletes the items under many keys with `BatchWriteItem`; a bad key is reported and never sent. */
@@ -336,7 +418,7 @@ export class Repository<T extends object> {
     this.refuseVersionedBatch('batchDelete');
     const target = this.connection.ready(schema) ?? (await this.connection.prepare(schema));
     const toRequest = (key: KeyInput<T>): WriteRequest => deleteRequest(schema, key);
-    return sendBatchWrite(target.executor, schema, target.tableName, keys, toRequest, options);
+    return sendBatchWrite(target.executor, schema, target.tableName, keys, toRequest, options, this.cache);
   }
 
   /**
@@ -350,6 +432,29 @@ export class Repository<T extends object> {
   ): Promise<BatchGetResult<Projected<T, P>, T>> {
     const encoded = await encodeBatchKeys<T>(this.schema, keys);
     const target = this.connection.ready(this.schema) ?? (await this.connection.prepare(this.schema));
+    // Cached items are whole: a projected read goes to DynamoDB.
+    const cache = options.projection ? undefined : this.readCache(options);
+    if (cache) {
+      const result = await cachedBatchGet<T>(
+        cache,
+        encoded,
+        (item) => this.decode(item),
+        // Misses are read strongly consistently, as for `get`.
+        (misses) =>
+          sendBatchGet(
+            target.executor,
+            this.schema,
+            target.tableName,
+            misses,
+            { ...options, consistent: true },
+            (item) => ({
+              item,
+              instance: this.decode(item),
+            }),
+          ),
+      );
+      return result;
+    }
     return sendBatchGet(target.executor, this.schema, target.tableName, encoded, options, (item, projected) =>
       projected ? (this.decodePart(item, projected) as Projected<T, P>) : (this.decode(item) as Projected<T, P>),
     );
@@ -427,7 +532,9 @@ export class Repository<T extends object> {
       limit: options.limit,
       pageSize: options.pageSize,
     });
-    return new ReadResult(this.schema, plan, this.readIO<Projected<T, P>>(plan), options.signal);
+    const cache = this.readCache(options);
+    const io = this.readIO<Projected<T, P>>(plan, cache?.settings.queries ? cache : undefined);
+    return new ReadResult(this.schema, plan, io, options.signal);
   }
 
   /**
@@ -448,14 +555,20 @@ export class Repository<T extends object> {
     return new ReadResult(this.schema, plan, this.readIO<Projected<T, P>>(plan), options.signal);
   }
 
-  /** How a read sends its pages (reads are always safe to re-send) and decodes its items. */
-  private readIO<R>(plan: ReadPlan): ReadIO<R> {
+  /**
+   * How a read sends its pages (reads are always safe to re-send) and decodes its items; a query
+   * of a model that caches queries sends its pages through `pageCache`.
+   */
+  private readIO<R>(plan: ReadPlan, pageCache?: ModelCache): ReadIO<R> {
     const partial = plan.partial;
+    const sendQuery = (params: QueryCommandInput, signal: AbortSignal | undefined) =>
+      this.send('Query', params, signal ? { signal, idempotent: true } : IDEMPOTENT);
+    const sendPage = pageCache ? cachedPages(pageCache, this.schema, plan, sendQuery) : sendQuery;
     return {
-      send: (operation, params, signal) => {
-        const options: SendOptions = signal ? { signal, idempotent: true } : IDEMPOTENT;
-        return operation === 'Query' ? this.send('Query', params, options) : this.send('Scan', params, options);
-      },
+      send: (operation, params, signal) =>
+        operation === 'Query'
+          ? sendPage(params, signal)
+          : this.send('Scan', params, signal ? { signal, idempotent: true } : IDEMPOTENT),
       // A later issue's single-table reads plug in here: a decode that picks the model by an entity attribute.
       decode: (partial
         ? (item: Item) => this.decodePart(item, partial)

@@ -7,6 +7,7 @@ import { collectDeclarations } from './collect-declarations';
 import { compileFields, type CompiledField } from './compile-fields';
 import { checkTableName, type TableSchema } from './table-schema';
 import { compileIndexes, type IndexSchema } from './compile-indexes';
+import { compileCache, type CacheSchema } from './compile-cache';
 
 /** A model class compiled: its table, its fields and the codec for its items. Immutable. */
 export interface ModelSchema<T extends object = object> {
@@ -26,6 +27,8 @@ export interface ModelSchema<T extends object = object> {
   readonly indexKeyFields: readonly CompiledField[];
   /** The attributes the library maintains on every write path. */
   readonly lifecycle: Lifecycle;
+  /** `@Table({ cache })`; `undefined` when the model is not cached. */
+  readonly cache: CacheSchema | undefined;
   readonly codec: ObjectCodec<T>;
 }
 
@@ -128,6 +131,7 @@ function compile(cls: AnyClass): ModelSchema {
     indexes: indexes.indexes,
     indexKeyFields: indexes.keyFields,
     lifecycle,
+    cache: compileCache(table.cache, fail),
     codec: new ObjectCodec(cls.prototype as object, fields, { keepUnknown: table.unknownAttributes === 'keep' }),
   };
 }

@@ -10,6 +10,7 @@ import {
 import { describeKey, describeVersionConflict, isVersionConflict } from '../model/item-error-messages';
 import { checkTransaction, prepareTables, requestBytes } from './check-transaction';
 import type { TransactionWrite } from './transaction-actions';
+import type { Item } from '../codecs/object-codec';
 
 export interface TransactOptions {
   /**
@@ -64,11 +65,28 @@ export async function transact(actions: readonly TransactionWrite[], options: Tr
       break;
     } catch (error) {
       const again = attempt < maxAttempts && Date.now() - started < TOKEN_WINDOW_MS && worthResending(error);
-      if (!again) throw describeFailure(error, actions);
+      if (!again) {
+        // It may have been applied: cached items must not outlive it.
+        if (error instanceof OutcomeUnknownError) await invalidateWritten(actions);
+        throw describeFailure(error, actions);
+      }
       await sleep(fullJitterDelay(attempt, { baseMs: 100 }), options.signal);
     }
   }
+  await invalidateWritten(actions);
   for (const action of actions) action.onStored();
+}
+
+/** Forgets the cached items of every written action (a condition check writes nothing), model by model. */
+async function invalidateWritten(actions: readonly TransactionWrite[]): Promise<void> {
+  const bySource = new Map<TransactionWrite['source'], Item[]>();
+  for (const action of actions) {
+    if (action.kind === 'conditionCheck') continue;
+    let keys = bySource.get(action.source);
+    if (!keys) bySource.set(action.source, (keys = []));
+    keys.push(action.key);
+  }
+  await Promise.all([...bySource].map(([source, keys]) => source.invalidate(keys)));
 }
 
 /** Cancelled only by conflicts or throttling, throttled, transient, or its answer lost. */

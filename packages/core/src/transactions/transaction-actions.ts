@@ -31,6 +31,8 @@ export interface ActionSource<T extends object = object> {
   decode(item: Item): T;
   decodePart(item: Item, attributes: ReadonlySet<string>): T;
   stored(instance: T, assigned: WritePlan<unknown>['assigned'], item: Item): void;
+  /** Forgets cached items the transaction stored (or may have). */
+  invalidate(keys: readonly Item[]): Promise<void>;
 }
 
 export type WriteActionKind = 'put' | 'create' | 'update' | 'save' | 'delete' | 'conditionCheck';

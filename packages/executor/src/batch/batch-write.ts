@@ -47,6 +47,12 @@ export interface BatchWriteOptions<I = WriteRequest> {
   /** How many failures the report keeps in `failures` (the first ones). Default 100; `Infinity` keeps all. */
   readonly keepFailures?: number;
   /**
+   * Called with the key of each request once DynamoDB stored it, and of each whose outcome is
+   * unknown (it may be stored): what a cache must invalidate. If it throws, the batch stops with
+   * `BatchStoppedError`.
+   */
+  readonly onWritten?: (key: Key, outcome: 'written' | 'unknown') => void;
+  /**
    * Turns each input into its write request as it is taken from the input (so a streamed input is
    * converted only as fast as it is written). A `DynamodelError` it throws fails that input alone,
    * with no attempt made, and the rest are written; any other error stops the batch
@@ -280,7 +286,7 @@ class BatchWriter<I> {
         ? stop.error.message
         : stop.kind === 'source'
           ? `the input source threw: ${describe(stop.error)}`
-          : `onFailure threw: ${describe(stop.error)}`;
+          : `a callback (onFailure, onWritten) threw: ${describe(stop.error)}`;
     throw new BatchStoppedError(`Batch write to ${this.table} stopped: ${what}`, report, {
       cause: stop.error,
       table: this.table,
@@ -530,6 +536,16 @@ class BatchWriter<I> {
   private settleWritten(entry: Entry<I>): void {
     this.written++;
     this.inFlightIds.delete(entry.id);
+    this.tellWritten(entry.key, 'written');
+  }
+
+  private tellWritten(key: Key, outcome: 'written' | 'unknown'): void {
+    if (!this.options.onWritten) return;
+    try {
+      this.options.onWritten(key, outcome);
+    } catch (error) {
+      this.halt({ kind: 'callback', error });
+    }
   }
 
   private settleFailed(entry: Entry<I>, reason: DynamodelError): void {
@@ -543,6 +559,7 @@ class BatchWriter<I> {
             { code: entry.unknown.code, cause: reason, table: this.table, operation: 'BatchWriteItem' },
           )
         : reason;
+    if (final instanceof OutcomeUnknownError) this.tellWritten(entry.key, 'unknown');
     this.record({
       index: entry.index,
       input: entry.input,

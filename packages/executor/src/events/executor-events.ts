@@ -22,12 +22,45 @@ export type ExecutorEvent =
   | (EventBase & { readonly type: 'retry'; readonly attempt: number; readonly reason: string })
   | (EventBase & { readonly type: 'throttle'; readonly attempt: number; readonly code: string })
   | (EventBase & { readonly type: 'unprocessed-resend'; readonly count: number; readonly delayMs: number })
+  | CacheEvent
   | {
       readonly type: 'concurrency-limit';
       readonly limit: number;
       readonly previous: number;
       readonly reason: 'throttle' | 'success';
     };
+
+/**
+ * What a model's read-through cache did (`@dynamodel/core` emits these on its connection's executor,
+ * so cache metrics arrive on the same channel as request metrics). `count` is the number of entries
+ * (a `batchGet` reports its hits as one event); `reason` says why for `error` and
+ * `invalidation-failed`.
+ */
+export interface CacheEvent {
+  readonly type: 'cache';
+  readonly kind: CacheEventKind;
+  readonly table: string;
+  readonly count: number;
+  readonly reason?: string;
+}
+
+export type CacheEventKind =
+  /** Served from the cache, no request. */
+  | 'hit'
+  /** Not in the cache: read from DynamoDB. */
+  | 'miss'
+  /** A value read on a miss was stored. */
+  | 'fill'
+  /** A value read on a miss was not stored: a write invalidated its scope meanwhile. */
+  | 'fill-refused'
+  /** Entries invalidated after a write (or a write whose outcome is unknown). */
+  | 'invalidate'
+  /** A miss that joined another call's read of the same entry instead of sending its own. */
+  | 'coalesced'
+  /** The store failed, timed out or answered garbage: the call went to DynamoDB directly. */
+  | 'error'
+  /** A write succeeded but its invalidation failed: the old value may be served until its TTL. */
+  | 'invalidation-failed';
 
 export type ExecutorEventType = ExecutorEvent['type'];
 export type EventOf<T extends ExecutorEventType> = Extract<ExecutorEvent, { type: T }>;

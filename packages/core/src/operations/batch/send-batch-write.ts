@@ -5,6 +5,7 @@ import type { Attributes, BatchWriteOptions, BatchWriteResult } from '../../mode
 import { keyProperties } from './batch-requests';
 import { keyAttributeNames } from '../key';
 import { withModelReport } from './map-batch-error';
+import type { ModelCache } from '../../cache/model-cache';
 
 /**
  * Runs a model's batch write on the executor's batch engine: each input becomes its request only
@@ -20,7 +21,10 @@ export async function sendBatchWrite<T, In>(
   inputs: Iterable<In> | AsyncIterable<In>,
   toRequest: (input: In) => WriteRequest,
   options: BatchWriteOptions,
+  cache?: ModelCache,
 ): Promise<BatchWriteResult<T, In>> {
+  // With a cache, each key is forgotten once written (or maybe written), before the batch resolves.
+  const invalidation = cache?.batchInvalidation();
   try {
     const report = await batchWrite(executor, tableName, inputs, {
       keyAttributes: keyAttributeNames(schema),
@@ -30,9 +34,12 @@ export async function sendBatchWrite<T, In>(
       ...(options.keepFailures !== undefined ? { keepFailures: options.keepFailures } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(invalidation ? { onWritten: invalidation.onWritten } : {}),
     });
+    await invalidation?.settled();
     return modelReport<T, In>(schema, report);
   } catch (error) {
+    await invalidation?.settled();
     throw withModelReport(
       error,
       (raw: BatchWriteReport<In>) => modelReport<T, In>(schema, raw),

@@ -1,0 +1,219 @@
+import { createHash } from 'node:crypto';
+import type { CacheInvalidation, CacheRef } from '@dynamodel/cache';
+import { RequestAbortedError, keyString, type CacheEventKind, type ExecutorEvents } from '@dynamodel/executor';
+import type { Item } from '../codecs/object-codec';
+import type { CacheSchema } from '../schema/compile-cache';
+import type { ModelSchema } from '../schema/compile-model';
+import { keyAttributeNames } from '../operations/key';
+import type { GuardedCache } from './guarded-cache';
+
+/** The cached text of a key that holds no item (item texts are JSON objects, so never this). */
+export const ABSENT = '-';
+
+/** What a read-through produced: the text, and whether it came from the cache (only that can be garbage). */
+export interface ReadText {
+  readonly text: string | undefined;
+  readonly cached: boolean;
+}
+
+/**
+ * One model's read-through cache on one connection: which scope and entry an item or a query page
+ * lives at, the lookup → load → fill sequence with single-flight, and invalidation after writes.
+ * Every fill carries the token its lookup handed out, so a read that began before a write can
+ * never store what the write replaced (docs/cache.md). Misses are filled only from strongly
+ * consistent reads (global indexes have none: their pages are held back by `indexSettle`), so a read
+ * that began after the write cannot store a stale replica's answer either.
+ */
+export class ModelCache {
+  private readonly keyNames: readonly string[];
+  private readonly hashNames: readonly string[];
+  /** Misses in flight, by entry and token: a later miss joins one only if no invalidation came between. */
+  private readonly flights = new Map<string, Promise<string | undefined>>();
+  private readonly reportError = (reason: string): void => this.emit('error', 1, reason);
+
+  constructor(
+    private readonly guard: GuardedCache,
+    private readonly schema: ModelSchema,
+    private readonly tableName: string,
+    readonly settings: CacheSchema,
+    private readonly events: () => ExecutorEvents | undefined,
+  ) {
+    this.keyNames = keyAttributeNames(schema);
+    this.hashNames = [schema.hashKey.name];
+  }
+
+  /** Where the item under `key` is cached. */
+  itemRef(key: Item): CacheRef {
+    return { table: this.tableName, scope: this.partitionScope(key), entry: keyString(key, this.keyNames) };
+  }
+
+  /** Where a query page is cached: a member of its partition's scope, or of its global index's. */
+  pageRef(params: object, partition: Item | undefined, globalIndex: string | undefined): CacheRef {
+    const fingerprint = createHash('sha256').update(JSON.stringify(params)).digest('base64url');
+    const scope = globalIndex !== undefined ? indexScope(globalIndex) : this.partitionScope(partition ?? {});
+    return { table: this.tableName, scope, entry: `q:${fingerprint}`, member: true };
+  }
+
+  /**
+   * The text at `ref`: cached, or loaded by `load` (which must read strongly consistently, or be a
+   * global index's page) and filled with the token the lookup handed out. `undefined` from `load`
+   * is cached as absent only with `negativeTtlMs`. Concurrent misses with one token share one load;
+   * a waiter's abort rejects that waiter only.
+   */
+  async read(ref: CacheRef, load: () => Promise<string | undefined>, signal?: AbortSignal): Promise<ReadText> {
+    const found = (await this.guard.lookup([ref], this.reportError))?.[0];
+    if (found?.hit) {
+      this.emit('hit', 1);
+      return { text: found.value, cached: true };
+    }
+    this.emit('miss', 1);
+    // The store is unavailable: read DynamoDB directly, fill nothing.
+    if (!found) return { text: await load(), cached: false };
+    const flightKey = `${ref.scope.length}:${ref.scope}${ref.entry}\0${found.token}`;
+    let flight = this.flights.get(flightKey);
+    if (flight) {
+      this.emit('coalesced', 1);
+    } else {
+      flight = this.loadAndFill(ref, found.token, load).finally(() => this.flights.delete(flightKey));
+      this.flights.set(flightKey, flight);
+    }
+    return { text: await abortable(flight, signal), cached: false };
+  }
+
+  /** The cached entries of `keys` (for a batch read): hits, and tokens for the misses (`undefined`: store unavailable). */
+  async lookupItems(keys: readonly Item[]): Promise<{ readonly hit?: string; readonly token?: string }[]> {
+    const refs = keys.map((key) => this.itemRef(key));
+    const found = await this.guard.lookup(refs, this.reportError);
+    if (!found) return keys.map(() => ({}));
+    let hits = 0;
+    const results = found.map((entry) => {
+      if (entry.hit) hits++;
+      return entry.hit ? { hit: entry.value } : { token: entry.token };
+    });
+    if (hits > 0) this.emit('hit', hits);
+    if (hits < keys.length) this.emit('miss', keys.length - hits);
+    return results;
+  }
+
+  /** Fills one item (or its absence) read on a miss, with the token of that miss. */
+  async fillItem(key: Item, token: string, text: string | undefined): Promise<void> {
+    await this.fill(this.itemRef(key), token, text);
+  }
+
+  /**
+   * Forgets the items under `keys` and renews their partitions' tokens (and, with cached queries,
+   * the model's global indexes'), after a write that stored them or may have. Resolves when the
+   * store confirmed it; a failure is reported as `invalidation-failed` (the old values may then be
+   * served until their TTL).
+   */
+  async invalidate(keys: readonly Item[]): Promise<void> {
+    if (keys.length === 0) return;
+    const byScope = new Map<string, string[]>();
+    for (const key of keys) {
+      const scope = this.partitionScope(key);
+      let entries = byScope.get(scope);
+      if (!entries) byScope.set(scope, (entries = []));
+      entries.push(keyString(key, this.keyNames));
+    }
+    const invalidations: CacheInvalidation[] = [...byScope].map(([scope, entries]) => ({
+      table: this.tableName,
+      scope,
+      entries,
+    }));
+    if (this.settings.queries) {
+      for (const index of this.schema.table.globalIndexes) {
+        invalidations.push({
+          table: this.tableName,
+          scope: indexScope(index.IndexName as string),
+          entries: [],
+          holdMs: this.settings.indexSettleMs,
+        });
+      }
+    }
+    let failure = '';
+    const done = await this.guard.invalidate(invalidations, (reason) => (failure = reason));
+    if (done) this.emit('invalidate', keys.length);
+    else this.emit('invalidation-failed', keys.length, failure);
+  }
+
+  /**
+   * Invalidation for a batch write: `onWritten` is told each key as the batch engine settles it
+   * (stored, or outcome unknown); the keys of one response are invalidated together, at once, and
+   * `settled` resolves when every invalidation has.
+   */
+  batchInvalidation(): { onWritten: (key: Item) => void; settled: () => Promise<void> } {
+    let pending: Item[] = [];
+    const running = new Set<Promise<void>>();
+    const flush = (): void => {
+      const keys = pending;
+      pending = [];
+      const done = this.invalidate(keys).finally(() => running.delete(done));
+      running.add(done);
+    };
+    return {
+      onWritten: (key) => {
+        // The engine settles a response's items in one synchronous loop: flush after it.
+        if (pending.length === 0) queueMicrotask(flush);
+        pending.push(key);
+      },
+      settled: async () => {
+        while (running.size > 0 || pending.length > 0) {
+          if (pending.length > 0) flush();
+          await Promise.all(running);
+        }
+      },
+    };
+  }
+
+  /** Reports a cached entry that could not be read back, and drops it so the next read fills it anew. */
+  async dropGarbage(ref: CacheRef, reason: string): Promise<void> {
+    this.emit('error', 1, `the cached entry could not be read (${reason}); read from DynamoDB instead`);
+    await this.guard.invalidate([{ table: ref.table, scope: ref.scope, entries: [ref.entry] }], this.reportError);
+  }
+
+  private async loadAndFill(ref: CacheRef, token: string, load: () => Promise<string | undefined>) {
+    const text = await load();
+    await this.fill(ref, token, text);
+    return text;
+  }
+
+  private async fill(ref: CacheRef, token: string, text: string | undefined): Promise<void> {
+    const ttlMs = text === undefined ? this.settings.negativeTtlMs : this.settings.ttlMs;
+    if (ttlMs === undefined) return;
+    const stored = await this.guard.fill(ref, token, text ?? ABSENT, ttlMs, this.reportError);
+    if (stored !== undefined) this.emit(stored ? 'fill' : 'fill-refused', 1);
+  }
+
+  private partitionScope(key: Item): string {
+    return `p${keyString(key, this.hashNames)}`;
+  }
+
+  private emit(kind: CacheEventKind, count: number, reason?: string): void {
+    this.events()?.emit({
+      type: 'cache',
+      kind,
+      table: this.tableName,
+      count,
+      ...(reason !== undefined ? { reason } : {}),
+    });
+  }
+}
+
+function indexScope(indexName: string): string {
+  return `i${indexName}`;
+}
+
+/** `work`, or a rejection when `signal` aborts first (the work itself goes on for its other waiters). */
+function abortable<R>(work: Promise<R>, signal: AbortSignal | undefined): Promise<R> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(aborted());
+  return new Promise<R>((resolve, reject) => {
+    const onAbort = (): void => reject(aborted());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+function aborted(): RequestAbortedError {
+  return new RequestAbortedError('The read was aborted while it waited for the cache fill it shares');
+}
