@@ -30,10 +30,11 @@ const SCRIPTS = { lookup: script(LOOKUP), fill: script(FILL), invalidate: script
  * A `Cache` in Redis or Redis Cluster, on `ioredis`. Every step is one Lua script on one slot,
  * so lookups, fills and invalidations from any number of processes never interleave within a scope.
  *
- * Given a URL, it makes its own client that fails commands at once while Redis is unreachable
- * (`enableOfflineQueue: false`) and closes it on `close()`. Given a client, it uses it as it is:
- * with ioredis's default offline queue, commands wait for a reconnect, and the mapper's cache
- * timeout decides how long a read waits before going to DynamoDB.
+ * Given a URL, it makes its own client, which gives up on a command after one failed reconnect
+ * (`maxRetriesPerRequest: 1`) rather than holding it while Redis is away, and closes it on
+ * `close()`. Given a client, it uses it as it is (with ioredis's defaults, commands wait for a
+ * reconnect). Either way the mapper's cache timeout decides how long a read waits for the cache
+ * before going to DynamoDB.
  */
 export class RedisCache implements Cache {
   readonly client: RedisClient;
@@ -121,7 +122,8 @@ function createClient(url: string): Redis {
   // Loaded only here: a program using MemoryCache alone does not need ioredis installed.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Redis: RedisClass } = require('ioredis') as typeof IORedis;
-  const client = new RedisClass(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  // The offline queue stays on: commands sent before the first connection completes must wait for it.
+  const client = new RedisClass(url, { maxRetriesPerRequest: 1 });
   // Without a listener ioredis prints every failed reconnect; the failure reaches the mapper anyway,
   // as the rejection of each command sent meanwhile (and the mapper reports it as a cache event).
   client.on('error', () => undefined);

@@ -37,8 +37,16 @@ export class GuardedCache {
 
   /** Whether the store confirmed the invalidation. Tried even while resting: it is what keeps entries fresh. */
   async invalidate(invalidations: readonly CacheInvalidation[], onFailure: (reason: string) => void): Promise<boolean> {
-    const done = await this.call('invalidate', async () => this.store.invalidate(invalidations), onFailure, true);
-    return done !== undefined;
+    const done = await this.call(
+      'invalidate',
+      async () => {
+        await this.store.invalidate(invalidations);
+        return true;
+      },
+      onFailure,
+      true,
+    );
+    return done === true;
   }
 
   private async call<R>(

@@ -13,12 +13,15 @@ export interface GatedExecutor extends Executor {
   count(operation?: OperationName): number;
   /** Holds the answer of the next `operation` sent. */
   holdNext(operation: OperationName): Gate;
+  /** The next `operation` is sent to DynamoDB, then rejected with `error` instead of answered. */
+  failNext(operation: OperationName, error: Error): void;
   destroy(): void;
 }
 
 export function gatedExecutor(config: LocalClientConfig, inner: Executor = new DynamoExecutor(config)): GatedExecutor {
   const calls: GatedExecutor['calls'] = [];
   const held = new Map<OperationName, { answered: () => void; released: Promise<void> }>();
+  const failing = new Map<OperationName, Error>();
   return {
     calls,
     events: inner.events,
@@ -26,7 +29,10 @@ export function gatedExecutor(config: LocalClientConfig, inner: Executor = new D
       calls.push({ operation, input });
       const gate = held.get(operation);
       if (gate) held.delete(operation);
+      const failure = failing.get(operation);
+      if (failure) failing.delete(operation);
       const output = await inner.send(operation, input, options);
+      if (failure) throw failure;
       if (gate) {
         gate.answered();
         await gate.released;
@@ -44,6 +50,7 @@ export function gatedExecutor(config: LocalClientConfig, inner: Executor = new D
       held.set(operation, { answered, released: new Promise<void>((resolve) => (release = resolve)) });
       return gate;
     },
+    failNext: (operation, error) => void failing.set(operation, error),
     destroy: () => void inner.destroy?.(),
   };
 }
