@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
-const PACKAGES = ['local', 'executor', 'core'];
+const PACKAGES = ['local', 'executor', 'cache', 'core'];
 const work = mkdtempSync(join(tmpdir(), 'dynamodel-pack-'));
 const failures = [];
 const check = (ok, what) => {
@@ -107,7 +107,7 @@ try {
   // Types resolve for both module systems.
   writeFileSync(
     join(project, 'check.ts'),
-    "import { Model, connect } from '@dynamodel/core';\nimport { batchWrite } from '@dynamodel/executor';\nimport { startLocalDynamo } from '@dynamodel/local';\nexport const used = [Model, connect, batchWrite, startLocalDynamo];\n",
+    "import { Model, connect } from '@dynamodel/core';\nimport { batchWrite } from '@dynamodel/executor';\nimport { startLocalDynamo } from '@dynamodel/local';\nimport { startLocalRedis } from '@dynamodel/local/redis';\nimport { MemoryCache, RedisCache } from '@dynamodel/cache';\nexport const used = [Model, connect, batchWrite, startLocalDynamo, startLocalRedis, MemoryCache, RedisCache];\n",
   );
   for (const [label, options] of [
     ['CommonJS', ['--module', 'commonjs', '--moduleResolution', 'node10']],

@@ -2,6 +2,7 @@
 # Installs what a fresh machine with only Node.js 20 and npm lacks to build and test Dynamodel:
 #   - pnpm 10 (pinned; corepack is not used)
 #   - Java 17 for DynamoDB Local, from Debian's packages, when no `java` runs
+#   - redis-server and redis-cli for the cache tests and benchmark, from Debian's packages, when missing
 # Used by `npm run quickstart` and by .ci/run. Safe to run again: it skips what is present.
 set -euo pipefail
 
@@ -19,10 +20,23 @@ if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version 2>/dev/null | cut -d
   as_root npm install -g "pnpm@${PNPM_VERSION}"
 fi
 
+apt_updated=0
+apt_install() {
+  if [ "$apt_updated" -eq 0 ]; then
+    as_root apt-get update
+    apt_updated=1
+  fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@"
+}
+
 if ! java -version >/dev/null 2>&1; then
   echo "installing Java 17 (openjdk-17-jre-headless) for DynamoDB Local"
-  as_root apt-get update
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openjdk-17-jre-headless
+  apt_install openjdk-17-jre-headless
 fi
 
-echo "prerequisites: node $(node --version), pnpm $(pnpm --version), $(java -version 2>&1 | head -n 1)"
+if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
+  echo "installing redis-server (and redis-cli) for the cache tests"
+  apt_install redis-server
+fi
+
+echo "prerequisites: node $(node --version), pnpm $(pnpm --version), $(java -version 2>&1 | head -n 1), $(redis-server --version | cut -d' ' -f1-3)"

@@ -3,10 +3,11 @@
 // inner codec, for two shapes (each codec in fresh processes, after a warm-up); then Tweet.get,
 // Tweet.update, Tweet.query(...).all() and Tweet.scan().all() against the raw SDK on one DynamoDB
 // Local (bench/local.ts); then Book.batchPut and Book.put against hand-written bulk writes
-// (bench/batch.ts).
+// (bench/batch.ts); then hot-key reads through MemoryCache and RedisCache (bench/cache.ts).
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { batchBenchmarks } from './batch';
+import { cacheBenchmarks } from './cache';
 import { localBenchmarks } from './local';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -86,12 +87,13 @@ function codecThroughput(): void {
   }
 }
 
-/** BENCH_PART=codec, local (or get) or batch runs one part; by default all three run. */
+/** BENCH_PART=codec, local (or get), batch or cache runs one part; by default all four run. */
 async function main(): Promise<void> {
   const part = process.env.BENCH_PART;
   if (part === undefined || part === 'codec') codecThroughput();
   if (part === undefined || part === 'local' || part === 'get') await localBenchmarks();
   if (part === undefined || part === 'batch') await batchBenchmarks();
+  if (part === undefined || part === 'cache') await cacheBenchmarks();
 }
 
 main().catch((error: unknown) => {

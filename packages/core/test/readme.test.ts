@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import * as classTransformer from 'class-transformer';
+import * as cache from '@dynamodel/cache';
 import * as core from '../src';
 
 // The README's examples, compiled as a user's project would compile them (experimentalDecorators +
@@ -29,6 +30,7 @@ async function run(name: string): Promise<unknown[][]> {
   }).outputText;
   const modules: Record<string, unknown> = {
     '@dynamodel/core': core,
+    '@dynamodel/cache': cache,
     'reflect-metadata': {},
     'class-transformer': classTransformer,
   };
@@ -52,6 +54,10 @@ describe('README examples', () => {
       ['p4'],
       [11, 5],
     ]);
+  });
+
+  it('cache: runs and prints what its comments say', async () => {
+    expect(await run('cache')).toEqual([['edited', 'PutItem GetItem UpdateItem GetItem']]);
   });
 
   it('transactions: runs and prints what its comments say', async () => {

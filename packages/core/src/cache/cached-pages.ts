@@ -2,7 +2,7 @@ import type { QueryCommandInput, QueryCommandOutput } from '@aws-sdk/client-dyna
 import type { Item } from '../codecs/object-codec';
 import type { ReadPlan } from '../operations/read/read-plan';
 import type { ModelSchema } from '../schema/compile-model';
-import { ItemTextError, mapFromText, mapToText } from './item-text';
+import { ItemTextError, mapFromText, mapToText, parseJson } from './item-text';
 import type { ModelCache } from './model-cache';
 
 type PageOutput = Pick<QueryCommandOutput, 'Items' | 'LastEvaluatedKey' | 'Count'>;
@@ -45,7 +45,9 @@ function pageToText(page: PageOutput): string {
 
 function pageFromText(text: string | undefined): PageOutput {
   if (text === undefined) throw new ItemTextError('a page read nothing');
-  const parsed = JSON.parse(text) as { i?: unknown; k?: unknown; c?: unknown };
+  const json = parseJson(text);
+  if (typeof json !== 'object' || json === null) throw new ItemTextError('not a cached page');
+  const parsed = json as { i?: unknown; k?: unknown; c?: unknown };
   if (!Array.isArray(parsed.i) || typeof parsed.c !== 'number') throw new ItemTextError('not a cached page');
   const items = parsed.i.map((item) => {
     if (typeof item !== 'object' || item === null || Array.isArray(item))

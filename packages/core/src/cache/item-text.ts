@@ -22,7 +22,7 @@ export function itemToText(item: Item): string {
 
 /** An item from `itemToText`'s text; `ItemTextError` for anything it does not write. */
 export function itemFromText(text: string): Item {
-  const parsed: unknown = JSON.parse(text);
+  const parsed = parseJson(text);
   if (!isPlainObject(parsed)) throw new ItemTextError('an item must be an object');
   return mapFromText(parsed);
 }
@@ -79,6 +79,15 @@ function valueFromText(text: unknown): AttributeValue {
   }
   if (isPlainObject(text)) return { M: mapFromText(text) };
   throw new ItemTextError(`a value of type ${typeof text}`);
+}
+
+/** JSON.parse, its failure as an `ItemTextError` like every other unreadable entry. */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new ItemTextError(`not JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
 }
 
 function fromBase64(text: string): Uint8Array {

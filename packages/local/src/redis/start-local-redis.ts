@@ -31,6 +31,9 @@ export class LocalRedisError extends Error {
   override readonly name = 'LocalRedisError';
 }
 
+/** In the process title of every redis-server started here. */
+export const PROCESS_TAG = 'dynamodel-local-redis';
+
 /** Printed by redis-server once it accepts connections. */
 const READY_LINE = 'Ready to accept connections';
 
@@ -57,6 +60,9 @@ export async function startLocalRedis(options: StartLocalRedisOptions = {}): Pro
     'no',
     '--dir',
     dir,
+    // Named in the process list, so a server left running by a test can be found (.ci/run does).
+    '--proc-title-template',
+    `{title} {listen-addr} {server-mode} ${PROCESS_TAG}`,
     ...(options.args ?? []),
   ];
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,0 +1,89 @@
+import 'reflect-metadata';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { HashKey, Model, Table, compileModel, type ModelCacheOptions } from '../src';
+import { ItemTextError, itemFromText, itemToText } from '../src/cache/item-text';
+import { definitionError } from './support/definition-error';
+
+// Issue 13: what the cache stores (compact item text, read back exactly or refused) and how
+// `@Table({ cache })` is checked. No client, no store.
+
+describe('item text', () => {
+  const item: Record<string, AttributeValue> = {
+    s: { S: 'text with "quotes", \\ and unicode ✓' },
+    empty: { S: '' },
+    n: { N: '12345678901234567890.123456789' },
+    b: { B: new Uint8Array([0, 1, 254, 255]) },
+    yes: { BOOL: true },
+    no: { BOOL: false },
+    nil: { NULL: true },
+    ss: { SS: ['a', 'b'] },
+    ns: { NS: ['1', '2.5'] },
+    bs: { BS: [new Uint8Array([1]), new Uint8Array([2, 3])] },
+    l: { L: [{ S: 'x' }, { N: '1' }, { L: [] }, { M: {} }] },
+    m: { M: { nested: { M: { deep: { SS: ['z'] } } }, 'a.b': { S: 'dotted' } } },
+  };
+
+  it('reads back exactly what was written, every type included', () => {
+    expect(itemFromText(itemToText(item))).toEqual(item);
+  });
+
+  it('is smaller than DynamoDB JSON', () => {
+    expect(itemToText(item).length).toBeLessThan(JSON.stringify(item).length * 0.75);
+  });
+
+  it.each([
+    ['not JSON', '{"s":'],
+    ['not an object', '["N","1"]'],
+    ['an unknown tag', '{"a":[9,"x"]}'],
+    ['a tag with the wrong body', '{"a":[0,1]}'],
+    ['a number where values are tagged', '{"a":1}'],
+    ['a set of non-strings', '{"a":[2,[1]]}'],
+  ])('refuses %s', (_what, text) => {
+    expect(() => itemFromText(text)).toThrow(ItemTextError);
+  });
+});
+
+describe('@Table({ cache })', () => {
+  const cachedModel = (cache: ModelCacheOptions) => {
+    @Table({ name: 'cached', cache })
+    class Cached extends Model {
+      @HashKey() id!: string;
+    }
+    return Cached;
+  };
+
+  it('compiles durations to milliseconds, with defaults', () => {
+    expect(compileModel(cachedModel({ ttl: '1h' })).cache).toEqual({
+      ttlMs: 3_600_000,
+      negativeTtlMs: undefined,
+      queries: false,
+      indexSettleMs: 1_000,
+    });
+    expect(
+      compileModel(cachedModel({ ttl: 90, negativeTtl: '500ms', queries: true, indexSettle: '0s' })).cache,
+    ).toEqual({ ttlMs: 90_000, negativeTtlMs: 500, queries: true, indexSettleMs: 0 });
+    expect(compileModel(cachedModel({ ttl: '1.5d' })).cache?.ttlMs).toBe(129_600_000);
+  });
+
+  it('is off without the option', () => {
+    @Table({ name: 'plain' })
+    class Plain extends Model {
+      @HashKey() id!: string;
+    }
+    expect(compileModel(Plain).cache).toBeUndefined();
+  });
+
+  it.each<[string, ModelCacheOptions, RegExp]>([
+    ['no ttl', {} as ModelCacheOptions, /needs a ttl/],
+    ['a zero ttl', { ttl: 0 }, /ttl.*more than zero/],
+    ['a negative ttl', { ttl: -5 }, /more than zero/],
+    ['a ttl without a unit it knows', { ttl: '10 minutes' as ModelCacheOptions['ttl'] }, /"10 minutes"/],
+    ['a bad negativeTtl', { ttl: '1h', negativeTtl: 'soon' as ModelCacheOptions['ttl'] }, /negativeTtl/],
+    ['a misspelt option', { ttl: '1h', query: true } as unknown as ModelCacheOptions, /no option "query"/],
+    ['queries not a boolean', { ttl: '1h', queries: 'yes' } as unknown as ModelCacheOptions, /queries/],
+  ])('refuses %s, naming the model', (_what, options, message) => {
+    const error = definitionError(cachedModel(options));
+    expect(error.message).toMatch(message);
+    expect(error).toMatchObject({ model: 'Cached', rule: 'cache' });
+  });
+});
