@@ -2,11 +2,16 @@ import 'reflect-metadata';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { localTestConfig, uniqueTablePrefix } from '@dynamodel/local/jest';
 import { startFaultProxy, type FaultProxy } from '@dynamodel/local/fault-proxy';
-import { startLocalRedis, type LocalRedis } from '@dynamodel/local/redis';
+import {
+  startLocalRedis,
+  startLocalRedisCluster,
+  type LocalRedis,
+  type LocalRedisCluster,
+} from '@dynamodel/local/redis';
 import { MemoryCache, RedisCache, type Cache } from '@dynamodel/cache';
 import { DynamoExecutor } from '@dynamodel/executor';
 import {
@@ -40,6 +45,13 @@ function collect(connection: Connection): { events: CacheEvent[]; count(kind: Ca
 describe.each<[string, () => Cache]>([
   ['MemoryCache', () => new MemoryCache()],
   ['RedisCache', () => new RedisCache(redisServer.url)],
+  [
+    'RedisCache on a 3-node Cluster',
+    () => {
+      clusterClient = new Cluster(redisCluster.startupNodes.map((node) => ({ ...node })));
+      return new RedisCache(clusterClient);
+    },
+  ],
 ])('%s under faults', (_name, makeStore) => {
   let proxy: FaultProxy;
   let executor: DynamoExecutor;
@@ -122,6 +134,32 @@ describe.each<[string, () => Cache]>([
     }
   });
 
+  it('C4: a batch write whose answer was lost still invalidates its keys', async () => {
+    const notes = Note.using(connection);
+    await notes.batchPut([
+      { id: 'bw1', text: 'old' },
+      { id: 'bw2', text: 'old' },
+    ]);
+    await notes.batchGet(['bw1', 'bw2']);
+    const lossy = new DynamoExecutor({ ...config, endpoint: proxy.endpoint, maxAttempts: 1 });
+    const single = createConnection({ executor: lossy, cache: store, prefix: connection.prefix });
+    try {
+      proxy.enqueue({ mode: 'resetAfter', operation: 'BatchWriteItem' });
+      const report = await Note.using(single).batchPut(
+        [
+          { id: 'bw1', text: 'new' },
+          { id: 'bw2', text: 'new' },
+        ],
+        { maxAttempts: 1 },
+      );
+      expect(report.outcomeUnknown).toBe(2);
+      expect((await notes.batchGet(['bw1', 'bw2'])).items.map((note) => note?.text)).toEqual(['new', 'new']);
+    } finally {
+      lossy.destroy();
+      await single.close();
+    }
+  });
+
   it('C5: when the shared read fails, all 1,000 waiters get the same typed error and nothing is cached', async () => {
     const gated: GatedExecutor = gatedExecutor(config);
     const own = createConnection({ executor: gated, cache: store, cacheTimeoutMs: 2_000, prefix: connection.prefix });
@@ -152,11 +190,17 @@ describe.each<[string, () => Cache]>([
 });
 
 let redisServer: LocalRedis;
+let redisCluster: LocalRedisCluster;
+let clusterClient: Cluster | undefined;
 beforeAll(async () => {
-  redisServer = await startLocalRedis({ args: ['--enable-debug-command', 'yes'] });
-});
+  [redisServer, redisCluster] = await Promise.all([
+    startLocalRedis({ args: ['--enable-debug-command', 'yes'] }),
+    startLocalRedisCluster(),
+  ]);
+}, 60_000);
 afterAll(async () => {
-  await redisServer?.stop();
+  await clusterClient?.quit();
+  await Promise.all([redisServer?.stop(), redisCluster?.stop()]);
 });
 
 describe('RedisCache: Redis down, slow or answering garbage (C3, C7)', () => {

@@ -23,6 +23,7 @@ import {
   type Connection,
 } from '../src';
 import { gatedExecutor, type GatedExecutor } from './support/gated-executor';
+import { gatedStore, type GatedStore } from './support/gated-store';
 
 // Issue 13: the read-through cache against DynamoDB Local and each real store — MemoryCache, a
 // redis-server and a 3-node Redis Cluster, started here on free loopback ports. Races are made
@@ -43,7 +44,7 @@ class ShortTweet extends Model {
   @Attribute() text!: string;
 }
 
-@Table({ name: 'posts', cache: { ttl: '1h', queries: true, indexSettle: '200ms' } })
+@Table({ name: 'posts', cache: { ttl: '1h', queries: true, indexSettle: '800ms' } })
 class Post extends Model {
   declare [Keys]?: ['userId', 'postId'];
   @HashKey() userId!: string;
@@ -264,6 +265,50 @@ describe.each(stores)('%s', (storeName, makeStore) => {
     });
   });
 
+  describe('a writer at each step of a reader (C1 interleavings, 200 times each)', () => {
+    let store: GatedStore;
+    let gatedConnection: Connection;
+    const notes = () => Tweet.using(gatedConnection);
+    beforeAll(async () => {
+      store = gatedStore(makeStore());
+      gatedConnection = createConnection({ executor, cache: store, prefix: connection.prefix, cacheTimeoutMs: 2_000 });
+      await gatedConnection.executor();
+    });
+    afterAll(() => gatedConnection.close());
+
+    it("the write's invalidation lands before the reader's miss is registered: the reader reads and keeps the new item", async () => {
+      for (let round = 0; round < 200; round++) {
+        const id = `before-lookup-${round}`;
+        await notes().put({ tweetId: id, text: 'old' });
+        const gate = store.holdNext('lookup');
+        const reader = notes().get(id);
+        await gate.reached;
+        await notes().update(id, { text: 'new' });
+        gate.release();
+        expect((await reader)?.text).toBe('new');
+        const before = gets();
+        expect((await notes().get(id))?.text).toBe('new');
+        expect(gets()).toBe(before); // cached, and cached new
+      }
+    });
+
+    it('the write lands while the reader is filling: the fill is refused', async () => {
+      for (let round = 0; round < 200; round++) {
+        const id = `during-fill-${round}`;
+        await notes().put({ tweetId: id, text: 'old' });
+        events = [];
+        const gate = store.holdNext('fill');
+        const reader = notes().get(id);
+        await gate.reached; // read "old", about to store it
+        await notes().update(id, { text: 'new' });
+        gate.release();
+        expect((await reader)?.text).toBe('old');
+        expect(count('fill-refused')).toBe(1);
+        expect((await notes().get(id))?.text).toBe('new');
+      }
+    });
+  });
+
   describe('query pages', () => {
     beforeAll(async () => {
       await posts().batchPut(
@@ -310,7 +355,7 @@ describe.each(stores)('%s', (storeName, makeStore) => {
       const fresh = await posts().query({ index: 'byTopic', key: topic }).all();
       expect(fresh.map((post) => post.postId)).toEqual(['g0']);
       expect(count('fill-refused')).toBeGreaterThanOrEqual(1); // within indexSettle of the put
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await new Promise((resolve) => setTimeout(resolve, 900));
       await posts().query({ index: 'byTopic', key: topic }).all();
       const before = executor.count('Query');
       expect((await posts().query({ index: 'byTopic', key: topic }).all()).map((post) => post.postId)).toEqual(['g0']);
