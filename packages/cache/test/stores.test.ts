@@ -172,3 +172,41 @@ describe('RedisCache specifics', () => {
     await store.close().catch(() => undefined);
   });
 });
+
+describe('MemoryCache specifics', () => {
+  const fillFresh = async (store: MemoryCache, at: CacheRef, value: string): Promise<boolean> => {
+    const [found] = await store.lookup([at]);
+    if (!found || found.hit) throw new Error('expected a miss');
+    return store.fill(at, found.token, value, { ttlMs: 60_000 });
+  };
+
+  it('keeps at most maxEntries, dropping the least recently used', async () => {
+    const store = new MemoryCache({ maxEntries: 2 });
+    await fillFresh(store, ref('a'), '1');
+    await fillFresh(store, ref('b'), '2');
+    await store.lookup([ref('a')]); // a is now the most recently used
+    await fillFresh(store, ref('c'), '3');
+    expect(store.size).toBe(2);
+    const [a, b, c] = await store.lookup([ref('a'), ref('b'), ref('c')]);
+    expect([a?.hit, b?.hit, c?.hit]).toEqual([true, false, true]);
+  });
+
+  it('keeps at most maxBytes of entries', async () => {
+    const store = new MemoryCache({ maxBytes: 1_000 });
+    for (let i = 0; i < 20; i++) await fillFresh(store, ref(`e${i}`), 'x'.repeat(100));
+    expect(store.size).toBeLessThanOrEqual(4); // each entry counts about 230 bytes
+    expect(store.size).toBeGreaterThan(0);
+  });
+
+  it('refuses the fills of a scope whose generation it had to drop, and drops its member entries with it', async () => {
+    const store = new MemoryCache({ maxScopes: 1 });
+    const [first] = await store.lookup([ref('page', 'p1', true)]);
+    if (!first || first.hit) throw new Error('expected a miss');
+    await expect(store.fill(ref('page', 'p1', true), first.token, 'v', { ttlMs: 60_000 })).resolves.toBe(true);
+    const [pending] = await store.lookup([ref('item', 'p1')]);
+    await store.lookup([ref('x', 'p2')]); // p2's generation pushes p1's out
+    if (!pending || pending.hit) throw new Error('expected a miss');
+    await expect(store.fill(ref('item', 'p1'), pending.token, 'late', { ttlMs: 60_000 })).resolves.toBe(false);
+    await expect(store.lookup([ref('page', 'p1', true)])).resolves.toEqual([{ hit: false, token: expect.any(String) }]);
+  });
+});

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { HashKey, Model, Table, compileModel, type ModelCacheOptions } from '../src';
+import { MemoryCache, type Cache } from '@dynamodel/cache';
+import { DynamodelError, HashKey, Model, Table, compileModel, createConnection, type ModelCacheOptions } from '../src';
 import { ItemTextError, itemFromText, itemToText } from '../src/cache/item-text';
 import { definitionError } from './support/definition-error';
 
@@ -85,5 +86,21 @@ describe('@Table({ cache })', () => {
     const error = definitionError(cachedModel(options));
     expect(error.message).toMatch(message);
     expect(error).toMatchObject({ model: 'Cached', rule: 'cache' });
+  });
+});
+
+describe('connect({ cache })', () => {
+  it('refuses what is not a store, such as a Redis client passed as it is', () => {
+    const client = { get: () => undefined, set: () => undefined } as unknown as Cache;
+    expect(() => createConnection({ cache: client })).toThrow(DynamodelError);
+    expect(() => createConnection({ cache: client })).toThrow(/a Redis client goes inside RedisCache/);
+  });
+
+  it('refuses a cache timeout that is not a positive number', () => {
+    for (const timeout of [0, -1, Number.NaN, Infinity]) {
+      expect(() => createConnection({ cache: new MemoryCache(), cacheTimeoutMs: timeout })).toThrow(
+        /cacheTimeoutMs must be a positive number/,
+      );
+    }
   });
 });

@@ -107,9 +107,7 @@ export class Connection {
     this.prefix = options.prefix ?? '';
     this.autoCreateTables = options.autoCreateTables ?? false;
     this.cursorSecret = options.cursorSecret;
-    this.cache = options.cache
-      ? new GuardedCache(options.cache, { timeoutMs: options.cacheTimeoutMs ?? 50, restMs: 1_000 })
-      : undefined;
+    this.cache = options.cache ? guardedCache(options.cache, options.cacheTimeoutMs) : undefined;
   }
 
   /** The events of the executor requests go through, once it exists (cache events are emitted there too). */
@@ -299,4 +297,21 @@ export class Connection {
     }
     return options.rateLimit ? withRateLimit(executor, options.rateLimit) : executor;
   }
+}
+
+/** The connection's store behind its timeout, refusing what is not a store (an ioredis client passed as it is). */
+function guardedCache(store: Cache, timeoutMs = 50): GuardedCache {
+  const methods = ['lookup', 'fill', 'invalidate'] as const;
+  if (methods.some((method) => typeof (store as Partial<Cache>)[method] !== 'function')) {
+    throw new DynamodelError(
+      'connect: cache must be a cache store with lookup, fill and invalidate, such as new MemoryCache() or ' +
+        'new RedisCache(redis) from @dynamodel/cache (a Redis client goes inside RedisCache)',
+    );
+  }
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw new DynamodelError(
+      `connect: cacheTimeoutMs must be a positive number of milliseconds, got ${String(timeoutMs)}`,
+    );
+  }
+  return new GuardedCache(store, { timeoutMs, restMs: 1_000 });
 }
