@@ -11,6 +11,7 @@ import { Redis } from 'ioredis';
 import { MemoryCache, RedisCache, type Cache } from '@dynamodel/cache';
 import { Attribute, HashKey, Keys, Model, Table, createConnection, type Connection } from '@dynamodel/core';
 import { startLocalDynamo } from '@dynamodel/local';
+import { seededRandom } from '@dynamodel/local/fault-proxy';
 import { startLocalRedis } from '@dynamodel/local/redis';
 import { pin } from './local';
 
@@ -33,24 +34,12 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 11);
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
-/** A seeded generator (mulberry32), so every variant reads the same sequence of keys. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** `count` ranks in 0..n-1 drawn from Zipf(s): rank k has weight 1/(k+1)^s. */
 function zipfRanks(n: number, s: number, count: number, seed: number): Int32Array {
   const cumulative = new Float64Array(n);
   let total = 0;
   for (let k = 0; k < n; k++) cumulative[k] = total += 1 / Math.pow(k + 1, s);
-  const next = random(seed);
+  const next = seededRandom(seed); // the same sequence of keys for every variant
   const ranks = new Int32Array(count);
   for (let i = 0; i < count; i++) {
     const target = next() * total;

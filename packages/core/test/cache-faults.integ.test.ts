@@ -352,7 +352,7 @@ describe('C6: two processes sharing Redis', () => {
     await notes.put({ id: 'raced', text: 'old' });
     const gate = gated.holdNext('GetItem');
     const reader = notes.get('raced');
-    await gate.answered;
+    await gate.reached;
     await writeFromOtherProcess('raced', 'new');
     gate.release();
     expect((await reader)?.text).toBe('old');

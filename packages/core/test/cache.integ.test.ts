@@ -235,7 +235,7 @@ describe.each(stores)('%s', (storeName, makeStore) => {
       const gate = executor.holdNext('GetItem');
       const controller = new AbortController();
       const leader = tweets().get('shared', { signal: controller.signal });
-      await gate.answered;
+      await gate.reached;
       const follower = tweets().get('shared');
       controller.abort();
       await expect(leader).rejects.toThrow(/aborted/);
@@ -253,7 +253,7 @@ describe.each(stores)('%s', (storeName, makeStore) => {
         events = [];
         const gate = executor.holdNext('GetItem');
         const reader = tweets().get(id);
-        await gate.answered; // the reader's GetItem read "old"
+        await gate.reached; // the reader's GetItem read "old"
         await tweets().update(id, { text: 'new' }); // stored and invalidated
         gate.release();
         expect((await reader)?.text).toBe('old'); // it began before the write: not stale
@@ -374,7 +374,7 @@ describe.each(stores)('%s', (storeName, makeStore) => {
         events = [];
         const gate = executor.holdNext('Query');
         const reader = posts().query(user).all();
-        await gate.answered;
+        await gate.reached;
         await posts().put({ userId: user, postId: 'b', text: 'b', topic: 'race' });
         gate.release();
         expect((await reader).map((post) => post.postId)).toEqual(['a']);

@@ -1,17 +1,12 @@
 import { DynamoExecutor, type Executor, type OperationName } from '@dynamodel/executor';
 import type { LocalClientConfig } from '@dynamodel/local';
-
-/** A request held after DynamoDB answered it: `answered` resolves then, and the caller gets the answer on `release()`. */
-export interface Gate {
-  readonly answered: Promise<void>;
-  release(): void;
-}
+import { gate, type Gate } from './gate';
 
 /** A real executor that records what it sends and can hold a chosen request's answer (deterministic races, no sleeps). */
 export interface GatedExecutor extends Executor {
   readonly calls: { readonly operation: OperationName; readonly input: unknown }[];
   count(operation?: OperationName): number;
-  /** Holds the answer of the next `operation` sent. */
+  /** Holds the answer of the next `operation` sent: the gate is reached once DynamoDB answered it. */
   holdNext(operation: OperationName): Gate;
   /** The next `operation` is sent to DynamoDB, then rejected with `error` instead of answered. */
   failNext(operation: OperationName, error: Error): void;
@@ -20,35 +15,30 @@ export interface GatedExecutor extends Executor {
 
 export function gatedExecutor(config: LocalClientConfig, inner: Executor = new DynamoExecutor(config)): GatedExecutor {
   const calls: GatedExecutor['calls'] = [];
-  const held = new Map<OperationName, { answered: () => void; released: Promise<void> }>();
+  const held = new Map<OperationName, ReturnType<typeof gate>>();
   const failing = new Map<OperationName, Error>();
   return {
     calls,
     events: inner.events,
     async send(operation, input, options) {
       calls.push({ operation, input });
-      const gate = held.get(operation);
-      if (gate) held.delete(operation);
+      const hold = held.get(operation);
+      if (hold) held.delete(operation);
       const failure = failing.get(operation);
       if (failure) failing.delete(operation);
       const output = await inner.send(operation, input, options);
       if (failure) throw failure;
-      if (gate) {
-        gate.answered();
-        await gate.released;
+      if (hold) {
+        hold.arrive();
+        await hold.released;
       }
       return output;
     },
     count: (operation) => calls.filter((call) => !operation || call.operation === operation).length,
     holdNext(operation) {
-      let answered!: () => void;
-      let release!: () => void;
-      const gate: Gate = {
-        answered: new Promise<void>((resolve) => (answered = resolve)),
-        release: () => release(),
-      };
-      held.set(operation, { answered, released: new Promise<void>((resolve) => (release = resolve)) });
-      return gate;
+      const hold = gate();
+      held.set(operation, hold);
+      return hold.gate;
     },
     failNext: (operation, error) => void failing.set(operation, error),
     destroy: () => void inner.destroy?.(),

@@ -1,24 +1,19 @@
 import type { Cache } from '@dynamodel/cache';
+import { gate, type Gate } from './gate';
 
-/** A store call held before it reaches the store: `reached` resolves when it arrives, `release()` lets it through. */
-export interface StoreGate {
-  readonly reached: Promise<void>;
-  release(): void;
-}
-
-/** A real store whose next `lookup` or `fill` can be held, to interleave a writer at that exact step. */
+/** A real store whose next `lookup` or `fill` can be held before it reaches the store, to interleave a writer at that exact step. */
 export interface GatedStore extends Cache {
-  holdNext(step: 'lookup' | 'fill'): StoreGate;
+  holdNext(step: 'lookup' | 'fill'): Gate;
 }
 
 export function gatedStore(store: Cache): GatedStore {
-  const held = new Map<'lookup' | 'fill', { reached: () => void; released: Promise<void> }>();
+  const held = new Map<'lookup' | 'fill', ReturnType<typeof gate>>();
   const pass = async (step: 'lookup' | 'fill'): Promise<void> => {
-    const gate = held.get(step);
-    if (!gate) return;
+    const hold = held.get(step);
+    if (!hold) return;
     held.delete(step);
-    gate.reached();
-    await gate.released;
+    hold.arrive();
+    await hold.released;
   };
   return {
     async lookup(refs) {
@@ -31,14 +26,9 @@ export function gatedStore(store: Cache): GatedStore {
     },
     invalidate: (invalidations) => store.invalidate(invalidations),
     holdNext(step) {
-      let reached!: () => void;
-      let release!: () => void;
-      const gate: StoreGate = {
-        reached: new Promise<void>((resolve) => (reached = resolve)),
-        release: () => release(),
-      };
-      held.set(step, { reached, released: new Promise<void>((resolve) => (release = resolve)) });
-      return gate;
+      const hold = gate();
+      held.set(step, hold);
+      return hold.gate;
     },
   };
 }
