@@ -3,7 +3,7 @@ import { itemSize } from '@dynamodel/executor';
 import { isoString, parseIsoString } from '../src/codecs/date-codec';
 import { valueBound } from '../src/codecs/size-bound';
 import { Json } from '../src/codecs/json-codec';
-import { Attribute, HashKey, Model, Table, ValidationError, compileModel, encodeItem } from '../src';
+import { Attribute, HashKey, Model, Table, ValidationError, compileModel, createConnection, encodeItem } from '../src';
 
 // The public path's fast paths give exactly the answers of the slow ones they replace (issue 10 §4).
 
@@ -95,5 +95,53 @@ describe('size bound summed while encoding', () => {
     expect(() => encodeItem(schema, blob('a'.repeat(409_594)))).toThrow(ValidationError);
     expect(() => encodeItem(schema, blob('€'.repeat(136_531)))).not.toThrow(); // 409,593 bytes
     expect(() => encodeItem(schema, blob('€'.repeat(136_531) + 'a'))).toThrow(/409601 bytes/);
+  });
+});
+
+describe('the model API hot path', () => {
+  @Table({ name: 'hot_path' })
+  class Note extends Model {
+    @HashKey() id!: string;
+    @Attribute() text!: string;
+  }
+
+  it('rejects (never throws at once) when an executor throws before returning a promise', async () => {
+    const failure = new Error('executor broke before sending');
+    const throwing = {
+      send(): never {
+        throw failure;
+      },
+    };
+    const notes = Note.using(createConnection({ executor: throwing, autoCreateTables: false }));
+    const calls: (() => Promise<unknown>)[] = [
+      () => notes.put({ id: 'n1', text: 'a' }),
+      () => notes.get('n1'),
+      () => notes.update('n1', { text: 'b' }),
+      () => notes.delete('n1'),
+    ];
+    for (const call of calls) {
+      let settled: Promise<unknown> | undefined;
+      expect(() => (settled = call())).not.toThrow();
+      await expect(settled).rejects.toBe(failure);
+    }
+  });
+
+  it('builds the key of a hash-only get from a value or a value and options', async () => {
+    const sent: unknown[] = [];
+    const recording = {
+      send(_operation: string, input: unknown) {
+        sent.push(input);
+        return Promise.resolve({ $metadata: {} });
+      },
+    };
+    const notes = Note.using(createConnection({ executor: recording, autoCreateTables: false }));
+    await notes.get('n1');
+    await notes.get('n2', { consistent: true });
+    expect(sent).toEqual([
+      { TableName: 'hot_path', Key: { id: { S: 'n1' } } },
+      { TableName: 'hot_path', Key: { id: { S: 'n2' } }, ConsistentRead: true },
+    ]);
+    await expect(notes.get('')).rejects.toMatchObject({ rule: 'empty-key', attribute: 'id' });
+    expect(sent).toHaveLength(2);
   });
 });

@@ -32,7 +32,7 @@ import { getItemParams } from '../operations/get/get-params';
 import { buildUpdate, type UpdateInput } from '../expressions/update';
 import { sendCreate } from '../operations/create/send-create';
 import { buildInstance } from './build-instance';
-import { isKeyObject, keyFromArgs, keyOfItem } from '../operations/key';
+import { encodeKeyPart, isKeyObject, keyFromArgs, keyOfItem } from '../operations/key';
 import { formatPath } from '../operations/to-validation-error';
 import type {
   BuildAttributes,
@@ -90,6 +90,13 @@ import { cachedPages } from '../cache/cached-pages';
 
 /** Send options of a request that may be re-sent after a lost answer, when the caller gave no signal. */
 const IDEMPOTENT: SendOptions = Object.freeze({ idempotent: true });
+const NOT_IDEMPOTENT: SendOptions = Object.freeze({ idempotent: false });
+
+/** The send options of one request (shared constants unless the caller gave a signal). */
+function sendOptions(signal: AbortSignal | undefined, idempotent: boolean): SendOptions {
+  if (signal) return { signal, idempotent };
+  return idempotent ? IDEMPOTENT : NOT_IDEMPOTENT;
+}
 
 /** Instances remember the connection they were read or written through (for `save`, `reload`). */
 export const CONNECTION = Symbol('dynamodel.connection');
@@ -129,7 +136,7 @@ export class Repository<T extends object> {
     const output = await this.send(
       'GetItem',
       getItemParams(this.tableName, key, options),
-      options?.signal ? { signal: options.signal, idempotent: true } : IDEMPOTENT,
+      sendOptions(options?.signal, true),
     );
     return output.Item ? this.decode(output.Item) : undefined;
   }
@@ -177,13 +184,20 @@ export class Repository<T extends object> {
     }
   }
 
-  /** Runs a write of the items under `keys`; the cache forgets them once stored, or once they may be (outcome unknown). */
-  private async writing<R>(keys: readonly Item[], write: () => Promise<R>): Promise<R> {
+  /**
+   * A write of the item (or key) `whose` on its way: the cache forgets that item once it is stored,
+   * or once it may be (outcome unknown). Without a cache it is the write itself: no extra promise or
+   * key on the hot path.
+   */
+  private writing<R>(whose: Item, sent: Promise<R>): Promise<R> {
     const { cache } = this;
-    if (!cache) return write();
+    return cache ? this.invalidatingAfter(cache, [keyOfItem(this.schema, whose)], sent) : sent;
+  }
+
+  private async invalidatingAfter<R>(cache: ModelCache, keys: readonly Item[], sent: Promise<R>): Promise<R> {
     let result: R;
     try {
-      result = await write();
+      result = await sent;
     } catch (error) {
       if (error instanceof OutcomeUnknownError) await cache.invalidate(keys);
       throw error;
@@ -221,8 +235,9 @@ export class Repository<T extends object> {
     const instance = this.build(attributes as BuildAttributes<T>);
     const condition = optionalCondition(options.condition);
     // Built here (and refused here) though `sendCreate` sends it: a lost answer needs a read-back.
-    const plan = planPut(schema, this.tableName, instance, { condition, create: true, now: new Date() });
-    return this.writing([keyOfItem(schema, plan.item)], () =>
+    const plan = planPut(schema, this.tableName, instance, { condition, create: true });
+    return this.writing(
+      plan.item,
       this.withTable(async (executor, tableName) => {
         const outcome = await sendCreate(executor, schema, tableName, plan.item, {
           ...(options.signal ? { signal: options.signal } : {}),
@@ -247,14 +262,9 @@ export class Repository<T extends object> {
     const { schema } = this;
     const instance = this.instanceOf(item);
     const condition = optionalCondition(options.condition);
-    const plan = planPut(schema, this.tableName, instance, { condition, now: new Date() });
+    const plan = planPut(schema, this.tableName, instance, { condition });
     try {
-      await this.writing([keyOfItem(schema, plan.item)], () =>
-        this.send('PutItem', plan.params, {
-          ...(options.signal ? { signal: options.signal } : {}),
-          idempotent: plan.idempotent,
-        }),
-      );
+      await this.writing(plan.item, this.send('PutItem', plan.params, sendOptions(options.signal, plan.idempotent)));
     } catch (error) {
       throw this.versionConflictOr(error, keyOfItem(schema, plan.item), plan.versionCheck);
     }
@@ -282,15 +292,12 @@ export class Repository<T extends object> {
       upsert: options.upsert,
       returnValues,
       expectedVersion: this.expectedVersion(options.expectedVersion),
-      now: new Date(),
     });
     let output: OutputOf<'UpdateItem'>;
     try {
-      output = await this.writing([itemKey], () =>
-        this.send('UpdateItem', plan.params, {
-          ...(options.signal ? { signal: options.signal } : {}),
-          idempotent: plan.idempotent,
-        }),
+      output = await this.writing(
+        itemKey,
+        this.send('UpdateItem', plan.params, sendOptions(options.signal, plan.idempotent)),
       );
     } catch (error) {
       // No stored item came back: the existence check failed, not the caller's condition.
@@ -324,11 +331,9 @@ export class Repository<T extends object> {
     const plan = saveParams(this.schema, this.tableName, instance, before, { condition, now: new Date() });
     if (!plan) return this.bind(instance);
     try {
-      await this.writing([plan.params.Key ?? {}], () =>
-        this.send('UpdateItem', plan.params, {
-          ...(options.signal ? { signal: options.signal } : {}),
-          idempotent: plan.idempotent,
-        }),
+      await this.writing(
+        plan.params.Key ?? {},
+        this.send('UpdateItem', plan.params, sendOptions(options.signal, plan.idempotent)),
       );
     } catch (error) {
       if (error instanceof ConditionFailedError && !error.item && before) {
@@ -380,8 +385,9 @@ export class Repository<T extends object> {
     try {
       // Unconditional deletes may be re-sent after a lost answer; the item returned is then what the
       // last attempt found, `undefined` if an earlier attempt had landed.
-      output = await this.writing([key], () =>
-        this.send('DeleteItem', plan.params, { signal: options.signal, idempotent: plan.idempotent }),
+      output = await this.writing(
+        key,
+        this.send('DeleteItem', plan.params, sendOptions(options.signal, plan.idempotent)),
       );
     } catch (error) {
       throw this.versionConflictOr(error, key, plan.versionCheck);
@@ -562,13 +568,11 @@ export class Repository<T extends object> {
   private readIO<R>(plan: ReadPlan, pageCache?: ModelCache): ReadIO<R> {
     const partial = plan.partial;
     const sendQuery = (params: QueryCommandInput, signal: AbortSignal | undefined) =>
-      this.send('Query', params, signal ? { signal, idempotent: true } : IDEMPOTENT);
+      this.send('Query', params, sendOptions(signal, true));
     const sendPage = pageCache ? cachedPages(pageCache, this.schema, plan, sendQuery) : sendQuery;
     return {
       send: (operation, params, signal) =>
-        operation === 'Query'
-          ? sendPage(params, signal)
-          : this.send('Scan', params, signal ? { signal, idempotent: true } : IDEMPOTENT),
+        operation === 'Query' ? sendPage(params, signal) : this.send('Scan', params, sendOptions(signal, true)),
       // A later issue's single-table reads plug in here: a decode that picks the model by an entity attribute.
       decode: (partial
         ? (item: Item) => this.decodePart(item, partial)
@@ -641,18 +645,48 @@ export class Repository<T extends object> {
    * connection is ready (the hot path: no extra await), after `prepare` otherwise. A table found
    * missing is handled as in `withTable` (created again under the same name).
    */
-  private async send<Op extends OperationName>(
+  private send<Op extends OperationName>(
     operation: Op,
     params: InputOf<Op>,
     options: SendOptions,
   ): Promise<OutputOf<Op>> {
-    const target = this.connection.ready(this.schema) ?? (await this.connection.prepare(this.schema));
+    const target = this.connection.ready(this.schema);
+    if (!target) return this.sendPrepared(operation, params, options);
+    // Not an async function: on the hot path that would add a promise and a microtask per request.
+    let sent: Promise<OutputOf<Op>>;
+    try {
+      sent = target.executor.send(operation, params, options);
+    } catch (error) {
+      return this.sendAgain(error, target.tableName, operation, params, options); // an executor that threw at once
+    }
+    return sent.then(undefined, (error: unknown) =>
+      this.sendAgain(error, target.tableName, operation, params, options),
+    );
+  }
+
+  private async sendPrepared<Op extends OperationName>(
+    operation: Op,
+    params: InputOf<Op>,
+    options: SendOptions,
+  ): Promise<OutputOf<Op>> {
+    const target = await this.connection.prepare(this.schema);
     try {
       return await target.executor.send(operation, params, options);
     } catch (error) {
-      const again = await this.afterMissingTable(error, target.tableName);
-      return again.executor.send(operation, params, options);
+      return this.sendAgain(error, target.tableName, operation, params, options);
     }
+  }
+
+  /** After a failed send: once more if the table was found missing (and created again), else the error. */
+  private async sendAgain<Op extends OperationName>(
+    error: unknown,
+    tableName: string,
+    operation: Op,
+    params: InputOf<Op>,
+    options: SendOptions,
+  ): Promise<OutputOf<Op>> {
+    const again = await this.afterMissingTable(error, tableName);
+    return again.executor.send(operation, params, options);
   }
 
   /** `send` for operations of several requests (a create resolving a lost answer). */
@@ -752,7 +786,8 @@ export class Repository<T extends object> {
       !isKeyObject(args[0]) &&
       (args[1] === undefined || isKeyObject(args[1]))
     ) {
-      return [keyFromArgs(this.schema, args.length === 1 ? args : [args[0]]), args[1] as O | undefined];
+      const { hashKey } = this.schema;
+      return [{ [hashKey.name]: encodeKeyPart(this.schema, hashKey, args[0]) }, args[1] as O | undefined];
     }
     const keyLength = isKeyObject(args[0]) || !this.schema.rangeKey ? 1 : Math.min(2, args.length);
     const options = args[keyLength];

@@ -22,6 +22,11 @@ export function isKeyObject(value: unknown): value is Record<string, unknown> {
   );
 }
 
+/** How a key is passed, for error messages (built only on the way to throwing). */
+function expectedKey({ hashKey, rangeKey }: ModelSchema): string {
+  return rangeKey ? `(${hashKey.property}, ${rangeKey.property})` : hashKey.property;
+}
+
 /**
  * The `Key` of a request from what the caller passed: a value (hash-only tables), `(hash, range)`,
  * or an object holding the key properties (an instance works too). Encoded by the key fields'
@@ -29,14 +34,13 @@ export function isKeyObject(value: unknown): value is Record<string, unknown> {
  */
 export function keyFromArgs(schema: ModelSchema, args: readonly unknown[]): Item {
   const { hashKey, rangeKey } = schema;
-  const expects = rangeKey ? `(${hashKey.property}, ${rangeKey.property})` : `${hashKey.property}`;
   let hash: unknown;
   let range: unknown;
   if (args.length === 2) {
     if (!rangeKey) {
       throw modelValidationError(
         schema,
-        `has a hash key only, so a key is one value (${expects}), not two`,
+        `has a hash key only, so a key is one value (${expectedKey(schema)}), not two`,
         'key-arity',
       );
     }
@@ -57,11 +61,15 @@ export function keyFromArgs(schema: ModelSchema, args: readonly unknown[]): Item
     }
   } else if (args.length === 1) {
     if (rangeKey) {
-      throw modelValidationError(schema, `has a composite key: pass ${expects} or an object holding both`, 'key-arity');
+      throw modelValidationError(
+        schema,
+        `has a composite key: pass ${expectedKey(schema)} or an object holding both`,
+        'key-arity',
+      );
     }
     hash = args[0];
   } else {
-    throw modelValidationError(schema, `expects a key: ${expects} or an object`, 'key-arity');
+    throw modelValidationError(schema, `expects a key: ${expectedKey(schema)} or an object`, 'key-arity');
   }
   const key: Item = { [hashKey.name]: encodeKeyPart(schema, hashKey, hash) };
   if (rangeKey) key[rangeKey.name] = encodeKeyPart(schema, rangeKey, range);

@@ -75,7 +75,7 @@ export function putAction<T extends object>(
   instance: T,
   options: { condition: Condition | undefined; create: boolean },
 ): TransactionWrite {
-  const plan = planPut(source.schema, source.tableName, instance, { ...options, now: new Date() });
+  const plan = planPut(source.schema, source.tableName, instance, options);
   return {
     kind: options.create ? 'create' : 'put',
     source: source,
@@ -95,7 +95,6 @@ export function updateAction(
   const plan = planUpdate(source.schema, source.tableName, key, actions, {
     ...options,
     returnValues: 'NONE',
-    now: new Date(),
   });
   return {
     kind: 'update',

@@ -10,7 +10,7 @@ import { keyFromArgs } from '../key';
  * (`ValidationError` otherwise). No version: batches refuse versioned models.
  */
 export function putRequest(schema: ModelSchema, instance: object): WriteRequest {
-  stampTimestamps(schema, instance, new Date());
+  stampTimestamps(schema, instance);
   return { PutRequest: { Item: encodeItem(schema, instance) } };
 }
 

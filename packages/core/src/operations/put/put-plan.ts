@@ -7,6 +7,8 @@ import { bothConditions, heldVersion, stampTimestamps, versionCondition, type Ve
 import type { WritePlan } from '../write-plan';
 import { putItemParams } from './put-params';
 
+const NOTHING_ASSIGNED: WritePlan<unknown>['assigned'] = Object.freeze([]);
+
 /**
  * A whole-item put of `instance`: timestamps stamped, encoded and checked, and for a `@Version`
  * model the next version written on the condition that the stored item holds the instance's (or,
@@ -16,7 +18,7 @@ export function planPut(
   schema: ModelSchema,
   tableName: string,
   instance: object,
-  options: { condition?: Condition | undefined; create?: boolean; now: Date },
+  options: { condition?: Condition | undefined; create?: boolean; now?: Date | undefined },
 ): WritePlan<PutItemCommandInput> & { readonly item: Item } {
   stampTimestamps(schema, instance, options.now);
   const item = encodeItem(schema, instance);
@@ -26,10 +28,13 @@ export function planPut(
   if (version) item[version.name] = { N: String(next) };
   const versionCheck: VersionCheck | undefined = version && !options.create ? { expected, absent: 'item' } : undefined;
   const condition = bothConditions(options.condition, versionCondition(schema, versionCheck));
-  const params = putItemParams(schema, tableName, item, {
-    ...(options.create ? { ifAbsent: true } : {}),
-    ...(condition ? { condition } : {}),
-  });
+  const params =
+    options.create || condition
+      ? putItemParams(schema, tableName, item, {
+          ...(options.create ? { ifAbsent: true } : {}),
+          ...(condition ? { condition } : {}),
+        })
+      : putItemParams(schema, tableName, item);
   return {
     params,
     item,
@@ -37,6 +42,6 @@ export function planPut(
     // (docs/reliability.md §4). A conditional one is not re-sent after a lost answer.
     idempotent: params.ConditionExpression === undefined,
     versionCheck,
-    assigned: version ? [[version.property, next]] : [],
+    assigned: version ? [[version.property, next]] : NOTHING_ASSIGNED,
   };
 }

@@ -23,7 +23,8 @@ export function planUpdate(
     upsert?: boolean | undefined;
     returnValues?: ReturnValue | undefined;
     expectedVersion: number | undefined;
-    now: Date;
+    /** The time of `updatedAt`/`createdAt` (default: read when the model has them). */
+    now?: Date | undefined;
   },
 ): WritePlan<UpdateItemCommandInput> {
   const expected = options.expectedVersion;
