@@ -5,6 +5,7 @@
 // Local (bench/local.ts); then Book.batchPut and Book.put against hand-written bulk writes
 // (bench/batch.ts); then hot-key reads through MemoryCache and RedisCache (bench/cache.ts).
 import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { batchBenchmarks } from './batch';
 import { cacheBenchmarks } from './cache';
@@ -14,8 +15,15 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const CODECS = ['dynamodel', 'util-dynamodb marshall/unmarshall', 'hand-written converter'];
 
-/** Each codec runs in PROCESSES fresh processes, interleaved (A B C A B C …) so drift hits all alike. */
-const PROCESSES = Number(process.env.BENCH_CODEC_PROCESSES ?? 3);
+/**
+ * Each codec runs in PROCESSES fresh processes, interleaved (A B C A B C …) so drift hits all alike,
+ * each pinned to one core (taking turns), so its garbage collector's helper threads share its core.
+ * Unpinned, a process's rounds here jumped between two speeds ~1.7× apart; pinned, a process keeps
+ * one speed, but which core is the slow one changes with the host's load, minute by minute (the
+ * hand-written converter ran 0.49M and 0.83M round trips/s on the two cores of one run).
+ */
+const PROCESSES = Number(process.env.BENCH_CODEC_PROCESSES ?? 4);
+const CORES = availableParallelism();
 const SHAPES = (process.env.BENCH_SHAPES ?? 'book,post').split(',');
 const PATHS = ['public', 'inner'];
 const SHAPE_NAMES: Record<string, string> = {
@@ -28,12 +36,19 @@ interface CodecResult {
   readonly median: number;
 }
 
-function runWorker(shape: string, path: string, codec: string): CodecResult {
-  const child = spawnSync(
+function runWorker(shape: string, path: string, codec: string, run: number): CodecResult {
+  const worker = [
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', join(__dirname, 'codec-worker.ts'), shape, path, codec],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+    '-r',
+    'ts-node/register/transpile-only',
+    join(__dirname, 'codec-worker.ts'),
+    shape,
+    path,
+    codec,
+  ];
+  const pinned = process.env.BENCH_PIN !== '0' && CORES > 1 && hasTaskset();
+  const [command, ...args] = pinned ? ['taskset', '-c', String(run % CORES), ...worker] : worker;
+  const child = spawnSync(command as string, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (child.status !== 0) throw new Error(`codec worker ${shape} ${path} ${codec} exited with ${child.status}`);
   return JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}') as CodecResult;
 }
@@ -45,9 +60,12 @@ function runWorker(shape: string, path: string, codec: string): CodecResult {
  * hand-written converter.
  */
 function codecThroughput(): void {
-  const middle = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+  // Neighbours only ever slow a process down, so each codec's fastest process is the steadiest
+  // estimate of its own speed (the worker takes the best round within a process for the same reason).
+  const fastest = (values: number[]): number => Math.max(...values);
   console.log(
-    `\nround trips per second; ${PROCESSES} fresh processes per codec, interleaved; middle of their best and median rounds`,
+    `\nround trips per second; ${PROCESSES} fresh processes per codec, interleaved${CORES > 1 && hasTaskset() && process.env.BENCH_PIN !== '0' ? ', each pinned to one core' : ''}; ` +
+      'best and median rounds of its fastest process',
   );
   for (const shape of SHAPES) {
     for (const path of PATHS) {
@@ -55,13 +73,13 @@ function codecThroughput(): void {
       const medians = new Map<string, number[]>(CODECS.map((codec) => [codec, []]));
       for (let run = 0; run < PROCESSES; run++) {
         for (const codec of CODECS) {
-          const result = runWorker(shape, path, codec);
+          const result = runWorker(shape, path, codec, run);
           best.get(codec)?.push(result.best);
           medians.get(codec)?.push(result.median);
         }
       }
       const of = (codec: string, which: 'best' | 'median'): number =>
-        middle((which === 'best' ? best : medians).get(codec) ?? []);
+        fastest((which === 'best' ? best : medians).get(codec) ?? []);
       const what = path === 'public' ? 'Model.put + Model.get (what a user call runs)' : 'codec.encode + codec.decode';
       console.log(`\n  ${SHAPE_NAMES[shape] ?? shape}, ${path} path: ${what}`);
       console.log('    codec                                best round items/s   median round items/s');
@@ -85,6 +103,11 @@ function codecThroughput(): void {
       }
     }
   }
+}
+
+/** Whether `taskset` (util-linux) is here to pin a process to a core. */
+function hasTaskset(): boolean {
+  return spawnSync('taskset', ['-V'], { stdio: 'ignore' }).status === 0;
 }
 
 /** BENCH_PART=codec, local (or get), batch or cache runs one part; by default all four run. */

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { itemSize } from '@dynamodel/executor';
 import { isoString, parseIsoString } from '../src/codecs/date-codec';
 import { valueBound } from '../src/codecs/size-bound';
+import { sameValue } from '../src/operations/same-item';
 import { Json } from '../src/codecs/json-codec';
 import { Attribute, HashKey, Model, Table, ValidationError, compileModel, createConnection, encodeItem } from '../src';
 
@@ -143,5 +144,20 @@ describe('the model API hot path', () => {
     ]);
     await expect(notes.get('')).rejects.toMatchObject({ rule: 'empty-key', attribute: 'id' });
     expect(sent).toHaveLength(2);
+  });
+});
+
+describe('sameValue (what a re-put and save() compare)', () => {
+  it('finds sets equal in any order, and unequal when one element differs', () => {
+    expect(sameValue({ SS: ['a', 'b', 'c'] }, { SS: ['a', 'b', 'c'] })).toBe(true);
+    expect(sameValue({ SS: ['a', 'b', 'c'] }, { SS: ['c', 'a', 'b'] })).toBe(true);
+    expect(sameValue({ SS: ['a', 'b', 'c'] }, { SS: ['a', 'b', 'd'] })).toBe(false);
+    expect(sameValue({ SS: ['a', 'b'] }, { SS: ['a', 'b', 'c'] })).toBe(false);
+    expect(sameValue({ NS: ['1', '2.50'] }, { NS: ['2.5', '1'] })).toBe(true);
+    expect(sameValue({ NS: ['1', '2'] }, { NS: ['1', '3'] })).toBe(false);
+    expect(sameValue({ BS: [Uint8Array.of(1), Uint8Array.of(2)] }, { BS: [Uint8Array.of(2), Uint8Array.of(1)] })).toBe(
+      true,
+    );
+    expect(sameValue({ SS: ['a'] }, { NS: ['1'] })).toBe(false);
   });
 });

@@ -29,6 +29,10 @@ function sameList(a: readonly AttributeValue[], b: readonly AttributeValue[]): b
 
 function sameSet<E>(a: readonly E[], b: readonly E[] | undefined, key: (element: E) => string): boolean {
   if (!b || a.length !== b.length) return false;
+  // Two encodings of one unchanged set list it in the same order: found equal without allocating.
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  if (i === a.length) return true;
   const keys = new Set(a.map(key));
   return b.every((element) => keys.has(key(element)));
 }
