@@ -21,6 +21,8 @@ export interface CompiledUpdate {
  * attribute, removing a required attribute, two actions on overlapping paths (DynamoDB rejects
  * them), and values the attribute's codec refuses.
  */
+const CLAUSES = ['SET', 'REMOVE', 'ADD', 'DELETE'] as const;
+
 export function compileUpdate(
   schema: ModelSchema,
   actions: readonly UpdateAction[],
@@ -34,7 +36,6 @@ export function compileUpdate(
     const path = resolvePath(schema, action.path);
     checkPath(schema, path, seen);
     const name = pathExpression(path, placeholders);
-    const value = (encoded: AttributeValue): string => placeholders.value(encoded);
     switch (action.kind) {
       case 'set': {
         const encoded = action.value === null ? nullValue(schema, path) : encodeAtPath(schema, path, action.value);
@@ -44,13 +45,13 @@ export function compileUpdate(
           clauses.REMOVE.push(name);
         } else {
           checkIndexKey(schema, path, encoded);
-          clauses.SET.push(`${name} = ${value(encoded)}`);
+          clauses.SET.push(`${name} = ${placeholders.value(encoded)}`);
         }
         break;
       }
       case 'ifNotExists': {
         const encoded = required(schema, path, encodeAtPath(schema, path, action.value), 'ifNotExists');
-        clauses.SET.push(`${name} = if_not_exists(${name}, ${value(encoded)})`);
+        clauses.SET.push(`${name} = if_not_exists(${name}, ${placeholders.value(encoded)})`);
         break;
       }
       case 'remove':
@@ -68,7 +69,7 @@ export function compileUpdate(
           );
         }
         const encoded = required(schema, path, encodeAtPath(schema, path, action.value), action.kind);
-        clauses[action.kind === 'add' ? 'ADD' : 'DELETE'].push(`${name} ${value(encoded)}`);
+        clauses[action.kind === 'add' ? 'ADD' : 'DELETE'].push(`${name} ${placeholders.value(encoded)}`);
         idempotent = false;
         break;
       }
@@ -83,8 +84,8 @@ export function compileUpdate(
         }
         const codec: Codec = typeof action.by === 'bigint' ? bigintCodec : numberCodec;
         const by = required(schema, path, encodeAtPath(schema, path, action.by, codec), 'increment');
-        const zero = value({ N: '0' });
-        clauses.SET.push(`${name} = if_not_exists(${name}, ${zero}) + ${value(by)}`);
+        const zero = placeholders.value({ N: '0' });
+        clauses.SET.push(`${name} = if_not_exists(${name}, ${zero}) + ${placeholders.value(by)}`);
         idempotent = false;
         break;
       }
@@ -99,8 +100,8 @@ export function compileUpdate(
           );
         }
         const list = required(schema, path, encodeAtPath(schema, path, [...action.values]), action.kind);
-        const current = `if_not_exists(${name}, ${value({ L: [] })})`;
-        const added = value(list);
+        const current = `if_not_exists(${name}, ${placeholders.value({ L: [] })})`;
+        const added = placeholders.value(list);
         clauses.SET.push(
           `${name} = ${action.kind === 'append' ? `list_append(${current}, ${added})` : `list_append(${added}, ${current})`}`,
         );
@@ -109,10 +110,10 @@ export function compileUpdate(
       }
     }
   }
-  const expression = (['SET', 'REMOVE', 'ADD', 'DELETE'] as const)
-    .filter((clause) => clauses[clause].length > 0)
-    .map((clause) => `${clause} ${clauses[clause].join(', ')}`)
-    .join(' ');
+  let expression = '';
+  for (const clause of CLAUSES) {
+    if (clauses[clause].length > 0) expression += `${expression ? ' ' : ''}${clause} ${clauses[clause].join(', ')}`;
+  }
   return { expression, idempotent };
 }
 
@@ -128,10 +129,7 @@ function checkPath(schema: ModelSchema, path: ResolvedPath, seen: { path: Resolv
     );
   }
   for (const earlier of seen) {
-    const a = earlier.path.segments;
-    const b = path.segments;
-    const shorter = Math.min(a.length, b.length);
-    if (a.slice(0, shorter).every((segment, i) => segment === b[i])) {
+    if (onePrefixOfOther(earlier.path.segments, path.segments)) {
       throw modelValidationError(
         schema,
         `"${earlier.text}" and "${path.text}" overlap; DynamoDB rejects two actions on one path`,
@@ -141,6 +139,12 @@ function checkPath(schema: ModelSchema, path: ResolvedPath, seen: { path: Resolv
     }
   }
   seen.push({ path, text: path.text });
+}
+
+function onePrefixOfOther(a: readonly (string | number)[], b: readonly (string | number)[]): boolean {
+  const shorter = Math.min(a.length, b.length);
+  for (let i = 0; i < shorter; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** An index key attribute, when set, holds a valid key value (not empty, within the size limit). */

@@ -20,9 +20,13 @@ export interface ResolvedPath {
   readonly codec: Codec;
 }
 
+const SEPARATORS = /[.[\]]/;
+
 /** `'address.city'` → `['address', 'city']`, `'tags[2].name'` → `['tags', 2, 'name']`. */
 export function parsePath(path: PathInput): (string | number)[] {
   if (typeof path !== 'string') return [...path];
+  // Most paths name a top-level attribute: nothing to parse.
+  if (!SEPARATORS.test(path)) return [path];
   const segments: (string | number)[] = [];
   for (const part of path.split('.')) {
     const match = /^([^[\]]*)((?:\[\d+\])*)$/.exec(part);

@@ -9,20 +9,24 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
  */
 export class Placeholders {
   private readonly names = new Map<string, string>();
+  /** The same names the other way round, as `ExpressionAttributeNames` is sent. */
+  private readonly namesByPlaceholder: Record<string, string> = {};
   private readonly values: Record<string, AttributeValue> = {};
   private valueCount = 0;
 
   name(stored: string): string {
     let placeholder = this.names.get(stored);
     if (placeholder === undefined) {
-      placeholder = `#n${this.names.size}`;
+      placeholder = NAME_PLACEHOLDERS[this.names.size] ?? `#n${this.names.size}`;
       this.names.set(stored, placeholder);
+      this.namesByPlaceholder[placeholder] = stored;
     }
     return placeholder;
   }
 
   value(encoded: AttributeValue): string {
-    const placeholder = `:v${this.valueCount++}`;
+    const count = this.valueCount++;
+    const placeholder = VALUE_PLACEHOLDERS[count] ?? `:v${count}`;
     this.values[placeholder] = encoded;
     return placeholder;
   }
@@ -32,11 +36,16 @@ export class Placeholders {
     ExpressionAttributeNames?: Record<string, string>;
     ExpressionAttributeValues?: Record<string, AttributeValue>;
   } {
-    return {
-      ...(this.names.size > 0
-        ? { ExpressionAttributeNames: Object.fromEntries([...this.names].map(([name, key]) => [key, name])) }
-        : {}),
-      ...(this.valueCount > 0 ? { ExpressionAttributeValues: this.values } : {}),
-    };
+    const params: {
+      ExpressionAttributeNames?: Record<string, string>;
+      ExpressionAttributeValues?: Record<string, AttributeValue>;
+    } = {};
+    if (this.names.size > 0) params.ExpressionAttributeNames = { ...this.namesByPlaceholder };
+    if (this.valueCount > 0) params.ExpressionAttributeValues = this.values;
+    return params;
   }
 }
+
+// The placeholders most expressions use, made once (a request is built on every call).
+const NAME_PLACEHOLDERS = Array.from({ length: 32 }, (_, i) => `#n${i}`);
+const VALUE_PLACEHOLDERS = Array.from({ length: 32 }, (_, i) => `:v${i}`);
