@@ -1,4 +1,4 @@
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { localTestConfig, uniqueTablePrefix } from '@dynamodel/local/jest';
 import { startFaultProxy, type FaultProxy } from '@dynamodel/local/fault-proxy';
 import {
@@ -213,6 +213,61 @@ describe('DynamoExecutor', () => {
     );
     const stored = await direct.send(new GetItemCommand({ TableName: table, Key: { pk: { S: 'lost-then-pte' } } }));
     expect(stored.Item).toEqual({ pk: { S: 'lost-then-pte' } }); // it was applied: "failed" would have been a lie
+  });
+
+  it('guards a client it is given even if that client cached its stack (cacheMiddleware) before', async () => {
+    const client = new DynamoDBClient({
+      endpoint: proxy.endpoint,
+      region: 'us-east-1',
+      credentials: CANARY,
+      cacheMiddleware: true,
+    });
+    // The client resolves and caches its UpdateItem stack before the executor adds its guard.
+    await client.send(
+      new UpdateItemCommand({
+        TableName: table,
+        Key: { pk: { S: 'given-counter' } },
+        UpdateExpression: 'SET n = :zero',
+        ExpressionAttributeValues: { ':zero': { N: '0' } },
+      }),
+    );
+    const given = new DynamoExecutor({ client });
+    proxy.enqueue({ mode: 'resetAfter', operation: 'UpdateItem' });
+    const error = await failure(
+      given.send('UpdateItem', {
+        TableName: table,
+        Key: { pk: { S: 'given-counter' } },
+        UpdateExpression: 'ADD n :one',
+        ExpressionAttributeValues: { ':one': { N: '1' } },
+      }),
+    );
+    expect(error).toBeInstanceOf(OutcomeUnknownError);
+    const stored = await direct.send(new GetItemCommand({ TableName: table, Key: { pk: { S: 'given-counter' } } }));
+    expect(stored.Item?.n).toEqual({ N: '1' });
+    client.destroy();
+  });
+
+  it('guards each of two concurrent sends of one input object on its own', async () => {
+    await executor.send('PutItem', { TableName: table, Item: { pk: { S: 'shared-input' }, n: { N: '0' } } });
+    const input = {
+      TableName: table,
+      Key: { pk: { S: 'shared-input' } },
+      UpdateExpression: 'ADD n :one',
+      ExpressionAttributeValues: { ':one': { N: '1' } },
+    };
+    // The first attempt of each loses its answer: both are refused a re-send, neither is retried.
+    proxy.enqueue({ mode: 'resetAfter', operation: 'UpdateItem' }, { mode: 'resetAfter', operation: 'UpdateItem' });
+    const [first, second] = await Promise.all([
+      failure(executor.send('UpdateItem', input)),
+      failure(executor.send('UpdateItem', input)),
+    ]);
+    expect(first).toBeInstanceOf(OutcomeUnknownError);
+    expect(second).toBeInstanceOf(OutcomeUnknownError);
+    expect(proxy.records.filter((r) => r.operation === 'UpdateItem')).toHaveLength(2);
+    const stored = await direct.send(new GetItemCommand({ TableName: table, Key: { pk: { S: 'shared-input' } } }));
+    expect(stored.Item?.n).toEqual({ N: '2' });
+    // Settled sends leave nothing behind: the same object goes through again.
+    await expect(executor.send('UpdateItem', input)).resolves.toBeDefined();
   });
 
   it('never re-sends a write the caller marks as not idempotent (SendOptions.idempotent)', async () => {

@@ -20,10 +20,9 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { InputOf, OperationName, OutputOf } from '../operations';
 
-/** The one thing we need of an SDK command: something `client.send` accepts, with a middleware stack. */
+/** The one thing we need of an SDK command: something `client.send` accepts. */
 export type SdkCommand<Op extends OperationName> = Parameters<DynamoDBClient['send']>[0] & {
   readonly input: InputOf<Op>;
-  readonly middlewareStack: { add: (middleware: never, options: object) => void };
   /** Phantom: what `send` resolves with. */
   readonly __output?: OutputOf<Op>;
 };

@@ -8,7 +8,7 @@ import type { Executor, SendOptions } from '../executor';
 import { isIdempotent } from '../idempotency';
 import { mapSdkError } from '../map-error';
 import { tableOf, type InputOf, type OperationName, type OutputOf } from '../operations';
-import { ATTEMPT_GUARD_OPTIONS, attemptGuard } from './attempt-guard';
+import { ATTEMPT_GUARD_OPTIONS, attemptGuard, guardRequest, isGuarded, releaseRequest } from './attempt-guard';
 import { createCommand } from './commands';
 import { redactingLogger } from './redacting-logger';
 
@@ -47,6 +47,7 @@ export class DynamoExecutor implements Executor {
     this.events = options.events ?? new ExecutorEvents();
     this.ownsClient = !options.client;
     this.client = options.client ?? new DynamoDBClient(clientConfig(options));
+    installAttemptGuard(this.client);
   }
 
   async send<Op extends OperationName>(
@@ -55,23 +56,29 @@ export class DynamoExecutor implements Executor {
     options: SendOptions = {},
   ): Promise<OutputOf<Op>> {
     const table = tableOf(input);
-    const command = createCommand(operation, input);
+    // The attempt guard finds a request by its input object: one already in flight goes as a copy.
+    const request = isGuarded(input) ? { ...input } : input;
+    const command = createCommand(operation, request);
     let lostAnswer: unknown;
-    command.middlewareStack.add(
-      attemptGuard({
-        operation,
-        table,
-        idempotent: options.idempotent ?? isIdempotent(operation, input),
-        events: this.events,
-        onLostAnswer: (error) => (lostAnswer ??= error),
-        ...(options.observe ? { observe: options.observe } : {}),
-      }) as never,
-      ATTEMPT_GUARD_OPTIONS,
-    );
+    guardRequest(request, {
+      operation,
+      table,
+      idempotent: options.idempotent ?? isIdempotent(operation, input),
+      events: this.events,
+      onLostAnswer: (error) => (lostAnswer ??= error),
+      ...(options.observe ? { observe: options.observe } : {}),
+    });
     const started = performance.now();
     this.events.emit({ type: 'request', operation, table });
     try {
-      const output = (await this.client.send(command, { abortSignal: options.signal })) as OutputOf<Op>;
+      // Without options, our own client (`cacheMiddleware`, guard added before its first request)
+      // reuses its resolved stack. A client given to us may have cached a stack without the guard
+      // before it was added, so its calls get options, which make the SDK resolve the stack again.
+      const sent =
+        this.ownsClient && !options.signal
+          ? this.client.send(command)
+          : this.client.send(command, { abortSignal: options.signal });
+      const output = (await sent) as OutputOf<Op>;
       this.events.emit({
         type: 'response',
         operation,
@@ -91,6 +98,8 @@ export class DynamoExecutor implements Executor {
         code: (mapped as { code?: string }).code ?? mapped.name,
       });
       throw mapped;
+    } finally {
+      releaseRequest(request);
     }
   }
 
@@ -108,6 +117,9 @@ function clientConfig(options: DynamoExecutorOptions): DynamoDBClientConfig {
     endpoint: options.endpoint,
     credentials: options.credentials,
     retryMode: options.retryMode ?? 'standard',
+    // The stack is resolved once per command class: nothing of ours changes it per request (the
+    // attempt guard is on the client's stack), and it is most of the SDK's CPU per call.
+    cacheMiddleware: true,
     maxAttempts: options.maxAttempts,
     logger: options.logger ? redactingLogger(options.logger) : undefined,
     requestHandler: new NodeHttpHandler({
@@ -118,6 +130,15 @@ function clientConfig(options: DynamoExecutorOptions): DynamoDBClientConfig {
       throwOnRequestTimeout: options.requestTimeoutMs !== undefined,
     }),
   };
+}
+
+/** Clients whose stack holds the attempt guard (a client shared by several executors gets it once). */
+const guardedClients = new WeakSet<DynamoDBClient>();
+
+function installAttemptGuard(client: DynamoDBClient): void {
+  if (guardedClients.has(client)) return;
+  client.middlewareStack.add(attemptGuard as never, ATTEMPT_GUARD_OPTIONS);
+  guardedClients.add(client);
 }
 
 /** `createDynamoExecutor({ region })` — the executor `connect()` uses unless given another. */
