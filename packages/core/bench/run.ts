@@ -46,8 +46,7 @@ function runWorker(shape: string, path: string, codec: string, run: number): Cod
     path,
     codec,
   ];
-  const pinned = process.env.BENCH_PIN !== '0' && CORES > 1 && hasTaskset();
-  const [command, ...args] = pinned ? ['taskset', '-c', String(run % CORES), ...worker] : worker;
+  const [command, ...args] = pinCodecWorkers() ? ['taskset', '-c', String(run % CORES), ...worker] : worker;
   const child = spawnSync(command as string, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (child.status !== 0) throw new Error(`codec worker ${shape} ${path} ${codec} exited with ${child.status}`);
   return JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}') as CodecResult;
@@ -64,7 +63,7 @@ function codecThroughput(): void {
   // estimate of its own speed (the worker takes the best round within a process for the same reason).
   const fastest = (values: number[]): number => Math.max(...values);
   console.log(
-    `\nround trips per second; ${PROCESSES} fresh processes per codec, interleaved${CORES > 1 && hasTaskset() && process.env.BENCH_PIN !== '0' ? ', each pinned to one core' : ''}; ` +
+    `\nround trips per second; ${PROCESSES} fresh processes per codec, interleaved${pinCodecWorkers() ? ', each pinned to one core' : ''}; ` +
       'best and median rounds of its fastest process',
   );
   for (const shape of SHAPES) {
@@ -105,9 +104,12 @@ function codecThroughput(): void {
   }
 }
 
-/** Whether `taskset` (util-linux) is here to pin a process to a core. */
-function hasTaskset(): boolean {
-  return spawnSync('taskset', ['-V'], { stdio: 'ignore' }).status === 0;
+/** Whether codec workers are pinned: asked once (`taskset`, from util-linux, must be here). */
+let pinning: boolean | undefined;
+function pinCodecWorkers(): boolean {
+  pinning ??=
+    process.env.BENCH_PIN !== '0' && CORES > 1 && spawnSync('taskset', ['-V'], { stdio: 'ignore' }).status === 0;
+  return pinning;
 }
 
 /** BENCH_PART=codec, local (or get), batch or cache runs one part; by default all four run. */

@@ -651,8 +651,17 @@ export class Repository<T extends object> {
     options: SendOptions,
   ): Promise<OutputOf<Op>> {
     const target = this.connection.ready(this.schema);
-    if (!target) return this.sendPrepared(operation, params, options);
-    // Not an async function: on the hot path that would add a promise and a microtask per request.
+    if (target) return this.sendTo(target, operation, params, options);
+    return this.connection.prepare(this.schema).then((prepared) => this.sendTo(prepared, operation, params, options));
+  }
+
+  /** Not an async function: on the hot path that would add a promise and a microtask per request. */
+  private sendTo<Op extends OperationName>(
+    target: SendTarget,
+    operation: Op,
+    params: InputOf<Op>,
+    options: SendOptions,
+  ): Promise<OutputOf<Op>> {
     let sent: Promise<OutputOf<Op>>;
     try {
       sent = target.executor.send(operation, params, options);
@@ -662,19 +671,6 @@ export class Repository<T extends object> {
     return sent.then(undefined, (error: unknown) =>
       this.sendAgain(error, target.tableName, operation, params, options),
     );
-  }
-
-  private async sendPrepared<Op extends OperationName>(
-    operation: Op,
-    params: InputOf<Op>,
-    options: SendOptions,
-  ): Promise<OutputOf<Op>> {
-    const target = await this.connection.prepare(this.schema);
-    try {
-      return await target.executor.send(operation, params, options);
-    } catch (error) {
-      return this.sendAgain(error, target.tableName, operation, params, options);
-    }
   }
 
   /** After a failed send: once more if the table was found missing (and created again), else the error. */

@@ -108,10 +108,7 @@ function generatedFunctions(schema: ModelSchema): WrittenValueFunctions | undefi
     "use strict";
     return {
       capture: (s, item) => [${access.map((a) => `keptValue(${a.value}, ${a.stored})`).join(', ')}],
-      matches: (s, k, item) => {
-        let v;
-        return ${access.map((a, i) => `(typeof (v = ${a.value}) !== 'object' || v === null ? v === k[${i}] : keptMatches(v, k[${i}], ${a.stored}))`).join(' && ') || 'true'};
-      },
+      matches: (s, k, item) => ${access.map((a, i) => `keptMatches(${a.value}, k[${i}], ${a.stored})`).join(' && ') || 'true'},
     };`;
   try {
     // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from our own field list; names are JSON-escaped

@@ -15,7 +15,7 @@ export function putItemParams(
   schema: ModelSchema,
   tableName: string,
   item: Item,
-  options: { ifAbsent?: boolean; condition?: Condition } = {},
+  options: { ifAbsent?: boolean | undefined; condition?: Condition | undefined } = {},
 ): PutItemCommandInput {
   if (!options.ifAbsent && !options.condition) return { TableName: tableName, Item: item };
   const placeholders = new Placeholders();

@@ -28,13 +28,7 @@ export function planPut(
   if (version) item[version.name] = { N: String(next) };
   const versionCheck: VersionCheck | undefined = version && !options.create ? { expected, absent: 'item' } : undefined;
   const condition = bothConditions(options.condition, versionCondition(schema, versionCheck));
-  const params =
-    options.create || condition
-      ? putItemParams(schema, tableName, item, {
-          ...(options.create ? { ifAbsent: true } : {}),
-          ...(condition ? { condition } : {}),
-        })
-      : putItemParams(schema, tableName, item);
+  const params = putItemParams(schema, tableName, item, { ifAbsent: options.create, condition });
   return {
     params,
     item,
