@@ -54,4 +54,13 @@ export { batchGet, type BatchGetFailure, type BatchGetOptions, type BatchGetRepo
 export { BatchAbortedError, BatchStoppedError, UnprocessedError } from './batch/batch-errors';
 export { fullJitterDelay, type BackoffOptions } from './batch/backoff';
 export { keyString, type Key } from './batch/item-key';
-export { MAX_ITEM_BYTES, attributeValueSize, itemSize, numberSize } from './item-size';
+export {
+  MAX_BYTES_PER_CHAR,
+  MAX_ITEM_BYTES,
+  MAX_NUMBER_BYTES,
+  attributeValueBound,
+  attributeValueSize,
+  itemSize,
+  itemSizeBound,
+  numberSize,
+} from './item-size';

@@ -44,6 +44,58 @@ export function attributeValueSize(value: AttributeValue): number {
   return 0;
 }
 
+/** UTF-8 takes at most 3 bytes per UTF-16 code unit (4 per surrogate pair). */
+export const MAX_BYTES_PER_CHAR = 3;
+/** The largest number DynamoDB stores takes 21 bytes (docs/reliability.md §1, measured rule). */
+export const MAX_NUMBER_BYTES = 21;
+
+/**
+ * At least the bytes DynamoDB counts for `value` (name excluded), without UTF-8 or number-size
+ * arithmetic: a string counts 3 bytes per UTF-16 unit, a number its largest size. When an item's
+ * bound is within the 400 KB limit, so is the item, and the exact count (`itemSize`) is not needed.
+ */
+export function attributeValueBound(value: AttributeValue): number {
+  if (value.S !== undefined) return value.S.length * MAX_BYTES_PER_CHAR;
+  if (value.N !== undefined) return MAX_NUMBER_BYTES;
+  if (value.B !== undefined) return value.B.byteLength;
+  if (value.BOOL !== undefined || value.NULL !== undefined) return 1;
+  if (value.SS !== undefined) {
+    let bytes = 0;
+    for (const element of value.SS) bytes += element.length * MAX_BYTES_PER_CHAR;
+    return bytes;
+  }
+  if (value.NS !== undefined) return value.NS.length * MAX_NUMBER_BYTES;
+  if (value.BS !== undefined) {
+    let bytes = 0;
+    for (const element of value.BS) bytes += element.byteLength;
+    return bytes;
+  }
+  if (value.L !== undefined) {
+    let bytes = 3;
+    for (const element of value.L) bytes += 1 + attributeValueBound(element);
+    return bytes;
+  }
+  if (value.M !== undefined) {
+    let bytes = 3;
+    for (const name in value.M) {
+      const element = value.M[name];
+      if (element !== undefined) bytes += name.length * MAX_BYTES_PER_CHAR + 1 + attributeValueBound(element);
+    }
+    return bytes;
+  }
+  return 0;
+}
+
+/** At least the bytes of a whole item (`attributeValueBound` of each attribute, names at 3 bytes a unit). */
+export function itemSizeBound(item: Record<string, AttributeValue>): number {
+  let bytes = 0;
+  for (const name in item) {
+    const value = item[name];
+    if (value !== undefined) bytes += name.length * MAX_BYTES_PER_CHAR + attributeValueBound(value);
+  }
+  return bytes;
+}
+
 /** Bytes of a whole item: every attribute name (UTF-8) plus its value. */
 export function itemSize(item: Record<string, AttributeValue>): number {
   let size = 0;

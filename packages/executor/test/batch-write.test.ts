@@ -3,11 +3,14 @@ import { localTestConfig, uniqueTablePrefix } from '@dynamodel/local/jest';
 import { startFaultProxy, type FaultProxy } from '@dynamodel/local/fault-proxy';
 import {
   BatchAbortedError,
+  MAX_ITEM_BYTES,
   DynamoExecutor,
   ThrottledError,
   UnprocessedError,
   ValidationError,
   batchWrite,
+  itemSize,
+  itemSizeBound,
   type EventOf,
   type Executor,
   type InputOf,
@@ -116,6 +119,24 @@ describe('batchWrite', () => {
     const stored = await scanAll(table);
     expect(stored.size).toBe(20_000);
     for (const item of items) expect(stored.get(item.pk?.S ?? '')).toEqual(item);
+  });
+
+  it('writes an item whose cheap size bound is over 400 KB when its exact size is not, and refuses one byte more', async () => {
+    const table = await freshTable();
+    // ASCII text: the bound counts 3 bytes a character, DynamoDB one.
+    const padded = (pk: string, extra: number): Item => {
+      const pad = MAX_ITEM_BYTES - itemSize({ pk: { S: pk }, text: { S: '' } });
+      return { pk: { S: pk }, text: { S: 'x'.repeat(pad + extra) } };
+    };
+    const requests = puts([padded('fits', 0), padded('over', 1), padded('third', -200_000)]);
+    expect(itemSizeBound(padded('fits', 0))).toBeGreaterThan(MAX_ITEM_BYTES);
+    const report = await batchWrite(executor, table, requests, { keyAttributes: ['pk'] });
+
+    expect(report.written).toBe(2);
+    expect(report.failures.map((f) => [f.index, (f.reason as ValidationError).rule])).toEqual([[1, 'max-item-size']]);
+    expect(report.failures[0]?.reason.message).toContain(`Item is ${MAX_ITEM_BYTES + 1} bytes`);
+    const stored = await scanAll(table);
+    expect([...stored.keys()].sort()).toEqual(['fits', 'third']);
   });
 
   it('reports items over 400 KB one by one before sending them, and writes all the others', async () => {

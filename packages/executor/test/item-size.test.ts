@@ -1,6 +1,6 @@
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { uniqueTablePrefix } from '@dynamodel/local/jest';
-import { MAX_ITEM_BYTES, attributeValueSize, itemSize, numberSize } from '../src';
+import { MAX_ITEM_BYTES, attributeValueSize, itemSize, itemSizeBound, numberSize } from '../src';
 import { createTable, directClient } from './helpers';
 
 describe('numberSize (the rule measured on DynamoDB, docs/reliability.md §1)', () => {
@@ -35,6 +35,24 @@ describe('attributeValueSize', () => {
     expect(attributeValueSize({ NS: ['1', '22', '333'] })).toBe(7);
     expect(attributeValueSize({ B: new Uint8Array(10) })).toBe(10);
     expect(attributeValueSize({ BOOL: true })).toBe(1);
+  });
+});
+
+describe('itemSizeBound (the cheap bound the batch engine checks first)', () => {
+  it('is never below the exact size, whatever the item holds', () => {
+    const items: Record<string, AttributeValue>[] = [
+      { id: { S: 'a' } },
+      { é: { S: 'é€🐢' }, n: { N: '-99999999999999999999999999999999999999' }, z: { N: '0' } },
+      { m: { M: { ké: { L: [{ S: 'ü' }, { N: '1.5' }, { NULL: true }, { BOOL: false }] }, e: { M: {} } } } },
+      { ss: { SS: ['a', 'é', '🐢'] }, ns: { NS: ['1', '22', '-3.5E+10'] }, bs: { BS: [Uint8Array.from([1, 2])] } },
+      { b: { B: new Uint8Array(1000) }, s: { S: '\u0000'.repeat(100) } },
+    ];
+    for (const item of items) expect(itemSizeBound(item)).toBeGreaterThanOrEqual(itemSize(item));
+  });
+
+  it('counts a string at 3 bytes a UTF-16 unit and a number at its largest size', () => {
+    expect(itemSizeBound({ id: { S: 'abc' } })).toBe(2 * 3 + 3 * 3);
+    expect(itemSizeBound({ n: { N: '1' } })).toBe(3 + 21);
   });
 });
 

@@ -1,3 +1,4 @@
+import { attributeValueBound } from '@dynamodel/executor';
 import { CodecError } from './codec';
 import {
   missingError,
@@ -9,7 +10,7 @@ import {
 } from './field-codec';
 import { NULL_VALUE } from './scalar-codecs';
 import { storedTypeError } from './codec';
-import { boundExpression, valueBound, type SizeBound } from './size-bound';
+import { boundExpression, type SizeBound } from './size-bound';
 
 export interface CompiledObjectFunctions {
   encode(source: object, depth: number, size: SizeBound | undefined): Item;
@@ -86,7 +87,7 @@ export function compileObjectFunctions(
     validate: runValidate,
     storedType: (label: string, type: string, value: unknown) => storedTypeError(label, type, value as never),
     within: (error: unknown, segment: string) => CodecError.within(error, segment),
-    bound: valueBound,
+    bound: attributeValueBound,
   };
   let factory: (...args: unknown[]) => CompiledObjectFunctions;
   try {

@@ -1,3 +1,4 @@
+import { attributeValueBound } from '@dynamodel/executor';
 import { CodecError, MAX_CONTAINER_DEPTH, storedTypeError, typeError, type Codec } from './codec';
 import { depthError } from './list-codec';
 import { compileObjectFunctions, type CompiledObjectFunctions } from './object-codec-compiler';
@@ -11,7 +12,7 @@ import {
 } from './field-codec';
 import { NULL_VALUE } from './scalar-codecs';
 import { setOwn } from './own-property';
-import { valueBound, type SizeBound } from './size-bound';
+import type { SizeBound } from './size-bound';
 
 export type { FieldCodec, Item } from './field-codec';
 
@@ -56,7 +57,7 @@ export class ObjectCodec<T extends object> {
       : undefined;
     const item = this.compiled ? this.compiled.encode(source, depth, size) : this.interpretEncode(source, depth, size);
     if (!unknown) return item;
-    if (size) size.bytes += valueBound({ M: unknown }) - 3;
+    if (size) size.bytes += attributeValueBound({ M: unknown }) - 3;
     // Declared attributes win over kept unknown ones of the same name (there are none by construction).
     return { ...unknown, ...item };
   }
@@ -96,7 +97,7 @@ export class ObjectCodec<T extends object> {
         if (field.validate) runValidate(field.validate, value);
         if (encoded !== undefined) {
           item[field.name] = encoded;
-          if (size) size.bytes += Buffer.byteLength(field.name) + valueBound(encoded);
+          if (size) size.bytes += Buffer.byteLength(field.name) + attributeValueBound(encoded);
         }
       }
     } catch (error) {

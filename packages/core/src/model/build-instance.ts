@@ -10,7 +10,9 @@ export function buildInstance<T extends object>(schema: ModelSchema<T>, attribut
   const cls = schema.cls as unknown as new () => T;
   // A constructor that takes arguments cannot be called blind; such classes skip it.
   const instance = cls.length === 0 ? new cls() : (Object.create(cls.prototype as object) as T);
-  for (const [property, value] of Object.entries(attributes)) {
+  const source = attributes as Record<string, unknown>;
+  for (const property of Object.keys(source)) {
+    const value = source[property];
     // Own properties even for `__proto__`: a key of a parsed request body cannot re-parent the instance.
     if (value !== undefined) setOwn(instance, property, value);
   }

@@ -9,10 +9,10 @@ import {
   ValidationError,
 } from '../errors';
 import type { Executor } from '../executor';
-import { MAX_ITEM_BYTES, itemSize } from '../item-size';
+import { MAX_ITEM_BYTES, itemSize, itemSizeBound } from '../item-size';
 import { fullJitterDelay, type BackoffOptions } from './backoff';
 import { BatchAbortedError, BatchStoppedError, UnprocessedError } from './batch-errors';
-import { keyString, pickKey, type Key } from './item-key';
+import { keyString, missingKeyAttribute, pickKey, type Key } from './item-key';
 import { SourceReader } from './source';
 import { describeKeyAttributes } from './table-key';
 
@@ -107,7 +107,7 @@ interface Entry<I> {
   readonly index: number;
   readonly input: I;
   readonly request: WriteRequest;
-  readonly key: Key;
+  /** The key's canonical string (`keyString`); the key itself is picked again only when reported (`keyOf`). */
   readonly id: string;
   readonly size: number;
   attempts: number;
@@ -168,8 +168,9 @@ class BatchWriter<I> {
   private readonly keepFailures: number;
   private readonly ready: Entry<I>[] = [];
   private readonly waiting: Entry<I>[] = [];
+  /** Keys being written (queued or sent) and who writes them, for an input that is not an array. */
   private readonly inFlightIds = new Map<string, number>();
-  /** For an array input: every key taken, so a repeat always fails, whatever is in flight. */
+  /** For an array input, instead: every key taken, so a repeat always fails, whatever is in flight. */
   private seenIds: Map<string, number> | undefined;
   private readonly failures: BatchWriteFailure<I>[] = [];
   private readonly sends = new Set<Promise<void>>();
@@ -266,7 +267,7 @@ class BatchWriter<I> {
     for (const entry of queued) {
       if (entry.attempts === 0) {
         notAttempted++;
-        this.inFlightIds.delete(entry.id);
+        this.release(entry);
         continue;
       }
       // Sent before and waiting to be sent again: not written by that attempt (unless its answer was lost).
@@ -322,34 +323,41 @@ class BatchWriter<I> {
         'A write request needs PutRequest.Item or DeleteRequest.Key',
       );
     }
-    const picked = pickKey(item, this.keyAttributes);
-    if ('missing' in picked) {
-      return this.refuse(input, index, request, undefined, 'missing-key', `Key attribute ${picked.missing} is missing`);
+    const missing = missingKeyAttribute(item, this.keyAttributes);
+    if (missing !== undefined) {
+      return this.refuse(input, index, request, undefined, 'missing-key', `Key attribute ${missing} is missing`);
     }
-    const size = itemSize(item);
+    // The cheap bound is the size used for grouping; the exact count runs only for an item the bound
+    // cannot clear. Grouping is unchanged by it: 25 items within the limit stay under MAX_GROUP_BYTES.
+    const bound = itemSizeBound(item);
+    const size = bound <= MAX_ITEM_BYTES ? bound : itemSize(item);
     if (size > MAX_ITEM_BYTES) {
       const message = `Item is ${size} bytes, over DynamoDB's ${MAX_ITEM_BYTES}-byte limit`;
-      return this.refuse(input, index, request, picked.key, 'max-item-size', message);
+      return this.refuse(input, index, request, pickKey(item, this.keyAttributes), 'max-item-size', message);
     }
-    const id = keyString(picked.key, this.keyAttributes);
+    // The id reads only the key attributes, so it is taken from the item itself.
+    const id = keyString(item, this.keyAttributes);
     const { seenIds } = this;
-    const first = seenIds?.get(id);
-    if (first !== undefined) {
-      const message = `The same key was written by request ${first} of this batch`;
-      return this.refuse(input, index, request, picked.key, 'duplicate-key', message);
+    if (seenIds) {
+      // Every key in flight was taken before: the one map catches both kinds of repeat.
+      const first = seenIds.get(id);
+      if (first !== undefined) {
+        const message = `The same key was written by request ${first} of this batch`;
+        return this.refuse(input, index, request, pickKey(item, this.keyAttributes), 'duplicate-key', message);
+      }
+      seenIds.set(id, index);
+    } else {
+      const earlier = this.inFlightIds.get(id);
+      if (earlier !== undefined) {
+        const message = `The same key is already being written by request ${earlier}`;
+        return this.refuse(input, index, request, pickKey(item, this.keyAttributes), 'duplicate-key', message);
+      }
+      this.inFlightIds.set(id, index);
     }
-    seenIds?.set(id, index);
-    const earlier = this.inFlightIds.get(id);
-    if (earlier !== undefined) {
-      const message = `The same key is already being written by request ${earlier}`;
-      return this.refuse(input, index, request, picked.key, 'duplicate-key', message);
-    }
-    this.inFlightIds.set(id, index);
     this.ready.push({
       index,
       input,
       request,
-      key: picked.key,
       id,
       size,
       attempts: 0,
@@ -420,7 +428,11 @@ class BatchWriter<I> {
         { signal: this.options.signal, idempotent: true },
       );
       // A missing UnprocessedItems member means none (docs/reliability.md §3, rule 3).
-      const unprocessed = output.UnprocessedItems?.[this.table] ?? [];
+      const unprocessed = output.UnprocessedItems?.[this.table];
+      if (!unprocessed || unprocessed.length === 0) {
+        for (const entry of group) this.settleWritten(entry);
+        return;
+      }
       const unprocessedIds = new Set(unprocessed.map((request) => this.idOf(request)));
       const retry: Entry<I>[] = [];
       for (const entry of group) {
@@ -533,10 +545,15 @@ class BatchWriter<I> {
     });
   }
 
+  /** Lets a later request write this key again (not in an array input, where a repeat always fails). */
+  private release(entry: Entry<I>): void {
+    if (!this.seenIds) this.inFlightIds.delete(entry.id);
+  }
+
   private settleWritten(entry: Entry<I>): void {
     this.written++;
-    this.inFlightIds.delete(entry.id);
-    this.tellWritten(entry.key, 'written');
+    this.release(entry);
+    if (this.options.onWritten) this.tellWritten(this.keyOf(entry), 'written');
   }
 
   private tellWritten(key: Key, outcome: 'written' | 'unknown'): void {
@@ -549,7 +566,7 @@ class BatchWriter<I> {
   }
 
   private settleFailed(entry: Entry<I>, reason: DynamodelError): void {
-    this.inFlightIds.delete(entry.id);
+    this.release(entry);
     // An earlier attempt may have been applied: this attempt's error cannot say it was not.
     const final =
       entry.unknown && !(reason instanceof OutcomeUnknownError)
@@ -559,12 +576,13 @@ class BatchWriter<I> {
             { code: entry.unknown.code, cause: reason, table: this.table, operation: 'BatchWriteItem' },
           )
         : reason;
-    if (final instanceof OutcomeUnknownError) this.tellWritten(entry.key, 'unknown');
+    const key = this.keyOf(entry);
+    if (final instanceof OutcomeUnknownError) this.tellWritten(key, 'unknown');
     this.record({
       index: entry.index,
       input: entry.input,
       request: entry.request,
-      key: entry.key,
+      key,
       reason: final,
       attempts: entry.attempts,
     });
@@ -612,10 +630,15 @@ class BatchWriter<I> {
     this.wake?.();
   }
 
+  /** The key attributes of an admitted request (it has them all: `admit` checked). */
+  private keyOf(entry: Entry<I>): Key {
+    const { request } = entry;
+    return pickKey(request.PutRequest?.Item ?? request.DeleteRequest?.Key ?? {}, this.keyAttributes);
+  }
+
   private idOf(request: WriteRequest): string {
     const item = request.PutRequest?.Item ?? request.DeleteRequest?.Key ?? {};
-    const picked = pickKey(item, this.keyAttributes);
-    return 'key' in picked ? keyString(picked.key, this.keyAttributes) : '';
+    return keyString(item, this.keyAttributes);
   }
 
   private report(): BatchWriteReport<I> {
