@@ -156,6 +156,24 @@ describe('batchPut', () => {
     expect((await books().getOrFail(isbn(30_000))).title).toBe(book(30_000).title);
   });
 
+  it('measures each item once while encoding it: a 300 KB title is written, a 410 KB one is refused by attribute before sending', async () => {
+    const before = recorder.count('BatchWriteItem');
+    const report = await books().batchPut([
+      { ...book(40_000), title: 'x'.repeat(300_000) }, // its bound (3 bytes a character) is over 400 KB; its size is not
+      { ...book(40_001), title: 'y'.repeat(410_000) },
+      book(40_002),
+    ]);
+
+    expect(report).toMatchObject({ written: 2, failed: 1 });
+    const [failure] = report.failures;
+    expect([failure?.index, failure?.attempts]).toEqual([1, 0]);
+    expect(failure?.reason).toMatchObject({ name: 'ValidationError', attribute: 'title', rule: 'item-size' });
+    expect(failure?.reason.message).toMatch(/^Book.title: item is \d+ bytes, over DynamoDB's 409600-byte limit/);
+    expect(recorder.count('BatchWriteItem') - before).toBe(1);
+    expect((await books().getOrFail(isbn(40_000))).title).toHaveLength(300_000);
+    expect(await books().get(isbn(40_001))).toBeUndefined();
+  });
+
   it('writes every item exactly once through unprocessed answers, throttling and lost answers', async () => {
     proxy.setRates({
       operations: ['BatchWriteItem'],

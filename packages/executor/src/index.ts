@@ -49,6 +49,7 @@ export {
   type BatchWriteOptions,
   type BatchWriteProgress,
   type BatchWriteReport,
+  type SizedWriteRequest,
 } from './batch/batch-write';
 export { batchGet, type BatchGetFailure, type BatchGetOptions, type BatchGetReport } from './batch/batch-get';
 export { BatchAbortedError, BatchStoppedError, UnprocessedError } from './batch/batch-errors';

@@ -223,6 +223,42 @@ describe('batchWrite', () => {
         expect(stored.get(`item-${String(i).padStart(6, '0')}`)).toEqual(i % 10 === 3 ? undefined : richItem(i));
     });
 
+    it('takes the size bound a sized request brings, counts exactly above 400 KB, and fails alone an item whose bound was too low', async () => {
+      const table = await freshTable();
+      const text = (length: number): Item => ({ pk: { S: `text-${length}` }, text: { S: 'x'.repeat(length) } });
+      const cases: [Item, number][] = [
+        [richItem(1), 1_000], // taken as it is
+        [text(300_000), 900_000], // over the limit by the bound: counted exactly (300 KB) and written
+        [text(409_600), 5_000_000], // counted exactly: over the limit, refused before sending
+        [text(420_000), 10], // a bound too low: sent, refused by DynamoDB, and it fails alone
+        [richItem(2), 1_000],
+      ];
+      const recorder = recording(executor);
+      const report = await batchWrite(recorder, table, [0, 1, 2, 3, 4], {
+        keyAttributes: ['pk'],
+        toRequest: (i: number) => {
+          const [item, sizeBound] = cases[i] as [Item, number];
+          return { request: { PutRequest: { Item: item } }, sizeBound };
+        },
+      });
+
+      expect(report.written).toBe(3);
+      expect(report.failures.map((f) => [f.index, f.attempts, f.reason.name])).toEqual([
+        [2, 0, 'ValidationError'],
+        [3, 1, 'ValidationError'],
+      ]);
+      expect((report.failures[0]?.reason as ValidationError).rule).toBe('max-item-size');
+      const stored = await scanAll(table);
+      expect([...stored.keys()].sort()).toEqual([richItem(1).pk?.S, richItem(2).pk?.S, 'text-300000'].sort());
+      // The item refused by its exact size was never sent.
+      const sent = recorder.sent.flatMap((input) =>
+        Object.values(input.RequestItems ?? {})
+          .flat()
+          .map((r) => r.PutRequest?.Item?.pk?.S),
+      );
+      expect(sent).not.toContain('text-409600');
+    });
+
     it('stops the batch when it throws something other than a DynamodelError', async () => {
       const table = await freshTable();
       const bug = new TypeError('a bug in the converter');

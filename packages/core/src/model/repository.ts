@@ -8,6 +8,7 @@ import {
   type OperationName,
   type OutputOf,
   type SendOptions,
+  type SizedWriteRequest,
 } from '@dynamodel/executor';
 import { CodecError } from '../codecs/codec';
 import { UNKNOWN_ATTRIBUTES, type Item } from '../codecs/object-codec';
@@ -410,7 +411,7 @@ export class Repository<T extends object> {
     this.refuseVersionedBatch('batchPut');
     const target = this.connection.ready(schema) ?? (await this.connection.prepare(schema));
     // Instances are built without binding the connection: a batch keeps no per-instance state.
-    const toRequest = (input: T | CreateAttributes<T>): WriteRequest =>
+    const toRequest = (input: T | CreateAttributes<T>): SizedWriteRequest =>
       putRequest(schema, input instanceof model ? input : buildInstance(schema, input as BuildAttributes<T>));
     return sendBatchWrite(target.executor, schema, target.tableName, items, toRequest, options, this.cache);
   }

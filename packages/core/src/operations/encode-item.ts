@@ -17,12 +17,13 @@ export function applyDefaults(schema: ModelSchema, instance: object): void {
 /**
  * The stored form of an instance about to be written, after every check DynamoDB would make:
  * types, required attributes, number and string rules, nesting, key rules and the 400 KB item size
- * (measured DynamoDB's way). Throws `ValidationError`; nothing is sent for an invalid item.
+ * (measured DynamoDB's way). Throws `ValidationError`; nothing is sent for an invalid item. With
+ * `bound` (starting at 0), leaves in it at least the item's size, within 400 KB (the batch engine
+ * takes it instead of measuring the item again).
  */
-export function encodeItem(schema: ModelSchema, instance: object): Item {
+export function encodeItem(schema: ModelSchema, instance: object, bound: SizeBound = { bytes: 0 }): Item {
   applyDefaults(schema, instance);
   let item: Item;
-  const bound: SizeBound = { bytes: 0 };
   try {
     item = schema.codec.encode(instance, 0, bound);
   } catch (error) {
@@ -42,6 +43,7 @@ export function encodeItem(schema: ModelSchema, instance: object): Item {
   // The bound is summed while encoding; the exact count runs only for an item that may be too big.
   if (bound.bytes <= MAX_ITEM_BYTES) return item;
   const size = itemSize(item);
+  bound.bytes = size;
   if (size > MAX_ITEM_BYTES) {
     const [largest] = schema.fields
       .flatMap((field) => {

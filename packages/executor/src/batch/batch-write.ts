@@ -56,9 +56,21 @@ export interface BatchWriteOptions<I = WriteRequest> {
    * Turns each input into its write request as it is taken from the input (so a streamed input is
    * converted only as fast as it is written). A `DynamodelError` it throws fails that input alone,
    * with no attempt made, and the rest are written; any other error stops the batch
-   * (`BatchStoppedError`). Without it the inputs are the requests.
+   * (`BatchStoppedError`). Without it the inputs are the requests. It may return the request with a
+   * bound of its item's size (`SizedWriteRequest`) when it has one at hand.
    */
-  readonly toRequest?: (input: I, index: number) => WriteRequest;
+  readonly toRequest?: (input: I, index: number) => WriteRequest | SizedWriteRequest;
+}
+
+/** A write request and a bound of its item's size, from a `toRequest` that measured the item while making it. */
+export interface SizedWriteRequest {
+  readonly request: WriteRequest;
+  /**
+   * At least the bytes DynamoDB counts for the item (an upper bound, such as `itemSizeBound`'s, is
+   * enough). Within 400 KB the engine takes it instead of walking the item again; above, it counts
+   * the item exactly. A bound too low is not lost data: DynamoDB refuses the item, and it fails alone.
+   */
+  readonly sizeBound: number;
 }
 
 export interface BatchWriteProgress {
@@ -149,7 +161,9 @@ export async function batchWrite<I>(
   executor: Executor,
   table: string,
   inputs: Iterable<I> | AsyncIterable<I>,
-  options: BatchWriteOptions<I> & { readonly toRequest: (input: I, index: number) => WriteRequest },
+  options: BatchWriteOptions<I> & {
+    readonly toRequest: (input: I, index: number) => WriteRequest | SizedWriteRequest;
+  },
 ): Promise<BatchWriteReport<I>>;
 export async function batchWrite<I>(
   executor: Executor,
@@ -298,10 +312,17 @@ class BatchWriter<I> {
   /** Converts and validates one input and queues it, or records why it cannot be written. */
   private admit(input: I, index: number): void {
     let request: WriteRequest;
+    let knownBound: number | undefined;
     const { toRequest } = this.options;
     if (toRequest) {
       try {
-        request = toRequest(input, index);
+        const made = toRequest(input, index);
+        if ('sizeBound' in made) {
+          request = made.request;
+          knownBound = made.sizeBound;
+        } else {
+          request = made;
+        }
       } catch (error) {
         // The caller's own refusal of this input (a model's validation): it alone fails.
         if (error instanceof DynamodelError) {
@@ -329,7 +350,7 @@ class BatchWriter<I> {
     }
     // The cheap bound is the size used for grouping; the exact count runs only for an item the bound
     // cannot clear. Grouping is unchanged by it: 25 items within the limit stay under MAX_GROUP_BYTES.
-    const bound = itemSizeBound(item);
+    const bound = knownBound ?? itemSizeBound(item);
     const size = bound <= MAX_ITEM_BYTES ? bound : itemSize(item);
     if (size > MAX_ITEM_BYTES) {
       const message = `Item is ${size} bytes, over DynamoDB's ${MAX_ITEM_BYTES}-byte limit`;

@@ -1,5 +1,5 @@
 import type { WriteRequest } from '@aws-sdk/client-dynamodb';
-import { batchWrite, type BatchWriteReport, type Executor } from '@dynamodel/executor';
+import { batchWrite, type BatchWriteReport, type Executor, type SizedWriteRequest } from '@dynamodel/executor';
 import type { ModelSchema } from '../../schema/compile-model';
 import type { Attributes, BatchWriteOptions, BatchWriteResult } from '../../model/attributes';
 import { keyProperties } from './batch-requests';
@@ -19,7 +19,7 @@ export async function sendBatchWrite<T, In>(
   schema: ModelSchema,
   tableName: string,
   inputs: Iterable<In> | AsyncIterable<In>,
-  toRequest: (input: In) => WriteRequest,
+  toRequest: (input: In) => WriteRequest | SizedWriteRequest,
   options: BatchWriteOptions,
   cache?: ModelCache,
 ): Promise<BatchWriteResult<T, In>> {
