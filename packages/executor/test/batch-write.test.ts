@@ -392,4 +392,34 @@ describe('batchWrite back-pressure (no server)', () => {
     // Queue (2 × 8 × 25) plus the groups in flight (8 × 25), plus one item being admitted.
     expect(maxAhead).toBeLessThanOrEqual(8 * 25 * 3 + 1);
   });
+
+  it('converts the items of an array one group ahead of sending, so its requests are made and dropped young', async () => {
+    let converted = 0;
+    let sent = 0;
+    let maxAhead = 0;
+    const counting: Executor = {
+      async send<Op extends OperationName>(op: Op, input: InputOf<Op>) {
+        sent += Object.values((input as InputOf<'BatchWriteItem'>).RequestItems ?? {}).flat().length;
+        await new Promise((resolve) => setImmediate(resolve));
+        return { $metadata: {}, UnprocessedItems: {} } as never;
+      },
+    };
+    const report = await batchWrite(
+      counting,
+      'memory',
+      Array.from({ length: 10_000 }, (_, i) => i),
+      {
+        keyAttributes: ['pk'],
+        concurrency: 8,
+        toRequest: (i) => {
+          converted++;
+          maxAhead = Math.max(maxAhead, converted - sent);
+          return { PutRequest: { Item: { pk: { S: `k${i}` } } } };
+        },
+      },
+    );
+    expect(report).toMatchObject({ written: 10_000, calls: 400 });
+    // Only the group about to be sent is converted before it is.
+    expect(maxAhead).toBeLessThanOrEqual(25);
+  });
 });

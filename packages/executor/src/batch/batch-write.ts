@@ -1,4 +1,5 @@
 import type { WriteRequest } from '@aws-sdk/client-dynamodb';
+import Denque from 'denque';
 import { isResponseLost, isWorthResending } from '../classify';
 import {
   AuthError,
@@ -180,7 +181,8 @@ class BatchWriter<I> {
   private readonly maxAttempts: number;
   private readonly highWater: number;
   private readonly keepFailures: number;
-  private readonly ready: Entry<I>[] = [];
+  /** Entries to send, in order. A deque: an array's `shift` copies the whole queue once it is old. */
+  private readonly ready = new Denque<Entry<I>>();
   private readonly waiting: Entry<I>[] = [];
   /** Keys being written (queued or sent) and who writes them, for an input that is not an array. */
   private readonly inFlightIds = new Map<string, number>();
@@ -244,7 +246,9 @@ class BatchWriter<I> {
       this.fill();
       if (this.stop) return this.finishStopped(this.stop);
       this.promoteDue();
-      while (!this.stop && this.inFlight < this.concurrency && this.ready.length > 0) {
+      while (!this.stop && this.inFlight < this.concurrency) {
+        this.fill();
+        if (this.ready.length === 0) break;
         // A partial group waits only while the source is about to deliver more.
         if (this.ready.length < MAX_GROUP_REQUESTS && reader.pending && !reader.idle) break;
         this.startSend(this.takeGroup());
@@ -256,10 +260,21 @@ class BatchWriter<I> {
     return this.report();
   }
 
-  /** Takes from the source while the queue is short (back-pressure). */
+  /**
+   * Takes from the source while the queue is short (back-pressure). A sync source (an array) is read
+   * one group ahead only, just before the group is sent: its requests are made and dropped young,
+   * instead of waiting long enough to be promoted to the old generation. An async source is read
+   * further ahead, so its latency is hidden.
+   */
   private fill(): void {
     const { reader } = this;
-    while (!this.stop && !reader.done && !reader.pending && this.ready.length + this.waiting.length < this.highWater) {
+    while (
+      !this.stop &&
+      !reader.done &&
+      !reader.pending &&
+      this.ready.length + this.waiting.length < this.highWater &&
+      (reader.isAsync || this.ready.length < MAX_GROUP_REQUESTS)
+    ) {
       reader.request();
     }
   }
@@ -274,8 +289,8 @@ class BatchWriter<I> {
   /** Lets the calls in flight settle, fails what was attempted and is queued, and reports. */
   private async finishStopped(stop: Stop): Promise<never> {
     await Promise.allSettled(this.sends);
-    const queued = [...this.ready, ...this.waiting];
-    this.ready.length = 0;
+    const queued = [...this.ready.toArray(), ...this.waiting];
+    this.ready.clear();
     this.waiting.length = 0;
     let notAttempted = this.inputLength === undefined ? 0 : this.inputLength - this.taken;
     for (const entry of queued) {
@@ -418,7 +433,7 @@ class BatchWriter<I> {
     if (first.solo) return group;
     let bytes = first.size;
     while (group.length < MAX_GROUP_REQUESTS && this.ready.length > 0) {
-      const next = this.ready[0] as Entry<I>;
+      const next = this.ready.peekFront() as Entry<I>;
       if (next.solo || bytes + next.size > MAX_GROUP_BYTES) break;
       bytes += next.size;
       group.push(this.ready.shift() as Entry<I>);
@@ -523,7 +538,7 @@ class BatchWriter<I> {
         entry.solo = true;
         entry.attempts--;
       }
-      this.ready.unshift(...group);
+      for (let i = group.length - 1; i >= 0; i--) this.ready.unshift(group[i] as Entry<I>);
       return;
     }
     for (const entry of group) this.settleFailed(entry, reason);

@@ -31,8 +31,9 @@ export class SourceReader<T> {
   idle = false;
   /** What the source threw, if it did; the source is then done. */
   error: unknown;
+  /** Whether the source is an async iterable (its elements arrive later, not when requested). */
+  readonly isAsync: boolean;
   private readonly iterator: Iterator<T> | AsyncIterator<T>;
-  private readonly isAsync: boolean;
   private pull = 0;
 
   constructor(
