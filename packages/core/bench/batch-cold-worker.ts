@@ -1,7 +1,7 @@
-// One cold start of the bulk-write benchmark (bench/batch.ts spawns it): in a fresh process, the
-// SDK is warmed by raw BatchWriteItem writes (as in the main run, where DynamoDB Local's warm-up
-// does it), then one A B B A round of the hand-written loop and Book.batchPut, the model's code
-// running for the first time. Prints the round's timings as JSON.
+// One cold start of the bulk-write benchmark (bench/batch.ts spawns it): in a fresh process, after
+// as many raw BatchWriteItem writes as it is told (0: none, the client's code all cold), one A B B A
+// round of the hand-written loop and Book.batchPut, the model's code running for the first time.
+// Prints the round's timings as JSON.
 import 'reflect-metadata';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createConnection } from '@dynamodel/core';
@@ -9,18 +9,16 @@ import type { LocalClientConfig } from '@dynamodel/local';
 import { Book } from './book';
 import { batchPut, handLoop, round, timed, type Side } from './batch';
 
-/** Raw SDK writes before the round: enough for the SDK's code to be optimized. */
-const SDK_WARMUP = Number(process.env.BENCH_COLD_SDK_WARMUP_ITEMS ?? 10_000);
-
 async function main(): Promise<void> {
-  const [configText, prefix, countText, order] = process.argv.slice(2);
+  const [configText, prefix, countText, order, warmupText] = process.argv.slice(2);
+  const sdkWarmup = Number(warmupText ?? 0);
   const config = JSON.parse(configText ?? '{}') as LocalClientConfig;
   const count = Number(countText);
   const client = new DynamoDBClient(config);
   const connection = createConnection({ ...config, prefix: prefix ?? 'cold_' });
   const side: Side = { client, connection, table: connection.tableName(Book.schema()) };
   try {
-    for (let done = 0; done < SDK_WARMUP; done += count / 2) await timed(side, handLoop, count / 2);
+    for (let done = 0; done < sdkWarmup; done += count / 2) await timed(side, handLoop, count / 2);
     const result =
       order === 'theirs-first'
         ? await round(side, handLoop, batchPut, count).then((r) => ({ theirs: r.first, ours: r.second }))

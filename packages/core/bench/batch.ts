@@ -30,7 +30,10 @@ const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL_ITEMS ?? 1_000);
 /** Raw SDK writes that warm DynamoDB Local's JVM (not the model's code) before the first round. */
 const WARMUP = Number(process.env.BENCH_WARMUP_ITEMS ?? 20_000);
 /** Fresh processes whose first round gives the cold figure of `Book.batchPut`. */
-const COLD_STARTS = Number(process.env.BENCH_COLD_STARTS ?? 7);
+/** Raw SDK writes before the cold round in the second set of fresh processes. */
+const COLD_SDK_WARMUP = Number(process.env.BENCH_COLD_SDK_WARMUP_ITEMS ?? 10_000);
+/** Fresh processes per cold figure of `Book.batchPut`: even, so each writer goes first in half of them. */
+const COLD_STARTS = Number(process.env.BENCH_COLD_STARTS ?? 8);
 
 type Attributes = Pick<Book, 'isbn' | 'title' | 'author' | 'published' | 'pages' | 'tags'>;
 type Item = Record<string, AttributeValue>;
@@ -123,7 +126,13 @@ export async function timed(side: Side, writer: Writer, count: number): Promise<
   return { wall, cpu: (used.user + used.system) / count };
 }
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? NaN)
+    : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
+}
 const ratio = (value: number) => `${value.toFixed(2)}×`;
 const row = (values: number[], digits = 0) => values.map((v) => v.toFixed(digits).padStart(7)).join('');
 
@@ -164,11 +173,17 @@ async function pairedRound(
 
 /**
  * The first round of COLD_STARTS fresh processes (bench/batch-cold-worker.ts, on this process's
- * core): in each, the SDK is warmed by raw writes and the model's code has not run, as in the first
- * round of the main run. One cold round is one sample of a noisy quantity (rounds of one writer
- * vary by up to 20% on DynamoDB Local); their median is the cold figure.
+ * core), DynamoDB Local already warm: in each, `sdkWarmup` raw SDK writes run first (0: the client's
+ * code is all cold, as at a process start; the hand loop's own SDK path is then the first writer's
+ * cost, and each writer goes first in half the processes). One cold round is one sample of a noisy
+ * quantity (rounds of one writer vary by up to 20% on DynamoDB Local); their median is the figure.
  */
-async function coldStarts(config: LocalClientConfig, prefix: string, count: number): Promise<Pairing[]> {
+async function coldStarts(
+  config: LocalClientConfig,
+  prefix: string,
+  count: number,
+  sdkWarmup: number,
+): Promise<Pairing[]> {
   const results: Pairing[] = [];
   for (let start = 0; start < COLD_STARTS; start++) {
     // Spawned, not run synchronously: this process's event loop must keep tending its keep-alive
@@ -183,6 +198,7 @@ async function coldStarts(config: LocalClientConfig, prefix: string, count: numb
         `${prefix}cold_`,
         String(count),
         start % 2 === 0 ? 'theirs-first' : 'ours-first',
+        String(sdkWarmup),
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
@@ -195,12 +211,18 @@ async function coldStarts(config: LocalClientConfig, prefix: string, count: numb
   return results;
 }
 
+interface ColdStarts {
+  /** What is warm before the cold round, for the report. */
+  readonly label: string;
+  readonly run: () => Promise<Pairing[]>;
+}
+
 /**
  * `ours` against `theirs` for ROUNDS rounds of `count` items from the first round after start. Each
  * round runs them A B B A on half the items each, so DynamoDB Local's warm-up (steep at first) and
  * any drift hit both alike; the round's ratio is ours over theirs, summed over its two halves. With
- * `cold` (the first rounds of fresh processes), the cold figure is their median; otherwise it is the
- * worse of this run's first two rounds.
+ * `cold` (sets of first rounds of fresh processes), the cold figure is the median of the first set;
+ * otherwise it is the worse of this run's first two rounds.
  */
 async function pair(
   side: Side,
@@ -209,7 +231,7 @@ async function pair(
   ours: [string, Writer],
   count: number,
   target: number,
-  cold?: () => Promise<Pairing[]>,
+  cold: readonly ColdStarts[] = [],
 ): Promise<void> {
   const rounds: Pairing[] = [];
   for (let r = 0; r < ROUNDS; r++) rounds.push(await pairedRound(side, theirs[1], ours[1], count, r % 2 === 0));
@@ -218,21 +240,21 @@ async function pair(
   console.log(`\n  ${title}: ${count} items per round (A B B A halves), ${ROUNDS} rounds, the first ones cold`);
   printRounds(rounds, theirs[0], ours[0]);
   const warm = median(wallRatios.slice(2));
+  const firstRounds = `this run's rounds 1–2 ${wallRatios.slice(0, 2).map(ratio).join(', ')}`;
   let coldFigure = Math.max(...wallRatios.slice(0, 2));
-  let coldText = `cold rounds ${wallRatios.slice(0, 2).map(ratio).join(', ')}`;
-  if (cold) {
-    const starts = await cold();
-    const startRatios = starts.map((r) => r.ours.wall / r.theirs.wall);
-    coldFigure = median(startRatios);
+  let coldText = `cold: ${firstRounds}`;
+  const coldMedians: string[] = [];
+  for (const set of cold) {
+    const starts = await set.run();
+    const startMedian = median(starts.map((r) => r.ours.wall / r.theirs.wall));
     console.log(
-      `\n  the same, first round of ${starts.length} fresh processes (SDK warmed by raw writes, the model's code cold)`,
+      `\n  first round of ${starts.length} fresh processes, ${set.label}: median wall ratio ${ratio(startMedian)}`,
     );
     printRounds(starts, theirs[0], ours[0], 'fresh process');
-    coldText = `cold (median of ${starts.length} fresh starts) ${ratio(coldFigure)}, this run's rounds 1–2 ${wallRatios
-      .slice(0, 2)
-      .map(ratio)
-      .join(', ')}`;
+    coldMedians.push(`${ratio(startMedian)} (${set.label})`);
+    if (coldMedians.length === 1) coldFigure = startMedian;
   }
+  if (coldMedians.length > 0) coldText = `cold, median of fresh starts: ${coldMedians.join('; ')}; ${firstRounds}`;
   console.log(
     `    ${ours[0]} / ${theirs[0]} wall: ${coldText}; warm median ${ratio(warm)}; ` +
       `client CPU median ${ratio(median(cpuRatios))}; target wall ≤ ${ratio(target)}: ` +
@@ -276,7 +298,13 @@ async function benchmarks(config: LocalClientConfig, where: string, prefix: stri
       ['Book.batchPut', batchPut],
       N,
       1.0,
-      () => coldStarts(config, prefix, N),
+      [
+        { label: 'all client code cold', run: () => coldStarts(config, prefix, N, 0) },
+        {
+          label: `SDK pre-warmed by ${COLD_SDK_WARMUP} raw writes`,
+          run: () => coldStarts(config, prefix, N, COLD_SDK_WARMUP),
+        },
+      ],
     );
     await pair(
       side,
