@@ -3,6 +3,7 @@ import { localTestConfig, uniqueTablePrefix } from '@dynamodel/local/jest';
 import { startFaultProxy, type FaultProxy } from '@dynamodel/local/fault-proxy';
 import {
   BatchAbortedError,
+  BatchStoppedError,
   MAX_ITEM_BYTES,
   DynamoExecutor,
   ThrottledError,
@@ -11,6 +12,7 @@ import {
   batchWrite,
   itemSize,
   itemSizeBound,
+  type BatchWriteReport,
   type EventOf,
   type Executor,
   type InputOf,
@@ -270,6 +272,34 @@ describe('batchWrite', () => {
         },
       });
       await expect(run).rejects.toMatchObject({ name: 'BatchStoppedError', cause: bug });
+    });
+
+    it('stops with a full report when it throws after groups went out', async () => {
+      const table = await freshTable();
+      const bug = new TypeError('a bug in the converter');
+      const run = batchWrite(
+        executor,
+        table,
+        Array.from({ length: 100 }, (_, i) => i),
+        {
+          keyAttributes: ['pk'],
+          toRequest: (i: number) => {
+            if (i === 60) throw bug;
+            return { PutRequest: { Item: richItem(i) } };
+          },
+        },
+      );
+      const error = (await run.then(
+        () => undefined,
+        (e: unknown) => e,
+      )) as BatchStoppedError<BatchWriteReport<number>>;
+      expect(error).toMatchObject({ name: 'BatchStoppedError', cause: bug });
+      const { written, failed, notAttempted } = error.report;
+      // Every input is accounted for: written, or never sent (the one that threw and those after it;
+      // the one that threw was once left out of the counts).
+      expect(written + failed + notAttempted).toBe(100);
+      expect(failed).toBe(0);
+      expect((await scanAll(table)).size).toBe(written);
     });
   });
 

@@ -198,6 +198,8 @@ class BatchWriter<I> {
   private calls = 0;
   private inFlight = 0;
   private taken = 0;
+  /** Inputs taken but neither queued nor recorded, because converting them stopped the run. */
+  private droppedAtStop = 0;
   private stop: Stop | undefined;
   private inputLength: number | undefined;
   private wake: (() => void) | undefined;
@@ -253,7 +255,8 @@ class BatchWriter<I> {
         if (this.ready.length < MAX_GROUP_REQUESTS && reader.pending && !reader.idle) break;
         this.startSend(this.takeGroup());
       }
-      if (!this.stop && reader.done && this.inFlight === 0 && this.ready.length === 0 && this.waiting.length === 0)
+      if (this.stop) continue; // stopped while filling: settle and report at the top of the loop
+      if (reader.done && this.inFlight === 0 && this.ready.length === 0 && this.waiting.length === 0)
         break;
       await this.idle();
     }
@@ -292,7 +295,7 @@ class BatchWriter<I> {
     const queued = [...this.ready.toArray(), ...this.waiting];
     this.ready.clear();
     this.waiting.length = 0;
-    let notAttempted = this.inputLength === undefined ? 0 : this.inputLength - this.taken;
+    let notAttempted = (this.inputLength === undefined ? 0 : this.inputLength - this.taken) + this.droppedAtStop;
     for (const entry of queued) {
       if (entry.attempts === 0) {
         notAttempted++;
@@ -343,6 +346,8 @@ class BatchWriter<I> {
         if (error instanceof DynamodelError) {
           return this.record({ index, input, request: undefined, key: undefined, attempts: 0, reason: error });
         }
+        // The run stops on this input: it was taken, and it is reported as not attempted.
+        this.droppedAtStop++;
         return this.halt({ kind: 'callback', error });
       }
     } else {
