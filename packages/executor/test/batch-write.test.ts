@@ -3,7 +3,7 @@ import { localTestConfig, uniqueTablePrefix } from '@dynamodel/local/jest';
 import { startFaultProxy, type FaultProxy } from '@dynamodel/local/fault-proxy';
 import {
   BatchAbortedError,
-  BatchStoppedError,
+  type BatchStoppedError,
   MAX_ITEM_BYTES,
   DynamoExecutor,
   ThrottledError,

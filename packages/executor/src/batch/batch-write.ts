@@ -256,8 +256,7 @@ class BatchWriter<I> {
         this.startSend(this.takeGroup());
       }
       if (this.stop) continue; // stopped while filling: settle and report at the top of the loop
-      if (reader.done && this.inFlight === 0 && this.ready.length === 0 && this.waiting.length === 0)
-        break;
+      if (reader.done && this.inFlight === 0 && this.ready.length === 0 && this.waiting.length === 0) break;
       await this.idle();
     }
     return this.report();
