@@ -19,20 +19,24 @@ export function missingKeyAttribute(item: Key, keyAttributes: readonly string[])
 }
 
 /**
- * A canonical string for the key attributes of `key` (a key, or a whole item), equal for equal keys whatever the attribute order (B compared by
- * bytes). Each part is its type, its length and its text, so no two keys share a string. Built by
- * concatenation: it runs for every item of a batch.
+ * A canonical string for the key attributes of `key` (a key, or a whole item), equal for equal keys
+ * whatever the attribute order (B compared by bytes). Each part is its type, its length and its
+ * text, so no two keys share a string. It runs for every item of a batch: a one-attribute key (most
+ * tables) is one part, without a concatenation loop.
  */
 export function keyString(key: Key, keyAttributes: readonly string[]): string {
+  if (keyAttributes.length === 1) return keyPart(key[keyAttributes[0] as string]);
   let id = '';
-  for (const name of keyAttributes) {
-    const value = key[name];
-    if (value?.S !== undefined) id += `S${value.S.length}:${value.S}`;
-    else if (value?.N !== undefined) id += `N${value.N.length}:${value.N}`;
-    else if (value?.B !== undefined) {
-      const bytes = Buffer.from(value.B).toString('base64');
-      id += `B${bytes.length}:${bytes}`;
-    } else id += '?';
-  }
+  for (const name of keyAttributes) id += keyPart(key[name]);
   return id;
+}
+
+function keyPart(value: Key[string] | undefined): string {
+  if (value?.S !== undefined) return `S${value.S.length}:${value.S}`;
+  if (value?.N !== undefined) return `N${value.N.length}:${value.N}`;
+  if (value?.B !== undefined) {
+    const bytes = Buffer.from(value.B).toString('base64');
+    return `B${bytes.length}:${bytes}`;
+  }
+  return '?';
 }
