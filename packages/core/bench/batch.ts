@@ -136,39 +136,33 @@ function median(values: number[]): number {
 const ratio = (value: number) => `${value.toFixed(2)}×`;
 const row = (values: number[], digits = 0) => values.map((v) => v.toFixed(digits).padStart(7)).join('');
 
-/** One round: `first` and `second` run A B B A on half of `count` items each, their two halves averaged. */
-export async function round(
-  side: Side,
-  first: Writer,
-  second: Writer,
-  count: number,
-): Promise<{ first: Timing; second: Timing }> {
-  const a1 = await timed(side, first, count / 2);
-  const b1 = await timed(side, second, count / 2);
-  const b2 = await timed(side, second, count / 2);
-  const a2 = await timed(side, first, count / 2);
-  return {
-    first: { wall: (a1.wall + a2.wall) / 2, cpu: (a1.cpu + a2.cpu) / 2 },
-    second: { wall: (b1.wall + b2.wall) / 2, cpu: (b1.cpu + b2.cpu) / 2 },
-  };
-}
-
 type Pairing = { theirs: Timing; ours: Timing };
 
-/** One round with `theirs` or `ours` first. */
-async function pairedRound(
+/**
+ * One round: `theirs` and `ours` run A B B A on half of `count` items each (`theirs` first or
+ * second), each one's two halves averaged.
+ */
+export async function round(
   side: Side,
   theirs: Writer,
   ours: Writer,
   count: number,
   theirsFirst: boolean,
 ): Promise<Pairing> {
-  if (theirsFirst) {
-    const r = await round(side, theirs, ours, count);
-    return { theirs: r.first, ours: r.second };
-  }
-  const r = await round(side, ours, theirs, count);
-  return { theirs: r.second, ours: r.first };
+  const [first, second] = theirsFirst ? [theirs, ours] : [ours, theirs];
+  const a1 = await timed(side, first, count / 2);
+  const b1 = await timed(side, second, count / 2);
+  const b2 = await timed(side, second, count / 2);
+  const a2 = await timed(side, first, count / 2);
+  const a = { wall: (a1.wall + a2.wall) / 2, cpu: (a1.cpu + a2.cpu) / 2 };
+  const b = { wall: (b1.wall + b2.wall) / 2, cpu: (b1.cpu + b2.cpu) / 2 };
+  return theirsFirst ? { theirs: a, ours: b } : { theirs: b, ours: a };
+}
+
+/** A raw client and a connection on one DynamoDB Local (or proxy), writing to `prefix`'s Book table. */
+export function sideOf(config: LocalClientConfig, prefix: string): Side {
+  const connection = createConnection({ ...config, prefix });
+  return { client: new DynamoDBClient(config), connection, table: connection.tableName(Book.schema()) };
 }
 
 /**
@@ -234,7 +228,7 @@ async function pair(
   cold: readonly ColdStarts[] = [],
 ): Promise<void> {
   const rounds: Pairing[] = [];
-  for (let r = 0; r < ROUNDS; r++) rounds.push(await pairedRound(side, theirs[1], ours[1], count, r % 2 === 0));
+  for (let r = 0; r < ROUNDS; r++) rounds.push(await round(side, theirs[1], ours[1], count, r % 2 === 0));
   const wallRatios = rounds.map((r) => r.ours.wall / r.theirs.wall);
   const cpuRatios = rounds.map((r) => r.ours.cpu / r.theirs.cpu);
   console.log(`\n  ${title}: ${count} items per round (A B B A halves), ${ROUNDS} rounds, the first ones cold`);
@@ -285,9 +279,8 @@ function printRounds(rounds: Pairing[], theirs: string, ours: string, label = 'r
 }
 
 async function benchmarks(config: LocalClientConfig, where: string, prefix: string): Promise<void> {
-  const client = new DynamoDBClient(config);
-  const connection = createConnection({ ...config, prefix });
-  const side: Side = { client, connection, table: connection.tableName(Book.schema()) };
+  const side = sideOf(config, prefix);
+  const { client, connection } = side;
   try {
     console.log(`\n${where}`);
     for (let done = 0; done < WARMUP; done += N / 2) await timed(side, handLoop, N / 2);

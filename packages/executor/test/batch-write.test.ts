@@ -398,44 +398,44 @@ describe('batchWrite', () => {
 });
 
 describe('batchWrite back-pressure (no server)', () => {
-  it('pulls from a 100,000-item stream only as fast as writes are acknowledged', async () => {
-    let pulled = 0;
-    let acknowledged = 0;
-    let maxAhead = 0;
-    const acknowledging: Executor = {
-      async send<Op extends OperationName>(op: Op, input: InputOf<Op>) {
+  /** Stores nothing; answers each BatchWriteItem on the next turn of the event loop, counting its requests. */
+  function acknowledging(): { executor: Executor; counts: { sent: number; acknowledged: number } } {
+    const counts = { sent: 0, acknowledged: 0 };
+    const executor: Executor = {
+      async send<Op extends OperationName>(_op: Op, input: InputOf<Op>) {
+        const requests = Object.values((input as InputOf<'BatchWriteItem'>).RequestItems ?? {}).flat().length;
+        counts.sent += requests;
         await new Promise((resolve) => setImmediate(resolve));
-        const requests = Object.values((input as InputOf<'BatchWriteItem'>).RequestItems ?? {}).flat();
-        acknowledged += requests.length;
+        counts.acknowledged += requests;
         return { $metadata: {}, UnprocessedItems: {} } as never;
       },
     };
+    return { executor, counts };
+  }
+
+  it('pulls from a 100,000-item stream only as fast as writes are acknowledged', async () => {
+    const { executor: answering, counts } = acknowledging();
+    let pulled = 0;
+    let maxAhead = 0;
     async function* stream(): AsyncGenerator<WriteRequest> {
       for (let i = 0; i < 100_000; i++) {
         pulled++;
-        maxAhead = Math.max(maxAhead, pulled - acknowledged);
+        maxAhead = Math.max(maxAhead, pulled - counts.acknowledged);
         yield { PutRequest: { Item: { pk: { S: `k${i}` } } } };
       }
     }
-    const report = await batchWrite(acknowledging, 'memory', stream(), { keyAttributes: ['pk'], concurrency: 8 });
+    const report = await batchWrite(answering, 'memory', stream(), { keyAttributes: ['pk'], concurrency: 8 });
     expect(report.written).toBe(100_000);
     // Queue (2 × 8 × 25) plus the groups in flight (8 × 25), plus one item being admitted.
     expect(maxAhead).toBeLessThanOrEqual(8 * 25 * 3 + 1);
   });
 
   it('converts the items of an array one group ahead of sending, so its requests are made and dropped young', async () => {
+    const { executor: answering, counts } = acknowledging();
     let converted = 0;
-    let sent = 0;
     let maxAhead = 0;
-    const counting: Executor = {
-      async send<Op extends OperationName>(op: Op, input: InputOf<Op>) {
-        sent += Object.values((input as InputOf<'BatchWriteItem'>).RequestItems ?? {}).flat().length;
-        await new Promise((resolve) => setImmediate(resolve));
-        return { $metadata: {}, UnprocessedItems: {} } as never;
-      },
-    };
     const report = await batchWrite(
-      counting,
+      answering,
       'memory',
       Array.from({ length: 10_000 }, (_, i) => i),
       {
@@ -443,7 +443,7 @@ describe('batchWrite back-pressure (no server)', () => {
         concurrency: 8,
         toRequest: (i) => {
           converted++;
-          maxAhead = Math.max(maxAhead, converted - sent);
+          maxAhead = Math.max(maxAhead, converted - counts.sent);
           return { PutRequest: { Item: { pk: { S: `k${i}` } } } };
         },
       },

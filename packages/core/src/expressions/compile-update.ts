@@ -14,6 +14,9 @@ export interface CompiledUpdate {
   readonly idempotent: boolean;
 }
 
+/** The clauses of an `UpdateExpression`, in the order they are written. */
+const CLAUSES = ['SET', 'REMOVE', 'ADD', 'DELETE'] as const;
+
 /**
  * Compiles update actions into one `UpdateExpression` (SET, REMOVE, ADD and DELETE clauses), every
  * name and value through `placeholders`, every value encoded by the codec of its path. Refused
@@ -21,8 +24,6 @@ export interface CompiledUpdate {
  * attribute, removing a required attribute, two actions on overlapping paths (DynamoDB rejects
  * them), and values the attribute's codec refuses.
  */
-const CLAUSES = ['SET', 'REMOVE', 'ADD', 'DELETE'] as const;
-
 export function compileUpdate(
   schema: ModelSchema,
   actions: readonly UpdateAction[],

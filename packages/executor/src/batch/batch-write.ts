@@ -352,7 +352,7 @@ class BatchWriter<I> {
     } else {
       request = input as WriteRequest;
     }
-    const item = request.PutRequest?.Item ?? request.DeleteRequest?.Key;
+    const item = itemOf(request);
     if (!item) {
       return this.refuse(
         input,
@@ -672,13 +672,11 @@ class BatchWriter<I> {
 
   /** The key attributes of an admitted request (it has them all: `admit` checked). */
   private keyOf(entry: Entry<I>): Key {
-    const { request } = entry;
-    return pickKey(request.PutRequest?.Item ?? request.DeleteRequest?.Key ?? {}, this.keyAttributes);
+    return pickKey(itemOf(entry.request) ?? {}, this.keyAttributes);
   }
 
   private idOf(request: WriteRequest): string {
-    const item = request.PutRequest?.Item ?? request.DeleteRequest?.Key ?? {};
-    return keyString(item, this.keyAttributes);
+    return keyString(itemOf(request) ?? {}, this.keyAttributes);
   }
 
   private report(): BatchWriteReport<I> {
@@ -692,6 +690,11 @@ class BatchWriter<I> {
       calls: this.calls,
     };
   }
+}
+
+/** The item a request puts, or the key it deletes. */
+function itemOf(request: WriteRequest): Key | undefined {
+  return request.PutRequest?.Item ?? request.DeleteRequest?.Key;
 }
 
 /** Errors that every other call of the run would meet too: a missing table, refused credentials. */
