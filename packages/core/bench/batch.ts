@@ -7,8 +7,11 @@
 // warmed first with raw SDK writes only: its first ~20,000 writes run several times slower, which
 // would otherwise decide the first rounds for whichever writer ran second. Every run writes into a
 // freshly created table, and each round runs its two writers A B B A on half the items each. The
-// cold figure of Book.batchPut is the median first round of several fresh processes
-// (bench/batch-cold-worker.ts), since one round is one sample of a quantity that varies by 20%.
+// cold figure of Book.batchPut is the median over pairs of fresh processes that each run one writer
+// (bench/batch-cold-worker.ts), since one run is one sample of a quantity that varies by 20%. Every
+// timing also reads DynamoDB Local's CPU time (bench/server-cpu.ts): where the server is the
+// bottleneck, its CPU per item drifts between runs of the very same requests, and dividing it out
+// leaves what the client made it wait; a control pairs the hand loop with itself.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -20,19 +23,20 @@ import {
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { createConnection, type Connection } from '@dynamodel/core';
+import { wrapExecutor } from '@dynamodel/executor';
 import { startLocalDynamo, type LocalClientConfig } from '@dynamodel/local';
 import { Book, handWritten } from './book';
 import { pin } from './local';
+import { cpuBetween, threadTimes } from './server-cpu';
 
 const N = Number(process.env.BENCH_BATCH_ITEMS ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_BATCH_ROUNDS ?? 7);
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL_ITEMS ?? 1_000);
 /** Raw SDK writes that warm DynamoDB Local's JVM (not the model's code) before the first round. */
 const WARMUP = Number(process.env.BENCH_WARMUP_ITEMS ?? 20_000);
-/** Fresh processes whose first round gives the cold figure of `Book.batchPut`. */
-/** Raw SDK writes before the cold round in the second set of fresh processes. */
+/** Raw SDK writes before the timed runs in the second set of fresh processes. */
 const COLD_SDK_WARMUP = Number(process.env.BENCH_COLD_SDK_WARMUP_ITEMS ?? 10_000);
-/** Fresh processes per cold figure of `Book.batchPut`: even, so each writer goes first in half of them. */
+/** Pairs of fresh processes per cold figure of `Book.batchPut`: even, so each writer goes first in half. */
 const COLD_STARTS = Number(process.env.BENCH_COLD_STARTS ?? 8);
 
 type Attributes = Pick<Book, 'isbn' | 'title' | 'author' | 'published' | 'pages' | 'tags'>;
@@ -59,6 +63,8 @@ export interface Side {
   readonly client: DynamoDBClient;
   readonly connection: Connection;
   readonly table: string;
+  /** DynamoDB Local's process, whose CPU time is read around each run (bench/server-cpu.ts). */
+  readonly serverPid: number | undefined;
 }
 
 export type Writer = (side: Side, books: Attributes[], items: Item[]) => Promise<void>;
@@ -109,6 +115,8 @@ export interface Timing {
   readonly wall: number;
   /** This process's CPU time (user + system), µs per item: the client-side cost, what a mapper adds to. */
   readonly cpu: number;
+  /** DynamoDB Local's CPU time, µs per item (NaN where it cannot be read). */
+  readonly server: number;
 }
 
 /** One timed run of `writer` into an empty table. */
@@ -119,11 +127,13 @@ export async function timed(side: Side, writer: Writer, count: number): Promise<
   const books = attributes(count);
   const items = marshalled(books);
   const cpu = process.cpuUsage();
+  const server = threadTimes(side.serverPid);
   const started = performance.now();
   await writer(side, books, items);
   const wall = ((performance.now() - started) * 1000) / count;
+  const serverUsed = cpuBetween(server, threadTimes(side.serverPid));
   const used = process.cpuUsage(cpu);
-  return { wall, cpu: (used.user + used.system) / count };
+  return { wall, cpu: (used.user + used.system) / count, server: serverUsed / count };
 }
 
 function median(values: number[]): number {
@@ -154,55 +164,90 @@ export async function round(
   const b1 = await timed(side, second, count / 2);
   const b2 = await timed(side, second, count / 2);
   const a2 = await timed(side, first, count / 2);
-  const a = { wall: (a1.wall + a2.wall) / 2, cpu: (a1.cpu + a2.cpu) / 2 };
-  const b = { wall: (b1.wall + b2.wall) / 2, cpu: (b1.cpu + b2.cpu) / 2 };
+  const mean = (x: Timing, y: Timing): Timing => ({
+    wall: (x.wall + y.wall) / 2,
+    cpu: (x.cpu + y.cpu) / 2,
+    server: (x.server + y.server) / 2,
+  });
+  const [a, b] = [mean(a1, a2), mean(b1, b2)];
   return theirsFirst ? { theirs: a, ours: b } : { theirs: b, ours: a };
 }
 
 /** A raw client and a connection on one DynamoDB Local (or proxy), writing to `prefix`'s Book table. */
-export function sideOf(config: LocalClientConfig, prefix: string): Side {
+export function sideOf(config: LocalClientConfig, prefix: string, serverPid: number | undefined): Side {
   const connection = createConnection({ ...config, prefix });
-  return { client: new DynamoDBClient(config), connection, table: connection.tableName(Book.schema()) };
+  return {
+    client: new DynamoDBClient(config),
+    connection,
+    table: connection.tableName(Book.schema()),
+    serverPid,
+  };
 }
 
 /**
- * The first round of COLD_STARTS fresh processes (bench/batch-cold-worker.ts, on this process's
- * core), DynamoDB Local already warm: in each, `sdkWarmup` raw SDK writes run first (0: the client's
- * code is all cold, as at a process start; the hand loop's own SDK path is then the first writer's
- * cost, and each writer goes first in half the processes). One cold round is one sample of a noisy
- * quantity (rounds of one writer vary by up to 20% on DynamoDB Local); their median is the figure.
+ * One writer's first `count` items in a fresh process (bench/batch-cold-worker.ts, on this process's
+ * core), DynamoDB Local already warm: after `sdkWarmup` raw SDK writes (0: all of the client's code
+ * cold, as when a process starts and runs one bulk write), two timed runs of `count / 2` items.
+ */
+async function coldStart(
+  config: LocalClientConfig,
+  serverPid: number | undefined,
+  prefix: string,
+  writer: 'theirs' | 'ours',
+  count: number,
+  sdkWarmup: number,
+): Promise<Timing> {
+  // Spawned, not run synchronously: this process's event loop must keep tending its keep-alive
+  // sockets (DynamoDB Local closes idle ones) while the worker runs.
+  const child = spawn(
+    process.execPath,
+    [
+      '-r',
+      'ts-node/register/transpile-only',
+      join(__dirname, 'batch-cold-worker.ts'),
+      JSON.stringify(config),
+      `${prefix}cold_`,
+      String(count),
+      writer,
+      String(sdkWarmup),
+      String(serverPid ?? ''),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  if (code !== 0) throw new Error(`cold-start worker exited with ${code}`);
+  // JSON has no NaN (a server CPU that could not be read): it comes back as null.
+  const revive = (_key: string, value: unknown) => (value === null ? NaN : value);
+  return JSON.parse(output.trim().split('\n').pop() ?? '{}', revive) as Timing;
+}
+
+/**
+ * COLD_STARTS pairs of fresh processes, one writer each (each pays for its own code's warm-up, the
+ * SDK's included, as a process that starts and runs one bulk write does), the pair's two processes
+ * neighbours in time and each writer first in half the pairs. One cold run is one sample of a noisy
+ * quantity (runs of one writer vary by up to 20% on DynamoDB Local); the median ratio is the figure.
  */
 async function coldStarts(
   config: LocalClientConfig,
+  serverPid: number | undefined,
   prefix: string,
   count: number,
   sdkWarmup: number,
 ): Promise<Pairing[]> {
-  const results: Pairing[] = [];
+  const pairs: Pairing[] = [];
   for (let start = 0; start < COLD_STARTS; start++) {
-    // Spawned, not run synchronously: this process's event loop must keep tending its keep-alive
-    // sockets (DynamoDB Local closes idle ones) while the worker runs.
-    const child = spawn(
-      process.execPath,
-      [
-        '-r',
-        'ts-node/register/transpile-only',
-        join(__dirname, 'batch-cold-worker.ts'),
-        JSON.stringify(config),
-        `${prefix}cold_`,
-        String(count),
-        start % 2 === 0 ? 'theirs-first' : 'ours-first',
-        String(sdkWarmup),
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
-    if (code !== 0) throw new Error(`cold-start worker exited with ${code}`);
-    results.push(JSON.parse(output.trim().split('\n').pop() ?? '{}') as Pairing);
+    const run = (writer: 'theirs' | 'ours') => coldStart(config, serverPid, prefix, writer, count, sdkWarmup);
+    if (start % 2 === 0) {
+      const theirs = await run('theirs');
+      pairs.push({ theirs, ours: await run('ours') });
+    } else {
+      const ours = await run('ours');
+      pairs.push({ ours, theirs: await run('theirs') });
+    }
   }
-  return results;
+  return pairs;
 }
 
 interface ColdStarts {
@@ -211,12 +256,26 @@ interface ColdStarts {
   readonly run: () => Promise<Pairing[]>;
 }
 
+type Measure = (timing: Timing) => number;
+const wallOf: Measure = (t) => t.wall;
+const cpuOf: Measure = (t) => t.cpu;
+const serverOf: Measure = (t) => t.server;
+/**
+ * Wall time per unit of DynamoDB Local's CPU time: 1 / the share of the run the server was busy.
+ * Its ratio is the wall ratio at equal server work; the wall ratio is this times the server-CPU ratio.
+ */
+const wallPerServer: Measure = (t) => t.wall / t.server;
+/** Ours over theirs, per pairing. */
+const ratios = (pairs: Pairing[], measure: Measure): number[] => pairs.map((p) => measure(p.ours) / measure(p.theirs));
+
 /**
  * `ours` against `theirs` for ROUNDS rounds of `count` items from the first round after start. Each
  * round runs them A B B A on half the items each, so DynamoDB Local's warm-up (steep at first) and
  * any drift hit both alike; the round's ratio is ours over theirs, summed over its two halves. With
- * `cold` (sets of first rounds of fresh processes), the cold figure is the median of the first set;
- * otherwise it is the worse of this run's first two rounds.
+ * `coldSets` (sets of pairs of fresh processes), the cold figure is the median of the first set;
+ * otherwise it is the worse of this run's first two rounds. The target is on the wall ratios; the
+ * ratio at equal server work is reported beside them (it is what the client decides where the
+ * server was busy nearly all the time). Without a target, the pair is a control.
  */
 async function pair(
   side: Side,
@@ -224,65 +283,93 @@ async function pair(
   theirs: [string, Writer],
   ours: [string, Writer],
   count: number,
-  target: number,
-  cold: readonly ColdStarts[] = [],
+  target?: number,
+  coldSets: readonly ColdStarts[] = [],
 ): Promise<void> {
   const rounds: Pairing[] = [];
   for (let r = 0; r < ROUNDS; r++) rounds.push(await round(side, theirs[1], ours[1], count, r % 2 === 0));
-  const wallRatios = rounds.map((r) => r.ours.wall / r.theirs.wall);
-  const cpuRatios = rounds.map((r) => r.ours.cpu / r.theirs.cpu);
   console.log(`\n  ${title}: ${count} items per round (A B B A halves), ${ROUNDS} rounds, the first ones cold`);
   printRounds(rounds, theirs[0], ours[0]);
-  const warm = median(wallRatios.slice(2));
-  const firstRounds = `this run's rounds 1–2 ${wallRatios.slice(0, 2).map(ratio).join(', ')}`;
-  let coldFigure = Math.max(...wallRatios.slice(0, 2));
-  let coldText = `cold: ${firstRounds}`;
-  const coldMedians: string[] = [];
-  for (const set of cold) {
+  const warm = (measure: Measure) => median(ratios(rounds.slice(2), measure));
+  const firstTwo = (measure: Measure) => ratios(rounds.slice(0, 2), measure);
+  let cold = { wall: Math.max(...firstTwo(wallOf)), equalServer: Math.max(...firstTwo(wallPerServer)) };
+  const coldTexts: string[] = [];
+  for (const set of coldSets) {
     const starts = await set.run();
-    const startMedian = median(starts.map((r) => r.ours.wall / r.theirs.wall));
+    const startMedians = { wall: median(ratios(starts, wallOf)), equalServer: median(ratios(starts, wallPerServer)) };
     console.log(
-      `\n  first round of ${starts.length} fresh processes, ${set.label}: median wall ratio ${ratio(startMedian)}`,
+      `\n  ${starts.length} pairs of fresh processes, one writer each on its first ${count} items, ` +
+        `${set.label}: median wall ratio ` +
+        `${ratio(startMedians.wall)}, at equal server work ${ratio(startMedians.equalServer)}`,
     );
-    printRounds(starts, theirs[0], ours[0], 'fresh process');
-    coldMedians.push(`${ratio(startMedian)} (${set.label})`);
-    if (coldMedians.length === 1) coldFigure = startMedian;
+    printRounds(starts, theirs[0], ours[0], 'pair of fresh processes');
+    coldTexts.push(`${ratio(startMedians.wall)} (${set.label})`);
+    if (coldTexts.length === 1) cold = startMedians;
   }
-  if (coldMedians.length > 0) coldText = `cold, median of fresh starts: ${coldMedians.join('; ')}; ${firstRounds}`;
+  const firstRounds = `this run's rounds 1–2 ${firstTwo(wallOf).map(ratio).join(', ')}`;
+  const coldText = coldTexts.length > 0 ? `fresh starts ${coldTexts.join(', ')}; ${firstRounds}` : firstRounds;
   console.log(
-    `    ${ours[0]} / ${theirs[0]} wall: ${coldText}; warm median ${ratio(warm)}; ` +
-      `client CPU median ${ratio(median(cpuRatios))}; target wall ≤ ${ratio(target)}: ` +
-      `${Math.max(coldFigure, warm) <= target ? 'met' : 'MISSED'}`,
+    `    ${ours[0]} / ${theirs[0]}, medians: wall cold ${coldText}; warm ${ratio(warm(wallOf))}; ` +
+      `client CPU ${ratio(median(ratios(rounds, cpuOf)))}; server CPU per item ${ratio(warm(serverOf))} warm; ` +
+      `wall at equal server work: cold ${ratio(cold.equalServer)}, warm ${ratio(warm(wallPerServer))}`,
   );
+  if (target === undefined) return;
+  const met = Math.max(cold.wall, warm(wallOf)) <= target;
+  console.log(`    target wall ≤ ${ratio(target)}, cold and warm: ${met ? 'met' : 'MISSED'}`);
 }
 
 function printRounds(rounds: Pairing[], theirs: string, ours: string, label = 'round'): void {
-  const wallRatios = rounds.map((r) => r.ours.wall / r.theirs.wall);
-  const cpuRatios = rounds.map((r) => r.ours.cpu / r.theirs.cpu);
-  console.log(`    ${label.padEnd(29)}${rounds.map((_, i) => String(i + 1).padStart(7)).join('')}`);
-  console.log(`    ${`${theirs} wall µs/item`.padEnd(29)}${row(rounds.map((r) => r.theirs.wall))}`);
-  console.log(`    ${`${ours} wall µs/item`.padEnd(29)}${row(rounds.map((r) => r.ours.wall))}`);
-  console.log(`    ${'wall ratio'.padEnd(29)}${row(wallRatios, 2)}`);
-  console.log(
-    `    ${`${theirs} CPU µs/item`.padEnd(29)}${row(
-      rounds.map((r) => r.theirs.cpu),
-      1,
-    )}`,
+  const line = (name: string, values: number[], digits: number) =>
+    console.log(`    ${name.padEnd(36)}${row(values, digits)}`);
+  console.log(`    ${label.padEnd(36)}${rounds.map((_, i) => String(i + 1).padStart(7)).join('')}`);
+  line(
+    `${theirs} wall µs/item`,
+    rounds.map((r) => r.theirs.wall),
+    0,
   );
-  console.log(
-    `    ${`${ours} CPU µs/item`.padEnd(29)}${row(
-      rounds.map((r) => r.ours.cpu),
-      1,
-    )}`,
+  line(
+    `${ours} wall µs/item`,
+    rounds.map((r) => r.ours.wall),
+    0,
   );
-  console.log(`    ${'client CPU ratio'.padEnd(29)}${row(cpuRatios, 2)}`);
+  line('wall ratio', ratios(rounds, wallOf), 2);
+  line(
+    `${theirs} CPU µs/item`,
+    rounds.map((r) => r.theirs.cpu),
+    1,
+  );
+  line(
+    `${ours} CPU µs/item`,
+    rounds.map((r) => r.ours.cpu),
+    1,
+  );
+  line('client CPU ratio', ratios(rounds, cpuOf), 2);
+  line(
+    `${theirs} server busy %`,
+    rounds.map((r) => (100 * r.theirs.server) / r.theirs.wall),
+    1,
+  );
+  line(
+    `${ours} server busy %`,
+    rounds.map((r) => (100 * r.ours.server) / r.ours.wall),
+    1,
+  );
+  line('server CPU per item ratio', ratios(rounds, serverOf), 2);
+  line('wall ratio at equal server work', ratios(rounds, wallPerServer), 2);
 }
 
-async function benchmarks(config: LocalClientConfig, where: string, prefix: string): Promise<void> {
-  const side = sideOf(config, prefix);
+async function benchmarks(
+  config: LocalClientConfig,
+  serverPid: number | undefined,
+  where: string,
+  prefix: string,
+): Promise<void> {
+  const side = sideOf(config, prefix, serverPid);
   const { client, connection } = side;
+  const second = new DynamoDBClient(config);
   try {
     console.log(`\n${where}`);
+    console.log(`  requests: ${await sameRequests(config, prefix)}`);
     for (let done = 0; done < WARMUP; done += N / 2) await timed(side, handLoop, N / 2);
     await pair(
       side,
@@ -292,12 +379,21 @@ async function benchmarks(config: LocalClientConfig, where: string, prefix: stri
       N,
       1.0,
       [
-        { label: 'all client code cold', run: () => coldStarts(config, prefix, N, 0) },
+        { label: 'all client code cold', run: () => coldStarts(config, serverPid, prefix, N, 0) },
         {
           label: `SDK pre-warmed by ${COLD_SDK_WARMUP} raw writes`,
-          run: () => coldStarts(config, prefix, N, COLD_SDK_WARMUP),
+          run: () => coldStarts(config, serverPid, prefix, N, COLD_SDK_WARMUP),
         },
       ],
+    );
+    // The noise of these ratios: the same loop on a second client of its own, as ours has.
+    const secondLoop: Writer = (s, books, items) => handLoop({ ...s, client: second }, books, items);
+    await pair(
+      side,
+      'control: the hand loop against itself on a second client',
+      ['hand loop', handLoop],
+      ['hand loop, 2nd client', secondLoop],
+      N,
     );
     await pair(
       side,
@@ -315,6 +411,48 @@ async function benchmarks(config: LocalClientConfig, where: string, prefix: stri
     );
   } finally {
     client.destroy();
+    second.destroy();
+    await connection.close();
+  }
+}
+
+/**
+ * Whether `Book.batchPut` gives the SDK exactly what the hand loop does for the same books: every
+ * `BatchWriteItem` input its executor is handed, as JSON, against the hand loop's chunks (the SDK
+ * turns equal inputs into equal bytes). Then DynamoDB Local has the same work from both writers,
+ * and any difference in its CPU per item between their runs is its own drift.
+ */
+async function sameRequests(config: LocalClientConfig, prefix: string): Promise<string> {
+  const sent: string[] = [];
+  const connection = createConnection({
+    ...config,
+    prefix: `${prefix}same_`,
+    wrap: (executor) =>
+      wrapExecutor(executor, (operation, input, options, next) => {
+        if (operation === 'BatchWriteItem') sent.push(JSON.stringify(input));
+        return next(operation, input, options);
+      }),
+  });
+  try {
+    await connection.syncTables([Book]);
+    const table = connection.tableName(Book.schema());
+    const books = attributes(1_000);
+    const report = await Book.using(connection).batchPut(books, { concurrency: 8 });
+    if (report.written !== books.length) throw new Error(`batchPut wrote ${report.written} of ${books.length}`);
+    const expected = [];
+    const items = marshalled(books);
+    for (let i = 0; i < items.length; i += 25) {
+      const requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+      expected.push(JSON.stringify({ RequestItems: { [table]: requests } }));
+    }
+    const [ours, theirs] = [sent.sort(), expected.sort()];
+    const same = ours.length === theirs.length && ours.every((input, i) => input === theirs[i]);
+    await connection.dropTables([Book]);
+    return same
+      ? `Book.batchPut's ${ours.length} BatchWriteItem inputs for 1,000 books are the hand loop's, byte for byte`
+      : `Book.batchPut's inputs DIFFER from the hand loop's (${ours.length} against ${theirs.length}); first: ` +
+          `${ours.find((input, i) => input !== theirs[i])?.slice(0, 300) ?? ''}`;
+  } finally {
     await connection.close();
   }
 }
@@ -339,9 +477,10 @@ export async function batchBenchmarks(): Promise<void> {
       `\nBulk writes on DynamoDB Local at ${db.endpoint} (its JVM warmed by ${WARMUP} raw SDK writes; ` +
         `the model's code cold); ${pinning}`,
     );
-    await benchmarks(db.clientConfig, 'direct to DynamoDB Local', 'bulk_');
+    await benchmarks(db.clientConfig, db.pid, 'direct to DynamoDB Local', 'bulk_');
     await benchmarks(
       { ...db.clientConfig, endpoint: proxy.endpoint },
+      db.pid,
       'through a 5 ms-per-direction latency proxy',
       'bulkp_',
     );
