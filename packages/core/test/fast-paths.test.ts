@@ -1,10 +1,31 @@
 import 'reflect-metadata';
 import { attributeValueBound, itemSize } from '@dynamodel/executor';
+import { isoString } from '../src/codecs/date-codec';
 import { sameValue } from '../src/operations/same-item';
 import { Json } from '../src/codecs/json-codec';
 import { Attribute, HashKey, Model, Table, ValidationError, compileModel, createConnection, encodeItem } from '../src';
 
 // The public path's fast paths give exactly the answers of the slow ones they replace (issue 10 §4).
+
+/** A deterministic spread of times: every era of 1000–9999, odd milliseconds, leap days, edges. */
+function times(): number[] {
+  const list: number[] = [];
+  let seed = 42;
+  const random = (): number => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+  for (let i = 0; i < 20_000; i++) list.push(Math.floor(-30_610_224_000_000 + random() * 284_012_524_800_000));
+  list.push(0, -1, 951_782_400_000, 4_107_542_400_000, -30_610_224_000_000, -30_610_224_000_001, 253_402_300_799_999);
+  list.push(253_402_300_800_000, -62_198_755_200_000, 8_640_000_000_000_000);
+  return list;
+}
+
+describe('isoString', () => {
+  it('writes exactly what toISOString writes, for every year', () => {
+    for (const time of times()) {
+      const date = new Date(time);
+      expect(isoString(date)).toBe(date.toISOString());
+    }
+  });
+});
 
 describe('size bound summed while encoding', () => {
   it('is never below the exact size DynamoDB counts', () => {
