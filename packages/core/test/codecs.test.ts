@@ -94,7 +94,7 @@ describe('Date', () => {
   it('round-trips a Date of any era as ISO 8601 text, expanded and negative years included', () => {
     const times = [0, -1, 951_782_400_000, -30_610_224_000_001, 253_402_300_800_000, -62_198_755_200_000];
     for (const time of [...times, 8_640_000_000_000_000, -8_640_000_000_000_000]) {
-      const stored = dateCodec().encode(new Date(time), 0);
+      const stored = dateCodec().encode(new Date(time), 0) as AttributeValue;
       expect([time, stored]).toEqual([time, { S: new Date(time).toISOString() }]);
       expect(dateCodec().decode(stored).getTime()).toBe(time);
     }
