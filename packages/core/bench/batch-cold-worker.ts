@@ -5,7 +5,7 @@
 import 'reflect-metadata';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { LocalClientConfig } from '@dynamodel/local';
-import { batchPut, handLoop, sideOf, timed } from './batch';
+import { batchPut, handLoop, meanTiming, sideOf, timed } from './batch';
 import { Book } from './book';
 
 async function main(): Promise<void> {
@@ -23,15 +23,8 @@ async function main(): Promise<void> {
     const run = writer === 'ours' ? batchPut : handLoop;
     const first = await timed(side, run, count / 2);
     const second = await timed(side, run, count / 2);
-    const mean = (a: number, b: number) => (a + b) / 2;
     // JSON has no NaN; a server CPU that could not be read goes as null.
-    console.log(
-      JSON.stringify({
-        wall: mean(first.wall, second.wall),
-        cpu: mean(first.cpu, second.cpu),
-        server: mean(first.server, second.server),
-      }),
-    );
+    console.log(JSON.stringify(meanTiming(first, second)));
   } finally {
     side.client.destroy();
     await side.connection.close();

@@ -119,6 +119,13 @@ export interface Timing {
   readonly server: number;
 }
 
+/** The mean of two timings of one writer. */
+export const meanTiming = (x: Timing, y: Timing): Timing => ({
+  wall: (x.wall + y.wall) / 2,
+  cpu: (x.cpu + y.cpu) / 2,
+  server: (x.server + y.server) / 2,
+});
+
 /** One timed run of `writer` into an empty table. */
 export async function timed(side: Side, writer: Writer, count: number): Promise<Timing> {
   // DynamoDB Local slows down as its database grows: every run starts from an empty table.
@@ -164,12 +171,7 @@ export async function round(
   const b1 = await timed(side, second, count / 2);
   const b2 = await timed(side, second, count / 2);
   const a2 = await timed(side, first, count / 2);
-  const mean = (x: Timing, y: Timing): Timing => ({
-    wall: (x.wall + y.wall) / 2,
-    cpu: (x.cpu + y.cpu) / 2,
-    server: (x.server + y.server) / 2,
-  });
-  const [a, b] = [mean(a1, a2), mean(b1, b2)];
+  const [a, b] = [meanTiming(a1, a2), meanTiming(b1, b2)];
   return theirsFirst ? { theirs: a, ours: b } : { theirs: b, ours: a };
 }
 
@@ -321,39 +323,25 @@ async function pair(
 function printRounds(rounds: Pairing[], theirs: string, ours: string, label = 'round'): void {
   const line = (name: string, values: number[], digits: number) =>
     console.log(`    ${name.padEnd(36)}${row(values, digits)}`);
+  /** One line for each writer, then their ratio if named. */
+  const measured = (unit: string, measure: Measure, digits: number, ratioName?: string) => {
+    line(
+      `${theirs} ${unit}`,
+      rounds.map((r) => measure(r.theirs)),
+      digits,
+    );
+    line(
+      `${ours} ${unit}`,
+      rounds.map((r) => measure(r.ours)),
+      digits,
+    );
+    if (ratioName) line(ratioName, ratios(rounds, measure), 2);
+  };
   console.log(`    ${label.padEnd(36)}${rounds.map((_, i) => String(i + 1).padStart(7)).join('')}`);
-  line(
-    `${theirs} wall µs/item`,
-    rounds.map((r) => r.theirs.wall),
-    0,
-  );
-  line(
-    `${ours} wall µs/item`,
-    rounds.map((r) => r.ours.wall),
-    0,
-  );
-  line('wall ratio', ratios(rounds, wallOf), 2);
-  line(
-    `${theirs} CPU µs/item`,
-    rounds.map((r) => r.theirs.cpu),
-    1,
-  );
-  line(
-    `${ours} CPU µs/item`,
-    rounds.map((r) => r.ours.cpu),
-    1,
-  );
-  line('client CPU ratio', ratios(rounds, cpuOf), 2);
-  line(
-    `${theirs} server busy %`,
-    rounds.map((r) => (100 * r.theirs.server) / r.theirs.wall),
-    1,
-  );
-  line(
-    `${ours} server busy %`,
-    rounds.map((r) => (100 * r.ours.server) / r.ours.wall),
-    1,
-  );
+  measured('wall µs/item', wallOf, 0, 'wall ratio');
+  measured('CPU µs/item', cpuOf, 1, 'client CPU ratio');
+  // Its ratio is the inverse of the ratio at equal server work, printed below.
+  measured('server busy %', (t) => (100 * t.server) / t.wall, 1);
   line('server CPU per item ratio', ratios(rounds, serverOf), 2);
   line('wall ratio at equal server work', ratios(rounds, wallPerServer), 2);
 }
