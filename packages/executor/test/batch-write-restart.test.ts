@@ -88,6 +88,7 @@ it('a Local killed and restarted mid-batch: written items are stored, plain fail
     if (!failedKeys.has(key)) expect(stored.has(key)).toBe(true);
   }
   for (const failure of plain) expect(stored.has(failure.key?.pk?.S ?? '')).toBe(false);
-  // Some of the unknown ones did land: reporting them as plain failures would have been false.
-  expect(unknown.some((failure) => stored.has(failure.key?.pk?.S ?? ''))).toBe(true);
+  // Whether any of the unknown ones landed depends on how far the killed JVM had got with the calls
+  // in flight (most runs store some, a run on 2026-11-26 stored none), so it is not asserted: what
+  // is, above, is that a failed item found stored is always one reported OutcomeUnknownError.
 }, 180_000);
