@@ -10,6 +10,7 @@ import { mapSdkError } from '../map-error';
 import { tableOf, type InputOf, type OperationName, type OutputOf } from '../operations';
 import { ATTEMPT_GUARD_OPTIONS, attemptGuard, guardRequest, isGuarded, releaseRequest } from './attempt-guard';
 import { createCommand } from './commands';
+import { NativeJsonProtocol } from './native-json-protocol';
 import { redactingLogger } from './redacting-logger';
 
 export interface DynamoExecutorOptions {
@@ -120,6 +121,8 @@ function clientConfig(options: DynamoExecutorOptions): DynamoDBClientConfig {
     // The stack is resolved once per command class: nothing of ours changes it per request (the
     // attempt guard is on the client's stack), and it is most of the SDK's CPU per call.
     cacheMiddleware: true,
+    // Request bodies by JSON.stringify where that writes what the SDK would (native-json-protocol.ts).
+    protocol: NativeJsonProtocol,
     maxAttempts: options.maxAttempts,
     logger: options.logger ? redactingLogger(options.logger) : undefined,
     requestHandler: new NodeHttpHandler({
