@@ -20,10 +20,13 @@ import {
   DynamoDBClient,
   PutItemCommand,
   type AttributeValue,
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { createConnection, type Connection } from '@dynamodel/core';
-import { wrapExecutor } from '@dynamodel/executor';
+import { DynamoExecutor } from '@dynamodel/executor';
+import type { BuildMiddleware, HttpRequest } from '@smithy/types';
 import { startLocalDynamo, type LocalClientConfig } from '@dynamodel/local';
 import { Book, handWritten } from './book';
 import { pin } from './local';
@@ -409,44 +412,56 @@ async function benchmarks(
 }
 
 /**
- * Whether `Book.batchPut` gives the SDK exactly what the hand loop does for the same books: every
- * `BatchWriteItem` input its executor is handed, as JSON, against the hand loop's chunks (the SDK
- * turns equal inputs into equal bytes). Then DynamoDB Local has the same work from both writers,
- * and any difference in its CPU per item between their runs is its own drift.
+ * Whether `Book.batchPut` sends DynamoDB Local exactly what the hand loop sends for the same books:
+ * the body of every `BatchWriteItem` request, as its client wrote it (the executor's own client
+ * writes bodies with `JSON.stringify`, the hand loop's default client with the SDK's serializer),
+ * byte for byte. Then DynamoDB Local has the same work from both writers, and any difference in its
+ * CPU per item between their runs is its own drift.
  */
 async function sameRequests(config: LocalClientConfig, prefix: string): Promise<string> {
-  const sent: string[] = [];
+  const ours: string[] = [];
+  const theirs: string[] = [];
   const connection = createConnection({
     ...config,
     prefix: `${prefix}same_`,
-    wrap: (executor) =>
-      wrapExecutor(executor, (operation, input, options, next) => {
-        if (operation === 'BatchWriteItem') sent.push(JSON.stringify(input));
-        return next(operation, input, options);
-      }),
+    wrap: (executor) => {
+      if (!(executor instanceof DynamoExecutor)) throw new Error('expected the connection to make a DynamoExecutor');
+      recordBodies(executor.client, ours);
+      return executor;
+    },
   });
+  const client = new DynamoDBClient(config);
+  recordBodies(client, theirs);
   try {
     await connection.syncTables([Book]);
-    const table = connection.tableName(Book.schema());
+    const side: Side = { client, connection, table: connection.tableName(Book.schema()), serverPid: undefined };
     const books = attributes(1_000);
     const report = await Book.using(connection).batchPut(books, { concurrency: 8 });
     if (report.written !== books.length) throw new Error(`batchPut wrote ${report.written} of ${books.length}`);
-    const expected = [];
-    const items = marshalled(books);
-    for (let i = 0; i < items.length; i += 25) {
-      const requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-      expected.push(JSON.stringify({ RequestItems: { [table]: requests } }));
-    }
-    const [ours, theirs] = [sent.sort(), expected.sort()];
-    const same = ours.length === theirs.length && ours.every((input, i) => input === theirs[i]);
+    await handLoop(side, books, marshalled(books));
+    ours.sort();
+    theirs.sort();
+    const same = ours.length === theirs.length && ours.every((body, i) => body === theirs[i]);
     await connection.dropTables([Book]);
     return same
-      ? `Book.batchPut's ${ours.length} BatchWriteItem inputs for 1,000 books are the hand loop's, byte for byte`
-      : `Book.batchPut's inputs DIFFER from the hand loop's (${ours.length} against ${theirs.length}); first: ` +
-          `${ours.find((input, i) => input !== theirs[i])?.slice(0, 300) ?? ''}`;
+      ? `Book.batchPut's ${ours.length} BatchWriteItem request bodies for 1,000 books are the hand loop's, byte for byte`
+      : `Book.batchPut's request bodies DIFFER from the hand loop's (${ours.length} against ${theirs.length}); first: ` +
+          `${ours.find((body, i) => body !== theirs[i])?.slice(0, 300) ?? ''}`;
   } finally {
+    client.destroy();
     await connection.close();
   }
+}
+
+/** Records the body of every `BatchWriteItem` request `client` sends, as its protocol wrote it. */
+function recordBodies(client: DynamoDBClient, bodies: string[]): void {
+  const record: BuildMiddleware<ServiceInputTypes, ServiceOutputTypes> = (next, context) => (args) => {
+    const body = (args.request as HttpRequest).body as unknown;
+    if (context.commandName === 'BatchWriteItemCommand')
+      bodies.push(typeof body === 'string' ? body : Buffer.from(body as Uint8Array).toString('utf8'));
+    return next(args);
+  };
+  client.middlewareStack.add(record, { step: 'build', name: 'benchRecordBody' });
 }
 
 /** Starts the executor benchmark's latency proxy (the fault proxy in its own process). */
