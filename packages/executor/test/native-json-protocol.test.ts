@@ -17,7 +17,14 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { localTestConfig, uniqueTablePrefix } from '@dynamodel/local/jest';
 import { operation } from '@smithy/core/schema';
-import type { HttpRequest, OperationSchema, StaticOperationSchema } from '@smithy/types';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type {
+  ChecksumConstructor,
+  HashConstructor,
+  HttpRequest,
+  OperationSchema,
+  StaticOperationSchema,
+} from '@smithy/types';
 import { DynamoExecutor } from '../src';
 import { NativeJsonProtocol } from '../src/sdk/native-json-protocol';
 import { createTable, directClient } from './helpers';
@@ -66,7 +73,7 @@ async function bothWays(
 }
 
 const text = (body: unknown): string =>
-  typeof body === 'string' ? body : Buffer.from(body as Uint8Array).toString('utf8');
+  typeof body === 'string' ? body : new TextDecoder().decode(body as Uint8Array);
 const parsed = (request: HttpRequest): unknown => JSON.parse(text(request.body));
 
 /** Strings that JSON escapes, or that a character-by-character writer could get wrong. */
@@ -232,6 +239,22 @@ describe('NativeJsonProtocol', () => {
     const { ours, sdk, native } = await bothWays(schema, input);
     expect(native).toBe(true);
     expect(parsed(ours)).toEqual(parsed(sdk));
+  });
+
+  it('signs a native body as the UTF-8 bytes that go on the wire', async () => {
+    // Node writes a string body as UTF-8 (@smithy/node-http-handler); the signature must hash the same bytes.
+    const { ours } = await bothWays(PutItem$, { TableName: 't', Item: richItem });
+    expect(typeof ours.body).toBe('string');
+    const sha256 = (executor.client.config as unknown as { sha256: ChecksumConstructor | HashConstructor }).sha256;
+    const signer = new SignatureV4({ credentials, region: 'us-east-1', service: 'dynamodb', sha256 });
+    const signingDate = new Date('2026-11-26T12:00:00Z');
+    const asString = await signer.sign({ ...ours, headers: { ...ours.headers } }, { signingDate });
+    const asBytes = await signer.sign(
+      { ...ours, headers: { ...ours.headers }, body: Buffer.from(ours.body as string, 'utf8') },
+      { signingDate },
+    );
+    expect(asString.headers.authorization).toBeDefined();
+    expect(asString.headers.authorization).toBe(asBytes.headers.authorization);
   });
 
   it.each(sdkInputs)('leaves an input with %s to the SDK', async (_name, schema, input) => {
