@@ -227,6 +227,21 @@ const sdkInputs: [string, StaticOperationSchema, object][] = [
   ['NaN', Scan$, { TableName: 't', Limit: NaN }],
   ['a number given as a string', Scan$, { TableName: 't', Limit: '10' }],
   ['an attribute type DynamoDB does not define', PutItem$, { TableName: 't', Item: { pk: { X: 'k' } } }],
+  ['a Date where a key is expected', GetItem$, { TableName: 't', Key: new Date(0) }],
+  [
+    'an item of a class with toJSON',
+    PutItem$,
+    {
+      TableName: 't',
+      // Its own members are plain attribute values; JSON.stringify would write what toJSON returns.
+      Item: new (class {
+        pk = { S: 'k' };
+        toJSON(): object {
+          return {};
+        }
+      })(),
+    },
+  ],
 ];
 
 describe('NativeJsonProtocol', () => {

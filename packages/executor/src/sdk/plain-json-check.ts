@@ -15,9 +15,10 @@ const ATTRIBUTE_VALUE = 'com.amazonaws.dynamodb#AttributeValue';
  * document, a big number, an idempotency token (the SDK fills in a missing one), a string with a
  * media type, or a union other than AttributeValue.
  *
- * The check then accepts exactly the values `JSON.stringify` writes as the SDK does: known members
- * only (the SDK drops unknown ones), no `null` (the SDK drops a null member, `JSON.stringify` writes
- * it), finite numbers, and AttributeValues without binary (the SDK base64-encodes `B` and `BS`).
+ * The check then accepts exactly the values `JSON.stringify` writes as the SDK does: plain objects
+ * and arrays, known members only (the SDK drops unknown ones), no `null` (the SDK drops a null
+ * member, `JSON.stringify` writes it), finite numbers, and AttributeValues without binary (the SDK
+ * base64-encodes `B` and `BS`).
  * Everything else goes through the SDK's serializer; it is never changed to pass.
  */
 export function compilePlainJsonCheck(schema: SchemaRef): PlainJsonCheck | undefined {
@@ -107,8 +108,14 @@ function everyValue(record: Record<string, unknown>, check: PlainJsonCheck): boo
   return true;
 }
 
+/**
+ * A plain object: `JSON.stringify` writes any other (a `Date`, a typed array, an object with
+ * `toJSON`) its own way, where the SDK reads only the shape's members.
+ */
 function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 function isString(value: unknown): boolean {
