@@ -36,8 +36,8 @@ const N = Number(process.env.BENCH_BATCH_ITEMS ?? 10_000);
 /**
  * In-process rounds; the warm figure is the median of all but the first two. Directly, DynamoDB
  * Local is the bottleneck and its CPU per item moves by ±5% between rounds of the same requests (the
- * hand loop against itself on a second client gave 1.00–1.05× over 7 rounds): a median of 5 cannot
- * tell 1.01× from 1.00×, one of 19 can halve that spread.
+ * hand loop against itself on a second client gave 1.00–1.05× as medians of 7 warm rounds): a
+ * median of 5 cannot tell 1.01× from 1.00×; one of 19 has about half its spread (1/√n).
  */
 const ROUNDS = Number(process.env.BENCH_BATCH_ROUNDS ?? 21);
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL_ITEMS ?? 1_000);
