@@ -16,18 +16,17 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import {
-  BatchWriteItemCommand,
   DynamoDBClient,
   PutItemCommand,
   type AttributeValue,
   type ServiceInputTypes,
   type ServiceOutputTypes,
-  type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { createConnection, type Connection } from '@dynamodel/core';
 import { DynamoExecutor } from '@dynamodel/executor';
 import type { BuildMiddleware, HttpRequest } from '@smithy/types';
 import { startLocalDynamo, type LocalClientConfig } from '@dynamodel/local';
+import { handWrittenBatchLoop } from '../../executor/bench/hand-loop';
 import { Book, handWritten } from './book';
 import { pin } from './local';
 import { cpuBetween, threadTimes } from './server-cpu';
@@ -94,25 +93,10 @@ interface ItemsWriter {
   readonly run: (side: Side, items: Item[]) => Promise<void>;
 }
 
-/** Chunks of 25, 8 in flight, UnprocessedItems re-sent until none are left. */
+/** Chunks of 25, 8 in flight, UnprocessedItems re-sent (the executor benchmark's loop). */
 export const handLoop: ItemsWriter = {
   takes: 'items',
-  run: async ({ client, table }, items) => {
-    const chunks: WriteRequest[][] = [];
-    for (let i = 0; i < items.length; i += 25)
-      chunks.push(items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })));
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < chunks.length) {
-        let requests = chunks[next++] ?? [];
-        while (requests.length > 0) {
-          const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: requests } }));
-          requests = out.UnprocessedItems?.[table] ?? [];
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: 8 }, worker));
-  },
+  run: ({ client, table }, items) => handWrittenBatchLoop(client, table, items),
 };
 
 export const batchPut: Writer = {

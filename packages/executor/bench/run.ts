@@ -6,16 +6,15 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import {
-  BatchWriteItemCommand,
   CreateTableCommand,
   DeleteTableCommand,
   DynamoDBClient,
   PutItemCommand,
   type AttributeValue,
-  type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { startLocalDynamo, type LocalClientConfig } from '@dynamodel/local';
 import { DynamoExecutor, batchWrite, type Executor } from '../src';
+import { handWrittenBatchLoop } from './hand-loop';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -61,23 +60,8 @@ const concurrentPut: Writer = async (client, _executor, table, items) => {
   await Promise.all(Array.from({ length: 16 }, worker));
 };
 
-/** What a careful user writes by hand: chunks of 25, 8 in flight, UnprocessedItems re-sent. */
-const handWrittenBatch: Writer = async (client, _executor, table, items) => {
-  const chunks: WriteRequest[][] = [];
-  for (let i = 0; i < items.length; i += 25)
-    chunks.push(items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })));
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < chunks.length) {
-      let requests = chunks[next++] ?? [];
-      while (requests.length > 0) {
-        const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: requests } }));
-        requests = out.UnprocessedItems?.[table] ?? [];
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, worker));
-};
+/** What a careful user writes by hand (bench/hand-loop.ts). */
+const handWrittenBatch: Writer = (client, _executor, table, items) => handWrittenBatchLoop(client, table, items);
 
 const engine: Writer = async (_client, executor, table, items) => {
   const report = await batchWrite(
