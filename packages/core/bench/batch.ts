@@ -4,8 +4,9 @@
 // pre-marshalled items (chunks of 25, 8 in flight, UnprocessedItems re-sent), from the first round
 // after start (cold: the model, its codec and the engine have not run in this process yet) on; then
 // Book.put at 16 in flight against PutItem at 16, and sequential PutItem. DynamoDB Local's own JVM is
-// warmed first with raw SDK writes only: its first ~20,000 writes run several times slower, which
-// would otherwise decide the first rounds for whichever writer ran second. Every run writes into a
+// warmed first with raw SDK writes only, until its JIT compiler has quieted (warmServer): its first
+// writes run several times slower, and its compiler keeps taking up to half of its core for the
+// first ~150,000, which would otherwise decide rounds for whichever writer it fell on. Every run writes into a
 // freshly created table, and each round runs its two writers A B B A on half the items each. The
 // cold figure of Book.batchPut is the median over pairs of fresh processes that each run one writer
 // (bench/batch-cold-worker.ts), since one run is one sample of a quantity that varies by 20%. Every
@@ -40,8 +41,13 @@ const N = Number(process.env.BENCH_BATCH_ITEMS ?? 10_000);
  */
 const ROUNDS = Number(process.env.BENCH_BATCH_ROUNDS ?? 21);
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL_ITEMS ?? 1_000);
-/** Raw SDK writes that warm DynamoDB Local's JVM (not the model's code) before the first round. */
+/** Raw SDK writes that warm DynamoDB Local's JVM (not the model's code) before the first round, at least. */
 const WARMUP = Number(process.env.BENCH_WARMUP_ITEMS ?? 20_000);
+/** At most, if its JIT compiler does not quiet sooner (warmServer). */
+const WARMUP_MAX = Number(process.env.BENCH_WARMUP_MAX_ITEMS ?? 400_000);
+/** The JIT's share of DynamoDB Local's CPU under which a warm-up run counts as quiet, and how many in a row end it. */
+const QUIET_JIT_SHARE = 0.02;
+const QUIET_RUNS = 3;
 /** Raw SDK writes before the timed runs in the second set of fresh processes. */
 const COLD_SDK_WARMUP = Number(process.env.BENCH_COLD_SDK_WARMUP_ITEMS ?? 10_000);
 /**
@@ -140,6 +146,8 @@ export interface Timing {
   readonly cpu: number;
   /** DynamoDB Local's CPU time, µs per item (NaN where it cannot be read). */
   readonly server: number;
+  /** The part of `server` its JIT compiler threads used: the JVM's warm-up, not the requests' work. */
+  readonly jit: number;
 }
 
 /** The mean of two timings of one writer. */
@@ -147,6 +155,7 @@ export const meanTiming = (x: Timing, y: Timing): Timing => ({
   wall: (x.wall + y.wall) / 2,
   cpu: (x.cpu + y.cpu) / 2,
   server: (x.server + y.server) / 2,
+  jit: (x.jit + y.jit) / 2,
 });
 
 /** One timed run of `writer` into an empty table. */
@@ -160,9 +169,14 @@ export async function timed(side: Side, writer: Writer, count: number): Promise<
   const started = performance.now();
   await write();
   const wall = ((performance.now() - started) * 1000) / count;
-  const serverUsed = cpuBetween(server, threadTimes(side.serverPid));
+  const serverAfter = threadTimes(side.serverPid);
   const used = process.cpuUsage(cpu);
-  return { wall, cpu: (used.user + used.system) / count, server: serverUsed / count };
+  return {
+    wall,
+    cpu: (used.user + used.system) / count,
+    server: cpuBetween(server, serverAfter) / count,
+    jit: cpuBetween(server, serverAfter, 'compiler') / count,
+  };
 }
 
 /**
@@ -359,7 +373,7 @@ async function pair(
 
 function printRounds(rounds: Pairing[], theirs: string, ours: string, label = 'round'): void {
   const line = (name: string, values: number[], digits: number) =>
-    console.log(`    ${name.padEnd(36)}${row(values, digits)}`);
+    console.log(`    ${name.padEnd(40)}${row(values, digits)}`);
   /** One line for each writer, then their ratio if named. */
   const measured = (unit: string, measure: Measure, digits: number, ratioName?: string) => {
     line(
@@ -374,11 +388,12 @@ function printRounds(rounds: Pairing[], theirs: string, ours: string, label = 'r
     );
     if (ratioName) line(ratioName, ratios(rounds, measure), 2);
   };
-  console.log(`    ${label.padEnd(36)}${rounds.map((_, i) => String(i + 1).padStart(7)).join('')}`);
+  console.log(`    ${label.padEnd(40)}${rounds.map((_, i) => String(i + 1).padStart(7)).join('')}`);
   measured('wall µs/item', wallOf, 0, 'wall ratio');
   measured('CPU µs/item', cpuOf, 1, 'client CPU ratio');
   // Its ratio is the inverse of the ratio at equal server work, printed below.
   measured('server busy %', (t) => (100 * t.server) / t.wall, 1);
+  measured('server JIT µs/item', (t) => t.jit, 1);
   line('server CPU per item ratio', ratios(rounds, serverOf), 2);
   line('wall ratio at equal server work', ratios(rounds, wallPerServer), 2);
 }
@@ -395,7 +410,7 @@ async function benchmarks(
   try {
     console.log(`\n${where}`);
     console.log(`  requests: ${await sameRequests(config, prefix)}`);
-    for (let done = 0; done < WARMUP; done += N / 2) await timed(side, handLoop, N / 2);
+    console.log(`  ${await warmServer(side)}`);
     await pair(
       side,
       'Book.batchPut vs hand-written BatchWriteItem loop',
@@ -439,6 +454,30 @@ async function benchmarks(
     second.destroy();
     await connection.close();
   }
+}
+
+/**
+ * Warms DynamoDB Local's JVM with raw writes (the hand loop, N / 2 items a run): at least WARMUP,
+ * then on until its JIT compiler threads have used under QUIET_JIT_SHARE of its CPU in QUIET_RUNS
+ * runs in a row, or WARMUP_MAX were written. Measured on a Local pinned to one core, the compiler
+ * quiets after 85,000–150,000 writes; bursts of it still come later, which the warm medians and
+ * the JIT rows of the report are for. Where the server's threads cannot be read, WARMUP only.
+ */
+async function warmServer(side: Side): Promise<string> {
+  let items = 0;
+  let quiet = 0;
+  let readable = true;
+  while (items < WARMUP || (readable && quiet < QUIET_RUNS && items < WARMUP_MAX)) {
+    const run = await timed(side, handLoop, N / 2);
+    items += N / 2;
+    readable = !Number.isNaN(run.jit);
+    quiet = run.jit < QUIET_JIT_SHARE * run.server ? quiet + 1 : 0;
+  }
+  if (!readable) return `DynamoDB Local warmed by ${items} raw writes (its threads not readable here)`;
+  const until = `its JIT compiler under ${QUIET_JIT_SHARE * 100}% of its CPU in ${QUIET_RUNS} runs in a row`;
+  return quiet >= QUIET_RUNS
+    ? `DynamoDB Local warmed by ${items} raw writes, until ${until}`
+    : `DynamoDB Local warmed by ${items} raw writes, the most allowed: NOT reached ${until}`;
 }
 
 /**
@@ -512,7 +551,7 @@ export async function batchBenchmarks(): Promise<void> {
   const proxy = await startLatencyProxy(db.endpoint, 5);
   try {
     console.log(
-      `\nBulk writes on DynamoDB Local at ${db.endpoint} (its JVM warmed by ${WARMUP} raw SDK writes; ` +
+      `\nBulk writes on DynamoDB Local at ${db.endpoint} (its JVM warmed by raw SDK writes; ` +
         `the model's code cold); ${pinning}`,
     );
     await benchmarks(db.clientConfig, db.pid, 'direct to DynamoDB Local', 'bulk_');
