@@ -3,16 +3,16 @@
 // attributes (building, validation and encoding included) against a BatchWriteItem loop over
 // pre-marshalled items (chunks of 25, 8 in flight, UnprocessedItems re-sent), from the first round
 // after start (cold: the model, its codec and the engine have not run in this process yet) on; then
-// Book.put at 16 in flight against PutItem at 16, and sequential PutItem. DynamoDB Local's own JVM is
-// warmed first with raw SDK writes only, until its JIT compiler has quieted (warmServer): its first
-// writes run several times slower, and its compiler keeps taking up to half of its core for the
-// first ~150,000, which would otherwise decide rounds for whichever writer it fell on. Every run writes into a
-// freshly created table, and each round runs its two writers A B B A on half the items each. The
-// cold figure of Book.batchPut is the median over pairs of fresh processes that each run one writer
-// (bench/batch-cold-worker.ts), since one run is one sample of a quantity that varies by 20%. Every
-// timing also reads DynamoDB Local's CPU time (bench/server-cpu.ts): where the server is the
-// bottleneck, its CPU per item drifts between runs of the very same requests, and dividing it out
-// leaves what the client made it wait; a control pairs the hand loop with itself.
+// Book.put at 16 in flight against PutItem at 16, and sequential PutItem. DynamoDB Local's own JVM
+// is warmed first with raw SDK writes only, until its JIT compiler has quieted (warmServer): its
+// first writes run several times slower, and its compiler takes up to half of its core in bursts
+// until ~400,000, which would otherwise decide rounds for whichever writer they fell on. Every run
+// writes into a freshly created table, and each round runs its two writers A B B A on half the
+// items each. The cold figure of Book.batchPut is the median over pairs of fresh processes that
+// each run one writer (bench/batch-cold-worker.ts), since one run is one sample of a quantity that
+// varies by 20%. Every timing also reads DynamoDB Local's CPU time (bench/server-cpu.ts): where the
+// server is the bottleneck, its CPU per item drifts between runs of the very same requests, and
+// dividing it out leaves what the client made it wait; a control pairs the hand loop with itself.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -44,10 +44,10 @@ const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL_ITEMS ?? 1_000);
 /** Raw SDK writes that warm DynamoDB Local's JVM (not the model's code) before the first round, at least. */
 const WARMUP = Number(process.env.BENCH_WARMUP_ITEMS ?? 20_000);
 /** At most, if its JIT compiler does not quiet sooner (warmServer). */
-const WARMUP_MAX = Number(process.env.BENCH_WARMUP_MAX_ITEMS ?? 400_000);
-/** The JIT's share of DynamoDB Local's CPU under which a warm-up run counts as quiet, and how many in a row end it. */
-const QUIET_JIT_SHARE = 0.02;
-const QUIET_RUNS = 3;
+const WARMUP_MAX = Number(process.env.BENCH_WARMUP_MAX_ITEMS ?? 800_000);
+/** The warm-up ends once DynamoDB Local's JIT used under this share of its CPU over its last QUIET_RUNS runs. */
+const QUIET_JIT_SHARE = 0.01;
+const QUIET_RUNS = 10;
 /** Raw SDK writes before the timed runs in the second set of fresh processes. */
 const COLD_SDK_WARMUP = Number(process.env.BENCH_COLD_SDK_WARMUP_ITEMS ?? 10_000);
 /**
@@ -458,24 +458,31 @@ async function benchmarks(
 
 /**
  * Warms DynamoDB Local's JVM with raw writes (the hand loop, N / 2 items a run): at least WARMUP,
- * then on until its JIT compiler threads have used under QUIET_JIT_SHARE of its CPU in QUIET_RUNS
- * runs in a row, or WARMUP_MAX were written. Measured on a Local pinned to one core, the compiler
- * quiets after 85,000–150,000 writes; bursts of it still come later, which the warm medians and
- * the JIT rows of the report are for. Where the server's threads cannot be read, WARMUP only.
+ * then on until its JIT compiler threads used under QUIET_JIT_SHARE of its CPU over the last
+ * QUIET_RUNS runs, or WARMUP_MAX were written. Measured on a Local pinned to one core (runs of
+ * 5,000): the compiler took about half of its CPU over the first 50,000 writes, and came back in
+ * bursts of up to 45% of a run until ~400,000; from there it used under 1% over any 50,000. The
+ * bursts are the same from run to run (the compiler is triggered by counts), so they fell on the
+ * same writer's rounds in every run of the benchmark. Where the server's threads cannot be read,
+ * WARMUP only.
  */
 async function warmServer(side: Side): Promise<string> {
+  const recent: Timing[] = [];
   let items = 0;
-  let quiet = 0;
-  let readable = true;
-  while (items < WARMUP || (readable && quiet < QUIET_RUNS && items < WARMUP_MAX)) {
-    const run = await timed(side, handLoop, N / 2);
+  const quiet = (): boolean => {
+    if (recent.length < QUIET_RUNS) return false;
+    const jit = recent.reduce((sum, run) => sum + run.jit, 0);
+    return jit < QUIET_JIT_SHARE * recent.reduce((sum, run) => sum + run.server, 0);
+  };
+  while (items < WARMUP || (!Number.isNaN(recent.at(-1)?.jit) && !quiet() && items < WARMUP_MAX)) {
+    recent.push(await timed(side, handLoop, N / 2));
+    if (recent.length > QUIET_RUNS) recent.shift();
     items += N / 2;
-    readable = !Number.isNaN(run.jit);
-    quiet = run.jit < QUIET_JIT_SHARE * run.server ? quiet + 1 : 0;
   }
-  if (!readable) return `DynamoDB Local warmed by ${items} raw writes (its threads not readable here)`;
-  const until = `its JIT compiler under ${QUIET_JIT_SHARE * 100}% of its CPU in ${QUIET_RUNS} runs in a row`;
-  return quiet >= QUIET_RUNS
+  if (Number.isNaN(recent.at(-1)?.jit))
+    return `DynamoDB Local warmed by ${items} raw writes (its threads not readable here)`;
+  const until = `its JIT compiler under ${QUIET_JIT_SHARE * 100}% of its CPU over ${QUIET_RUNS * (N / 2)} writes`;
+  return quiet()
     ? `DynamoDB Local warmed by ${items} raw writes, until ${until}`
     : `DynamoDB Local warmed by ${items} raw writes, the most allowed: NOT reached ${until}`;
 }

@@ -3,8 +3,8 @@
 // server's CPU per item and the share of the wall time it was busy tell the server's own drift
 // (the JVM's speed changes from run to run) apart from what the client made it wait. The JVM's JIT
 // compiler threads are counted apart too: they share the server's core with the request threads,
-// and for the first ~150,000 writes after start (and in bursts long after) they take up to half
-// of it (measured on a Local pinned to one core), whichever writer's run they fall in.
+// and in bursts until ~400,000 writes after start they take up to half of it (measured on a Local
+// pinned to one core), in whichever writer's run they fall.
 import { readdirSync, readFileSync } from 'node:fs';
 
 export interface ThreadTime {
