@@ -463,7 +463,7 @@ async function benchmarks(
  * 5,000): the compiler took about half of its CPU over the first 50,000 writes, and came back in
  * bursts of up to 45% of a run until ~400,000; from there it used under 1% over any 50,000. The
  * bursts are the same from run to run (the compiler is triggered by counts), so they fell on the
- * same writer's rounds in every run of the benchmark. Where the server's threads cannot be read,
+ * same writer's rounds in two runs of the benchmark. Where the server's threads cannot be read,
  * WARMUP only.
  */
 async function warmServer(side: Side): Promise<string> {
