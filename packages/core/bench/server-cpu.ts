@@ -17,6 +17,19 @@ export interface ThreadTime {
 /** CPU time so far of each of a process's threads, by thread id. */
 export type ThreadTimes = ReadonlyMap<string, ThreadTime>;
 
+/** Whether each thread seen so far (`pid/tid`) is a JIT compiler thread: a thread's name is read once. */
+const compilerThreads = new Map<string, boolean>();
+
+function isCompilerThread(pid: number, thread: string): boolean {
+  const id = `${pid}/${thread}`;
+  let compiler = compilerThreads.get(id);
+  if (compiler === undefined) {
+    compiler = readFileSync(`/proc/${pid}/task/${thread}/comm`, 'utf8').includes('CompilerThre');
+    compilerThreads.set(id, compiler);
+  }
+  return compiler;
+}
+
 /** The threads' CPU times of process `pid`; `undefined` where /proc is missing. */
 export function threadTimes(pid: number | undefined): ThreadTimes | undefined {
   if (pid === undefined || process.platform !== 'linux') return undefined;
@@ -31,8 +44,7 @@ export function threadTimes(pid: number | undefined): ThreadTimes | undefined {
     try {
       // The first field is the time the thread has run on a CPU, in ns.
       const ns = Number(readFileSync(`/proc/${pid}/task/${thread}/schedstat`, 'utf8').split(' ')[0]);
-      const compiler = readFileSync(`/proc/${pid}/task/${thread}/comm`, 'utf8').includes('CompilerThre');
-      times.set(thread, { ns, compiler });
+      times.set(thread, { ns, compiler: isCompilerThread(pid, thread) });
     } catch {
       // The thread ended after the listing.
     }
