@@ -27,6 +27,7 @@ export type {
   UpdateReturnValues,
   AttributeName,
   Projected,
+  PartialInstance,
   QueryKey,
   QueryOptions,
   ScanOptions,

@@ -1,6 +1,10 @@
 import { storedTypeError, typeError, type Codec } from './codec';
 
-/** Uint8Array (and so Buffer) as B. DynamoDB counts the raw bytes, not the base64 text. */
+/**
+ * Uint8Array (and so Buffer) as B. DynamoDB counts the raw bytes, not the base64 text. A decoded
+ * value is a copy: the item it came from is what `save()` compares with (model/stored-state.ts),
+ * and bytes changed in place must not change it too.
+ */
 export const uint8ArrayCodec: Codec<Uint8Array> = {
   storedType: 'B',
   label: 'Uint8Array',
@@ -10,11 +14,11 @@ export const uint8ArrayCodec: Codec<Uint8Array> = {
   },
   decode(value) {
     if (value.B === undefined) throw storedTypeError('Uint8Array', 'B', value);
-    return value.B;
+    return new Uint8Array(value.B);
   },
 };
 
-/** Like `uint8ArrayCodec`, but decodes into a Buffer (sharing the bytes, no copy). */
+/** Like `uint8ArrayCodec`, but decodes into a Buffer (over the decoded copy's memory). */
 export const bufferCodec: Codec<Buffer> = {
   storedType: 'B',
   label: 'Buffer',

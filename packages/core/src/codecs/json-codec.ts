@@ -119,7 +119,8 @@ function decodeJson(value: AttributeValue): unknown {
   if (value.N !== undefined) return exactNumber(value.N);
   if (value.BOOL !== undefined) return value.BOOL;
   if (value.NULL !== undefined) return null;
-  if (value.B !== undefined) return value.B;
+  // Bytes are copies: the stored item is what save() compares with, and bytes can change in place.
+  if (value.B !== undefined) return new Uint8Array(value.B);
   if (value.L !== undefined) {
     return value.L.map((element, i) => {
       try {
@@ -142,7 +143,7 @@ function decodeJson(value: AttributeValue): unknown {
   }
   if (value.SS !== undefined) return new Set(value.SS);
   if (value.NS !== undefined) return new Set(value.NS.map(exactNumber));
-  if (value.BS !== undefined) return new Set(value.BS);
+  if (value.BS !== undefined) return new Set(value.BS.map((bytes) => new Uint8Array(bytes)));
   throw new CodecError(`stored value is ${storedTypeOf(value)}, which a JSON value cannot hold`, 'stored-type', value);
 }
 

@@ -119,7 +119,7 @@ export type UpdateResult<T, R extends UpdateReturnValues> = R extends 'NONE'
   : R extends 'ALL_OLD'
     ? T | undefined
     : R extends 'UPDATED_NEW' | 'UPDATED_OLD'
-      ? Partial<T>
+      ? PartialInstance<T>
       : T;
 
 export interface UpdateOptions<T, R extends UpdateReturnValues = 'ALL_NEW'> extends WriteOptions {
@@ -143,6 +143,14 @@ export interface UpdateOptions<T, R extends UpdateReturnValues = 'ALL_NEW'> exte
 export interface SaveOptions<T> extends WriteOptions {
   /** Save only if the stored item meets it; otherwise `ConditionFailedError` with the stored item. */
   readonly condition?: ConditionInput<T>;
+  /**
+   * Attributes written whatever the instance's stored state says: set to what the instance holds,
+   * or removed where it holds nothing. `save()` skips an attribute whose value equals the one the
+   * instance was read or last written with, and that state can be older than the table (an
+   * eventually consistent read, a cache hit, an index page): name the attributes that must be
+   * written regardless here.
+   */
+  readonly attributes?: readonly AttributeName<T>[];
 }
 
 export interface DeleteOptions<T> extends WriteOptions {
@@ -163,8 +171,11 @@ export interface DeleteOptions<T> extends WriteOptions {
 /** The name of a data property of `T`, as `projection` lists them. */
 export type AttributeName<T> = DataKeys<T> & string;
 
+/** An instance that holds some of its attributes (a projection, `UPDATED_*` values): its methods, its attributes possibly absent. */
+export type PartialInstance<T> = Omit<T, DataKeys<T>> & Partial<Attributes<T>>;
+
 /** What a read with `projection: P[]` returns: the projected properties as declared, the others possibly absent. */
-export type Projected<T, P extends AttributeName<T>> = [P] extends [never] ? T : Pick<T, P> & Partial<T>;
+export type Projected<T, P extends AttributeName<T>> = [P] extends [never] ? T : Pick<T, P> & PartialInstance<T>;
 
 interface ReadOptions<T, P extends AttributeName<T>> {
   /** Read through this secondary index instead of the table. */
@@ -213,14 +224,22 @@ export type QueryKey<T> =
   KeyValue | Partial<Attributes<T>> | { readonly index: string; readonly key: KeyValue | Partial<Attributes<T>> };
 
 /** Options of `batchPut` and `batchDelete`. */
-export interface BatchWriteOptions {
+export interface BatchWriteOptions<T = unknown, In = unknown> {
   /** `BatchWriteItem` calls in flight at once (each under the connection's own bound). Default 8. */
   readonly concurrency?: number;
   /** Called after every `BatchWriteItem` call settles. */
   readonly onProgress?: (progress: BatchProgress) => void;
+  /**
+   * Called once for every failed input, as it fails (the result keeps only the first
+   * `keepFailures`): the way an import reports every failure as it goes. If it throws, the batch
+   * stops with `BatchStoppedError`.
+   */
+  readonly onFailure?: (failure: BatchFailure<T, In>) => void;
   readonly signal?: AbortSignal;
   /** Attempts per item before it is reported failed. Default 10. */
   readonly maxAttempts?: number;
+  /** Stop re-sending an item this many ms after its first attempt (it is then reported failed). Default: no limit. */
+  readonly itemTimeoutMs?: number;
   /** How many failures the result keeps (the first ones). Default 100; `Infinity` keeps all. */
   readonly keepFailures?: number;
 }

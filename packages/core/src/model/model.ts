@@ -236,7 +236,7 @@ export abstract class Model {
    * version and knows what it stored. With nothing changed, the action checks that the item is
    * still stored at that version.
    */
-  saveOp<S extends Model>(this: S, options?: { condition?: ConditionInput<S> }): TransactionWrite {
+  saveOp<S extends Model>(this: S, options?: Omit<SaveOptions<S>, 'signal'>): TransactionWrite {
     return repositoryFor<S>(this.constructor as ModelClass<S>, connectionOf(this)).saveOp(this, options);
   }
 

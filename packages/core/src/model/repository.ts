@@ -22,15 +22,14 @@ import {
   missingTableError,
   versionConflictError,
 } from './item-error-messages';
-import { checkedVersion, heldVersion, type VersionCheck } from '../operations/lifecycle';
+import { checkedVersion, heldVersion, writtenAttributeNames, type VersionCheck } from '../operations/lifecycle';
 import { planPut } from '../operations/put/put-plan';
 import { planUpdate } from '../operations/update/update-plan';
 import { planDelete } from '../operations/delete/delete-plan';
-import type { WritePlan } from '../operations/write-plan';
 import { compileModel, type ModelSchema } from '../schema/compile-model';
 import type { AnyClass } from '../metadata/options';
 import { getItemParams } from '../operations/get/get-params';
-import { buildUpdate, type UpdateInput } from '../expressions/update';
+import { buildUpdate, type UpdateAction, type UpdateInput } from '../expressions/update';
 import { sendCreate } from '../operations/create/send-create';
 import { buildInstance } from './build-instance';
 import { encodeKeyPart, isKeyObject, keyFromArgs, keyOfItem } from '../operations/key';
@@ -75,13 +74,26 @@ import {
 import type { ConditionInput } from '../expressions/condition';
 import { deleteRequest, putRequest } from '../operations/batch/batch-requests';
 import { sendBatchWrite } from '../operations/batch/send-batch-write';
+import { BatchTracking } from '../operations/batch/batch-tracking';
 import { encodeBatchKeys, sendBatchGet } from '../operations/batch/send-batch-get';
 import { queryParams } from '../operations/query/query-params';
 import { scanParams } from '../operations/scan/scan-params';
 import { ReadResult, type ReadIO } from '../operations/read/paged-read';
 import type { ReadPlan } from '../operations/read/read-plan';
 import { modelValidationError } from '../operations/to-validation-error';
-import { recordState, recordStored, recordStoredPart, recordWritten, storedStateOf } from './stored-state';
+import {
+  recordDirty,
+  recordNotStored,
+  recordState,
+  recordStored,
+  recordStoredPart,
+  snapshotPart,
+  snapshotWritten,
+  storedStateOf,
+  withDirty,
+  type StoredState,
+} from './stored-state';
+import { sendTracked, type Assigned, type TrackedWrite } from './tracked-write';
 import { saveParams, type SavePlan } from '../operations/save/save-params';
 import { buildCondition, optionalCondition } from '../expressions/condition';
 import { ABSENT, ModelCache } from '../cache/model-cache';
@@ -237,21 +249,23 @@ export class Repository<T extends object> {
     const condition = optionalCondition(options.condition);
     // Built here (and refused here) though `sendCreate` sends it: a lost answer needs a read-back.
     const plan = planPut(schema, this.tableName, instance, { condition, create: true });
+    const write = this.trackedWrite(instance, plan.item, plan.assigned);
     return this.writing(
       plan.item,
-      this.withTable(async (executor, tableName) => {
-        const outcome = await sendCreate(executor, schema, tableName, plan.item, {
-          ...(options.signal ? { signal: options.signal } : {}),
-          ...(condition ? { condition } : {}),
-        });
-        if (!outcome.created) {
-          // No stored item came back: the key was free, and the caller's own condition failed.
-          if (condition && !outcome.conflict.item) throw outcome.conflict;
-          throw itemExistsError(schema, tableName, outcome.conflict, (found) => this.decodeQuietly(found));
-        }
-        this.stored(instance, plan.assigned, plan.item);
-        return instance;
-      }),
+      sendTracked(write, () =>
+        this.withTable(async (executor, tableName) => {
+          const outcome = await sendCreate(executor, schema, tableName, plan.item, {
+            ...(options.signal ? { signal: options.signal } : {}),
+            ...(condition ? { condition } : {}),
+          });
+          if (!outcome.created) {
+            // No stored item came back: the key was free, and the caller's own condition failed.
+            if (condition && !outcome.conflict.item) throw outcome.conflict;
+            throw itemExistsError(schema, tableName, outcome.conflict, (found) => this.decodeQuietly(found));
+          }
+          return instance;
+        }),
+      ),
     );
   }
 
@@ -264,12 +278,15 @@ export class Repository<T extends object> {
     const instance = this.instanceOf(item);
     const condition = optionalCondition(options.condition);
     const plan = planPut(schema, this.tableName, instance, { condition });
+    const write = this.trackedWrite(instance, plan.item, plan.assigned);
     try {
-      await this.writing(plan.item, this.send('PutItem', plan.params, sendOptions(options.signal, plan.idempotent)));
+      await this.writing(
+        plan.item,
+        sendTracked(write, () => this.send('PutItem', plan.params, sendOptions(options.signal, plan.idempotent))),
+      );
     } catch (error) {
       throw this.versionConflictOr(error, keyOfItem(schema, plan.item), plan.versionCheck);
     }
-    this.stored(instance, plan.assigned, plan.item);
     return this.bind(instance);
   }
 
@@ -307,16 +324,34 @@ export class Repository<T extends object> {
       }
       throw this.versionConflictOr(error, itemKey, plan.versionCheck);
     }
-    const attributes = output.Attributes;
-    if (returnValues === 'NONE') return undefined as UpdateResult<T, R>;
+    return this.updated(output.Attributes, itemKey, returnValues, plan.written) as UpdateResult<T, R>;
+  }
+
+  /**
+   * The instance an update returns. Old values (`ALL_OLD`, `UPDATED_OLD`) are not what is stored
+   * now: the attributes the update wrote are marked dirty, so `save()` of the old instance writes
+   * them back (an undo). `UPDATED_*` instances are partial: they know the attributes the update
+   * wrote (an absent one was absent, or was removed) and the key, so they can be saved or reloaded.
+   */
+  private updated(
+    attributes: Item | undefined,
+    itemKey: Item,
+    returnValues: UpdateReturnValues,
+    written: readonly UpdateAction[],
+  ): T | undefined {
+    if (returnValues === 'NONE') return undefined;
     if (returnValues === 'ALL_NEW' || returnValues === 'ALL_OLD') {
       // No attributes: ALL_OLD of an item the upsert created.
-      return (attributes ? this.decode(attributes) : undefined) as UpdateResult<T, R>;
+      if (!attributes) return undefined;
+      const instance = this.decode(attributes);
+      if (returnValues === 'ALL_OLD') recordDirty(instance, 'all');
+      return instance;
     }
-    // The updated attributes only (none when the update only removed), with the key, so the partial
-    // instance can be saved or reloaded.
+    const touched = writtenAttributeNames(this.schema, written);
     const part = { ...attributes, ...itemKey };
-    return this.decodePart(part, new Set(Object.keys(part))) as UpdateResult<T, R>;
+    const instance = this.decodePart(part, new Set([...Object.keys(part), ...touched]));
+    if (returnValues === 'UPDATED_OLD') recordDirty(instance, touched);
+    return instance;
   }
 
   /**
@@ -327,17 +362,18 @@ export class Repository<T extends object> {
    * never stored is created (or its attributes added to the stored item).
    */
   async save(instance: T, options: SaveOptions<T> = {}): Promise<T> {
-    const before = storedStateOf(instance);
+    const before = this.stateToSave(instance, options.attributes);
     const condition = optionalCondition(options.condition);
     const plan = saveParams(this.schema, this.tableName, instance, before, { condition, now: new Date() });
     if (!plan) return this.bind(instance);
+    const write = this.savedWrite(instance, plan);
     try {
       await this.writing(
         plan.params.Key ?? {},
-        this.send('UpdateItem', plan.params, sendOptions(options.signal, plan.idempotent)),
+        sendTracked(write, () => this.send('UpdateItem', plan.params, sendOptions(options.signal, plan.idempotent))),
       );
     } catch (error) {
-      if (error instanceof ConditionFailedError && !error.item && before) {
+      if (error instanceof ConditionFailedError && !error.item && plan.mustExist) {
         throw itemNotFoundError(
           this.schema,
           this.tableName,
@@ -347,8 +383,31 @@ export class Repository<T extends object> {
       }
       throw this.versionConflictOr(error, plan.params.Key ?? {}, plan.versionCheck);
     }
-    this.saved(instance, plan);
     return this.bind(instance);
+  }
+
+  /**
+   * What `save()` compares the instance with: its stored state, with the attributes named in
+   * `attributes` written whatever the state says (a state can be older than the table: an eventually
+   * consistent read, a cache hit, an index page).
+   */
+  private stateToSave(instance: T, attributes: readonly string[] | undefined): StoredState | undefined {
+    const before = storedStateOf(instance);
+    if (attributes === undefined || attributes.length === 0) return before;
+    const names = new Set<string>();
+    for (const property of attributes) {
+      const field = this.schema.byProperty.get(property);
+      if (!field) {
+        throw modelValidationError(
+          this.schema,
+          'is not an attribute of the model, so save({ attributes }) cannot write it',
+          'unknown-attribute',
+          property,
+        );
+      }
+      names.add(field.name);
+    }
+    return withDirty(before, names);
   }
 
   /**
@@ -356,21 +415,23 @@ export class Repository<T extends object> {
    * nothing to save becomes a check that its item is still stored (at the version it holds), so the
    * transaction still depends on it.
    */
-  saveOp(instance: T, options: { condition?: ConditionInput<T> } = {}): TransactionWrite {
-    const before = storedStateOf(instance);
+  saveOp(instance: T, options: Omit<SaveOptions<T>, 'signal'> = {}): TransactionWrite {
+    const before = this.stateToSave(instance, options.attributes);
     const condition = optionalCondition(options.condition);
     const plan = saveParams(this.schema, this.tableName, instance, before, { condition, now: new Date() });
-    return saveAction(this, instance, plan, condition, () => plan && this.saved(instance, plan));
+    return saveAction(this, instance, plan, condition, plan && this.savedWrite(instance, plan));
   }
 
-  /** A save succeeded: the instance takes what the library wrote, and its stored state is recorded. */
-  private saved(instance: T, plan: SavePlan): void {
+  /** What a save of `instance` leaves it known to hold once stored: what the plan sends. */
+  private savedWrite(instance: T, plan: SavePlan): TrackedWrite {
     if (plan.partialAfter) {
-      for (const [property, value] of plan.assigned) setOwn(instance, property, value);
-      recordStoredPart(instance, plan.partialAfter.item, plan.partialAfter.attributes);
-    } else {
-      this.stored(instance, plan.assigned, plan.current);
+      return {
+        instance,
+        snapshot: snapshotPart(plan.partialAfter.item, plan.partialAfter.attributes),
+        assigned: plan.assigned,
+      };
     }
+    return this.trackedWrite(instance, plan.current, plan.assigned);
   }
 
   /** Deletes the item under `key`; returns what was deleted, or `undefined` when nothing was there. */
@@ -393,7 +454,11 @@ export class Repository<T extends object> {
     } catch (error) {
       throw this.versionConflictOr(error, key, plan.versionCheck);
     }
-    return output.Attributes ? this.decode(output.Attributes) : undefined;
+    if (!output.Attributes) return undefined;
+    // What was deleted: no longer stored, so a save() of it stores it again.
+    const deleted = this.decode(output.Attributes);
+    recordNotStored(deleted);
+    return deleted;
   }
 
   /**
@@ -405,21 +470,26 @@ export class Repository<T extends object> {
    */
   async batchPut(
     items: Iterable<T | CreateAttributes<T>> | AsyncIterable<T | CreateAttributes<T>>,
-    options: BatchWriteOptions = {},
+    options: BatchWriteOptions<T, T | CreateAttributes<T>> = {},
   ): Promise<BatchWriteResult<T, T | CreateAttributes<T>>> {
     const { schema, model } = this;
     this.refuseVersionedBatch('batchPut');
     const target = this.connection.ready(schema) ?? (await this.connection.prepare(schema));
-    // Instances are built without binding the connection: a batch keeps no per-instance state.
+    // Attributes are built into instances nobody holds: only instances given as input record what was written.
+    const isInstance = (input: T | CreateAttributes<T>): boolean => input instanceof model;
     const toRequest = (input: T | CreateAttributes<T>): SizedWriteRequest =>
-      putRequest(schema, input instanceof model ? input : buildInstance(schema, input as BuildAttributes<T>));
-    return sendBatchWrite(target.executor, schema, target.tableName, items, toRequest, options, this.cache);
+      putRequest(schema, isInstance(input) ? input : buildInstance(schema, input as BuildAttributes<T>));
+    const tracker = new BatchTracking((instance, item) => this.trackedWrite(instance, item, []));
+    return sendBatchWrite(target.executor, schema, target.tableName, items, toRequest, options, this.cache, {
+      tracker,
+      isInstance,
+    });
   }
 
   /** Deletes the items under many keys with `BatchWriteItem`; a bad key is reported and never sent. */
   async batchDelete(
     keys: Iterable<KeyInput<T>> | AsyncIterable<KeyInput<T>>,
-    options: BatchWriteOptions = {},
+    options: BatchWriteOptions<T, KeyInput<T>> = {},
   ): Promise<BatchWriteResult<T, KeyInput<T>>> {
     const { schema } = this;
     this.refuseVersionedBatch('batchDelete');
@@ -710,12 +780,12 @@ export class Repository<T extends object> {
   }
 
   /**
-   * A write of `instance` as `item` succeeded: what the library wrote besides the instance's own
-   * values (its new version) reaches the instance only now, and the stored state is recorded.
+   * A write of `instance` as `item` (encoded from it just now): what it will be known to hold once
+   * stored, and what the library wrote besides its own values (its new version), which reaches the
+   * instance only then.
    */
-  stored(instance: T, assigned: WritePlan<unknown>['assigned'], item: Item): void {
-    for (const [property, value] of assigned) setOwn(instance, property, value);
-    recordWritten(this.schema, instance, item);
+  trackedWrite(instance: object, item: Item, assigned: Assigned): TrackedWrite {
+    return { instance, snapshot: snapshotWritten(this.schema, instance, item, assigned), assigned };
   }
 
   /** An instance of the model: `item` itself, or one built from its attributes. */

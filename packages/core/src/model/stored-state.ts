@@ -16,6 +16,11 @@ export interface StoredState {
    */
   readonly attributes?: ReadonlySet<string> | undefined;
   readonly item?: Item | undefined;
+  /**
+   * The item may not be stored at all (a write whose outcome is unknown): `save()` then writes
+   * without requiring the item, so it stores the instance whatever happened.
+   */
+  readonly mayBeAbsent?: boolean | undefined;
 }
 
 /** A whole item as read (kept as the response's own item: nothing is allocated per decode). */
@@ -34,6 +39,41 @@ class PartialState extends ReadState {
     readonly attributes: ReadonlySet<string>,
   ) {
     super(item);
+  }
+}
+
+/**
+ * A state in which some attributes (or every one that is not a key) are not known to hold what
+ * `base` says: `save()` writes them whatever the instance holds (`SET`, or `REMOVE` when absent).
+ * Used for the old values an update returned, an outcome that is unknown, two writes of one
+ * instance in flight at once, and `save({ attributes })`.
+ */
+class DirtyState implements StoredState {
+  constructor(
+    private readonly base: StoredState | undefined,
+    /** Stored names written regardless; `'all'` for every attribute but the key. */
+    private readonly dirty: ReadonlySet<string> | 'all',
+    readonly mayBeAbsent: boolean,
+  ) {}
+
+  /** A projected state's attributes, with the dirty ones: those are written, so they become known. */
+  get attributes(): ReadonlySet<string> | undefined {
+    const known = this.base?.attributes;
+    if (!known || this.dirty === 'all') return known;
+    return new Set([...known, ...this.dirty]);
+  }
+
+  get item(): Item | undefined {
+    return this.base?.item;
+  }
+
+  same(schema: ModelSchema, index: number, encoded: AttributeValue | undefined): boolean {
+    const field = schema.fields[index] as ModelSchema['fields'][number];
+    // A key is never dirty: it says which item this is.
+    if (field.role) return this.base ? this.base.same(schema, index, encoded) : true;
+    if (this.dirty === 'all' || this.dirty.has(field.name)) return false;
+    // Without a base the instance was never stored: what it holds is written, nothing is removed.
+    return this.base ? this.base.same(schema, index, encoded) : encoded === undefined;
   }
 }
 
@@ -176,13 +216,116 @@ export function recordStoredPart(instance: object, item: Item, attributes: Reado
   StoredStateSlot.write(instance, new PartialState(item, attributes));
 }
 
-/** Records that `instance` was just written as `item`; an instance written again unchanged keeps its state. */
-export function recordWritten(schema: ModelSchema, instance: object, item: Item): void {
+/** What a write leaves an instance known to hold, captured from what the write sends (see `snapshotWritten`). */
+export type WrittenSnapshot = Item | StoredState | unknown[];
+
+/**
+ * What `instance` will be known to hold once `item`, encoded from it just now, is stored; taken
+ * when the write is planned, before anything is awaited, so a change made while the write is in
+ * flight is still a change afterwards. `assigned` are the values the library writes besides the
+ * instance's own (a new version, `updatedAt`), which the instance takes only once stored. An
+ * instance written again unchanged keeps the values it kept (nothing is allocated).
+ */
+export function snapshotWritten(
+  schema: ModelSchema,
+  instance: object,
+  item: Item,
+  assigned: readonly (readonly [property: string, value: unknown])[] = NOTHING,
+): WrittenSnapshot {
   const functions = functionsFor(schema);
   const previous = StoredStateSlot.read(instance);
-  // The kept values are stored as the bare array: one object fewer on every long-lived instance.
-  if (Array.isArray(previous) && functions.matches(instance, previous, item)) return;
-  StoredStateSlot.write(instance, functions.capture(instance, item));
+  // The kept values are the bare array: one object fewer on every long-lived instance.
+  if (assigned.length === 0 && Array.isArray(previous) && functions.matches(instance, previous, item)) return previous;
+  const kept = functions.capture(instance, item);
+  for (const [property, value] of assigned) {
+    const field = schema.byProperty.get(property);
+    if (field) kept[schema.fields.indexOf(field)] = keptValue(value, item[field.name]);
+  }
+  return kept;
+}
+
+/** What a projected instance will be known to hold once a save of it is stored. */
+export function snapshotPart(item: Item, attributes: ReadonlySet<string>): WrittenSnapshot {
+  return new PartialState(item, attributes);
+}
+
+const NOTHING: readonly never[] = Object.freeze([]);
+
+/**
+ * Counts the writes of one instance, so that two in flight at once are noticed: DynamoDB may apply
+ * them in either order, so neither one's snapshot can be trusted afterwards. Stamped only on
+ * instances that are written (a read instance carries the state slot alone).
+ */
+class WriteCounter extends ReturnsTarget {
+  /** Writes begun. */
+  #begun = 0;
+  /** Writes begun and not yet ended. */
+  #inFlight = 0;
+
+  private constructor(target: object) {
+    super(target);
+  }
+
+  /** A ticket: the write's number, doubled, plus one when another write was in flight as it began. */
+  static begin(target: object): number {
+    if (!(#begun in target)) new WriteCounter(target);
+    const counter = target as WriteCounter;
+    const overlapped = counter.#inFlight > 0 ? 1 : 0;
+    counter.#inFlight++;
+    return ++counter.#begun * 2 + overlapped;
+  }
+
+  /** Whether the write of `ticket` overlapped another (begun while one was in flight, or one began since). */
+  static end(target: object, ticket: number): boolean {
+    const counter = target as WriteCounter;
+    counter.#inFlight--;
+    return ticket % 2 === 1 || counter.#begun !== Math.floor(ticket / 2);
+  }
+}
+
+/** A write of an instance is being sent: keep the ticket, and pass it to `endWrite` however it ends. */
+export function beginWrite(instance: object): number {
+  return WriteCounter.begin(instance);
+}
+
+/**
+ * A write begun with `beginWrite` ended: `'stored'` records `snapshot`; `'failed'` (certainly not
+ * applied) leaves the state as it was; `'unknown'` (the answer was lost: maybe applied) makes every
+ * attribute dirty and the item possibly absent, so the next `save()` stores the whole instance. A
+ * write that overlapped another of the same instance ends the same way when it was stored.
+ */
+export function endWrite(
+  instance: object,
+  ticket: number,
+  snapshot: WrittenSnapshot,
+  outcome: 'stored' | 'failed' | 'unknown',
+): void {
+  const overlapped = WriteCounter.end(instance, ticket);
+  if (outcome === 'failed') return;
+  if (outcome === 'stored' && !overlapped) {
+    StoredStateSlot.write(instance, snapshot);
+    return;
+  }
+  StoredStateSlot.write(instance, new DirtyState(stateOf(snapshot), 'all', true));
+}
+
+/**
+ * Records that the attributes `names` (stored names) of `instance` may not hold what its state
+ * says, on top of the state it has (the old values an update returned): `save()` writes them.
+ */
+export function recordDirty(instance: object, names: ReadonlySet<string> | 'all'): void {
+  const base = storedStateOf(instance);
+  StoredStateSlot.write(instance, new DirtyState(base, names, false));
+}
+
+/** Records that `instance` is not stored (a deleted item's old values): `save()` stores it again. */
+export function recordNotStored(instance: object): void {
+  StoredStateSlot.write(instance, undefined);
+}
+
+/** `state` with the attributes `names` (stored names) written by the next save whatever they hold. */
+export function withDirty(state: StoredState | undefined, names: ReadonlySet<string>): StoredState {
+  return new DirtyState(state, names, state === undefined || state.mayBeAbsent === true);
 }
 
 /** The state of an instance read as `item` (for builders and tests that have no instance). */
@@ -197,8 +340,11 @@ export function recordState(instance: object, state: StoredState | undefined): v
 
 /** What `instance` is known to hold in its table; `undefined` for an instance never read or written. */
 export function storedStateOf(instance: object): StoredState | undefined {
-  const state = StoredStateSlot.read(instance);
-  if (state === undefined || state instanceof ReadState) return state;
-  if (Array.isArray(state)) return new WrittenState(state);
-  return new ReadState(state as Item);
+  return stateOf(StoredStateSlot.read(instance));
+}
+
+function stateOf(slot: WrittenSnapshot | undefined): StoredState | undefined {
+  if (slot === undefined || slot instanceof ReadState || slot instanceof DirtyState) return slot;
+  if (Array.isArray(slot)) return new WrittenState(slot);
+  return new ReadState(slot as Item);
 }

@@ -115,6 +115,16 @@ export function lifecycleActions(
   return added;
 }
 
+/** The stored names of the attributes an update's actions write (the top level of each path). */
+export function writtenAttributeNames(schema: ModelSchema, actions: readonly UpdateAction[]): Set<string> {
+  const names = new Set<string>();
+  for (const action of actions) {
+    const field = schema.byProperty.get(topLevel(action.path));
+    if (field) names.add(field.name);
+  }
+  return names;
+}
+
 function topLevel(path: PathInput): string {
   try {
     return String(parsePath(path)[0]);

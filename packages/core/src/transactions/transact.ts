@@ -10,6 +10,7 @@ import {
 import { describeKey, describeVersionConflict, isVersionConflict } from '../model/item-error-messages';
 import { checkTransaction, prepareTables, requestBytes } from './check-transaction';
 import type { TransactionWrite } from './transaction-actions';
+import { begin, outcomeOf, settle } from '../model/tracked-write';
 import type { Item } from '../codecs/object-codec';
 
 export interface TransactOptions {
@@ -58,6 +59,8 @@ export async function transact(actions: readonly TransactionWrite[], options: Tr
   };
   const maxAttempts = options.maxAttempts ?? 5;
   const started = Date.now();
+  const tracked = actions.flatMap((action) => (action.tracked ? [action.tracked] : []));
+  const tickets = tracked.map(begin);
   for (let attempt = 1; ; attempt++) {
     try {
       // Idempotent: the same token makes every re-send, the SDK's and ours, apply at most once.
@@ -66,15 +69,22 @@ export async function transact(actions: readonly TransactionWrite[], options: Tr
     } catch (error) {
       const again = attempt < maxAttempts && Date.now() - started < TOKEN_WINDOW_MS && worthResending(error);
       if (!again) {
+        tracked.forEach((write, i) => settle(write, tickets[i] as number, outcomeOf(error)));
         // It may have been applied: cached items must not outlive it.
         if (error instanceof OutcomeUnknownError) await invalidateWritten(actions);
         throw describeFailure(error, actions);
       }
-      await sleep(fullJitterDelay(attempt, { baseMs: 100 }), options.signal);
+      try {
+        await sleep(fullJitterDelay(attempt, { baseMs: 100 }), options.signal);
+      } catch (aborted) {
+        // An earlier attempt may have been applied.
+        tracked.forEach((write, i) => settle(write, tickets[i] as number, 'unknown'));
+        throw aborted;
+      }
     }
   }
+  tracked.forEach((write, i) => settle(write, tickets[i] as number, 'stored'));
   await invalidateWritten(actions);
-  for (const action of actions) action.onStored();
 }
 
 /** Forgets the cached items of every written action (a condition check writes nothing), model by model. */

@@ -19,7 +19,7 @@ import type { SavePlan } from '../operations/save/save-params';
 import { modelValidationError } from '../operations/to-validation-error';
 import { planPut } from '../operations/put/put-plan';
 import { planUpdate } from '../operations/update/update-plan';
-import type { WritePlan } from '../operations/write-plan';
+import type { Assigned, TrackedWrite } from '../model/tracked-write';
 import type { ModelSchema } from '../schema/compile-model';
 
 /** What an action needs of its model's repository: where it goes, and how to decode and record. */
@@ -30,7 +30,8 @@ export interface ActionSource<T extends object = object> {
   decodeQuietly(item: Item): T | undefined;
   decode(item: Item): T;
   decodePart(item: Item, attributes: ReadonlySet<string>): T;
-  stored(instance: T, assigned: WritePlan<unknown>['assigned'], item: Item): void;
+  /** What a write of `instance` as `item` leaves it known to hold once stored (model/tracked-write.ts). */
+  trackedWrite(instance: T, item: Item, assigned: Assigned): TrackedWrite;
   /** Forgets cached items the transaction stored (or may have). */
   invalidate(keys: readonly Item[]): Promise<void>;
 }
@@ -47,8 +48,11 @@ export interface TransactionWrite {
   readonly request: TransactWriteItem;
   readonly key: Item;
   readonly versionCheck: VersionCheck | undefined;
-  /** Runs once the transaction is stored (an instance takes its new version). */
-  readonly onStored: () => void;
+  /**
+   * The instance the action writes, if any: it takes its new version and records what was sent
+   * once the transaction is stored, captured when the action was made.
+   */
+  readonly tracked: TrackedWrite | undefined;
 }
 
 /** One read of `transactGet`, decoding into `R`. */
@@ -82,7 +86,7 @@ export function putAction<T extends object>(
     request: { Put: actionPart(plan.params) },
     key: keyOfItem(source.schema, plan.item),
     versionCheck: plan.versionCheck,
-    onStored: () => source.stored(instance, plan.assigned, plan.item),
+    tracked: source.trackedWrite(instance, plan.item, plan.assigned),
   };
 }
 
@@ -102,7 +106,7 @@ export function updateAction(
     request: { Update: actionPart(plan.params) as Update },
     key,
     versionCheck: plan.versionCheck,
-    onStored: () => undefined,
+    tracked: undefined,
   };
 }
 
@@ -115,10 +119,10 @@ export function saveAction<T extends object>(
   instance: T,
   plan: SavePlan | undefined,
   condition: Condition | undefined,
-  onStored: () => void,
+  tracked: TrackedWrite | undefined,
 ): TransactionWrite {
   const { schema, tableName } = source;
-  const base = { kind: 'save' as const, source: source as unknown as ActionSource, onStored };
+  const base = { kind: 'save' as const, source: source as unknown as ActionSource, tracked };
   if (!plan) {
     const key = keyFromArgs(schema, [instance]);
     const versionCheck = expectedCheck(heldVersion(schema, instance));
@@ -157,7 +161,7 @@ export function deleteAction(
     request: { Delete: actionPart(plan.params) },
     key,
     versionCheck: plan.versionCheck,
-    onStored: () => undefined,
+    tracked: undefined,
   };
 }
 
@@ -168,7 +172,7 @@ export function conditionCheckAction(source: ActionSource, key: Item, condition:
     request: { ConditionCheck: conditionCheckParams(source.schema, source.tableName, key, condition) },
     key,
     versionCheck: undefined,
-    onStored: () => undefined,
+    tracked: undefined,
   };
 }
 

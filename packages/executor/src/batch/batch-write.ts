@@ -49,10 +49,11 @@ export interface BatchWriteOptions<I = WriteRequest> {
   readonly keepFailures?: number;
   /**
    * Called with the key of each request once DynamoDB stored it, and of each whose outcome is
-   * unknown (it may be stored): what a cache must invalidate. If it throws, the batch stops with
-   * `BatchStoppedError`.
+   * unknown (it may be stored), with the input and its position: what a cache must invalidate, and
+   * what a caller that tracks its inputs' stored state must record. If it throws, the batch stops
+   * with `BatchStoppedError`.
    */
-  readonly onWritten?: (key: Key, outcome: 'written' | 'unknown') => void;
+  readonly onWritten?: (key: Key, outcome: 'written' | 'unknown', input: I, index: number) => void;
   /**
    * Turns each input into its write request as it is taken from the input (so a streamed input is
    * converted only as fast as it is written). A `DynamodelError` it throws fails that input alone,
@@ -593,13 +594,13 @@ class BatchWriter<I> {
   private settleWritten(entry: Entry<I>): void {
     this.written++;
     this.release(entry);
-    if (this.options.onWritten) this.tellWritten(this.keyOf(entry), 'written');
+    if (this.options.onWritten) this.tellWritten(this.keyOf(entry), 'written', entry);
   }
 
-  private tellWritten(key: Key, outcome: 'written' | 'unknown'): void {
+  private tellWritten(key: Key, outcome: 'written' | 'unknown', entry: Entry<I>): void {
     if (!this.options.onWritten) return;
     try {
-      this.options.onWritten(key, outcome);
+      this.options.onWritten(key, outcome, entry.input, entry.index);
     } catch (error) {
       this.halt({ kind: 'callback', error });
     }
@@ -617,7 +618,7 @@ class BatchWriter<I> {
           )
         : reason;
     const key = this.keyOf(entry);
-    if (final instanceof OutcomeUnknownError) this.tellWritten(key, 'unknown');
+    if (final instanceof OutcomeUnknownError) this.tellWritten(key, 'unknown', entry);
     this.record({
       index: entry.index,
       input: entry.input,

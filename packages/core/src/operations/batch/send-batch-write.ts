@@ -1,7 +1,15 @@
 import type { WriteRequest } from '@aws-sdk/client-dynamodb';
-import { batchWrite, type BatchWriteReport, type Executor, type SizedWriteRequest } from '@dynamodel/executor';
+import {
+  batchWrite,
+  type BatchWriteFailure,
+  type BatchWriteReport,
+  type Executor,
+  type SizedWriteRequest,
+} from '@dynamodel/executor';
+import type { Item } from '../../codecs/object-codec';
+import type { BatchTracking } from './batch-tracking';
 import type { ModelSchema } from '../../schema/compile-model';
-import type { Attributes, BatchWriteOptions, BatchWriteResult } from '../../model/attributes';
+import type { Attributes, BatchFailure, BatchWriteOptions, BatchWriteResult } from '../../model/attributes';
 import { keyProperties } from './batch-requests';
 import { keyAttributeNames } from '../key';
 import { withModelReport } from './map-batch-error';
@@ -20,25 +28,46 @@ export async function sendBatchWrite<T, In>(
   tableName: string,
   inputs: Iterable<In> | AsyncIterable<In>,
   toRequest: (input: In) => WriteRequest | SizedWriteRequest,
-  options: BatchWriteOptions,
+  options: BatchWriteOptions<T, In>,
   cache?: ModelCache,
+  tracking?: { readonly tracker: BatchTracking; readonly isInstance: (input: In) => boolean },
 ): Promise<BatchWriteResult<T, In>> {
   // With a cache, each key is forgotten once written (or maybe written), before the batch resolves.
   const invalidation = cache?.batchInvalidation();
+  const tracker = tracking?.tracker;
+  const onWritten =
+    invalidation || tracker
+      ? (key: Item, outcome: 'written' | 'unknown', _input: In, index: number) => {
+          invalidation?.onWritten(key);
+          tracker?.written(index, outcome);
+        }
+      : undefined;
+  const userOnFailure = options.onFailure;
+  const onFailure =
+    tracker || userOnFailure
+      ? (failure: BatchWriteFailure<In>) => {
+          tracker?.failed(failure.index, failure.reason);
+          userOnFailure?.(modelFailure<T, In>(schema, failure));
+        }
+      : undefined;
   try {
     const report = await batchWrite(executor, tableName, inputs, {
       keyAttributes: keyAttributeNames(schema),
-      toRequest,
+      toRequest: tracking ? tracking.tracker.requests(toRequest, tracking.isInstance) : toRequest,
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
       ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
       ...(options.keepFailures !== undefined ? { keepFailures: options.keepFailures } : {}),
+      ...(options.itemTimeoutMs !== undefined ? { itemTimeoutMs: options.itemTimeoutMs } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
-      ...(invalidation ? { onWritten: invalidation.onWritten } : {}),
+      ...(onWritten ? { onWritten } : {}),
+      ...(onFailure ? { onFailure } : {}),
     });
+    tracker?.finish();
     await invalidation?.settled();
     return modelReport<T, In>(schema, report);
   } catch (error) {
+    tracker?.finish();
     await invalidation?.settled();
     throw withModelReport(
       error,
@@ -57,12 +86,16 @@ function modelReport<T, In>(schema: ModelSchema, report: BatchWriteReport<In>): 
     notAttempted: report.notAttempted,
     resent: report.resent,
     calls: report.calls,
-    failures: report.failures.map((failure) => ({
-      index: failure.index,
-      input: failure.input,
-      key: failure.key ? (keyProperties(schema, failure.key) as Partial<Attributes<T>>) : undefined,
-      reason: failure.reason,
-      attempts: failure.attempts,
-    })),
+    failures: report.failures.map((failure) => modelFailure<T, In>(schema, failure)),
+  };
+}
+
+function modelFailure<T, In>(schema: ModelSchema, failure: BatchWriteFailure<In>): BatchFailure<T, In> {
+  return {
+    index: failure.index,
+    input: failure.input,
+    key: failure.key ? (keyProperties(schema, failure.key) as Partial<Attributes<T>>) : undefined,
+    reason: failure.reason,
+    attempts: failure.attempts,
   };
 }

@@ -31,6 +31,8 @@ export interface SavePlan {
   readonly assigned: readonly (readonly [property: string, value: unknown])[];
   /** The version the request requires, for a `@Version` model. */
   readonly versionCheck: VersionCheck | undefined;
+  /** Whether the request requires the item to be stored (a read instance's save): a failed check means it was deleted. */
+  readonly mustExist: boolean;
 }
 
 /**
@@ -93,10 +95,12 @@ export function saveParams(
   if (actions.length === 0 && before) return undefined;
 
   // A save of an instance read from an item without a version requires that it still has none.
+  // An instance whose item may be absent (a write's outcome was unknown) writes without requiring it.
+  const mustExist = before !== undefined && before.mayBeAbsent !== true;
   const now = options.now ?? new Date();
   const expected = version ? heldVersion(schema, instance) : undefined;
   const versionCheck: VersionCheck | undefined = version
-    ? { expected, absent: before ? 'version' : 'item' }
+    ? { expected, absent: mustExist ? 'version' : 'item' }
     : undefined;
   const assigned: [string, unknown][] = [];
   if (version) assigned.push([version.property, (expected ?? 0) + 1]);
@@ -124,14 +128,15 @@ export function saveParams(
       partialAfter,
       assigned,
       versionCheck,
+      mustExist,
     };
   }
   const { params, idempotent } = updateItemParams(schema, tableName, key, written, {
     condition,
-    upsert: before === undefined,
+    upsert: !mustExist,
     returnValues: 'NONE',
   });
-  return { params, idempotent, changed, current, partialAfter, assigned, versionCheck };
+  return { params, idempotent, changed, current, partialAfter, assigned, versionCheck, mustExist };
 }
 
 function setAction(instance: object, property: string): UpdateAction {

@@ -26,7 +26,7 @@ export function planUpdate(
     /** The time of `updatedAt`/`createdAt` (default: read when the model has them). */
     now?: Date | undefined;
   },
-): WritePlan<UpdateItemCommandInput> {
+): WritePlan<UpdateItemCommandInput> & { readonly written: readonly UpdateAction[] } {
   const expected = options.expectedVersion;
   const written = lifecycleActions(
     schema,
@@ -46,5 +46,6 @@ export function planUpdate(
     idempotent,
     versionCheck,
     assigned: [],
+    written,
   };
 }
