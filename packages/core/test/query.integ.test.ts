@@ -10,6 +10,7 @@ import {
   RangeKey,
   Table,
   ValidationError,
+  type ConditionBuilder,
   type Connection,
 } from '../src';
 import { recordingExecutor, type RecordingExecutor } from './support/recording-executor';
@@ -268,6 +269,70 @@ describe('query', () => {
     expect(executor.calls.length).toBe(sent);
     // The genuine one resumes after the third item.
     expect((await posts().query('ana').page({ cursor, limit: 1 })).items[0]?.postId).toBe(id(3));
+  });
+
+  it('binds a cursor to its where, filter, direction and projection (issue 25 §3), sending nothing on a mismatch', async () => {
+    const where = { where: (c: ConditionBuilder<Post>) => c.beginsWith('postId', 'p000') };
+    const { cursor } = await posts().query('ana', where).page({ limit: 3 });
+    const { cursor: reversed } = await posts().query('ana', { reverse: true }).page({ limit: 3 });
+    const sent = executor.calls.length;
+    const mismatches = [
+      posts()
+        .query('ana', { where: (c) => c.beginsWith('postId', 'p001') })
+        .page({ cursor }), // another where
+      posts().query('ana').page({ cursor }), // no where
+      posts()
+        .query('ana', { ...where, filter: { state: 'live' } })
+        .page({ cursor }), // a filter added
+      posts()
+        .query('ana', { ...where, reverse: true })
+        .page({ cursor }), // the other direction
+      posts()
+        .query('ana', { ...where, projection: ['body'] })
+        .page({ cursor }), // a projection
+      posts().query('ana').page({ cursor: reversed }), // a reverse cursor read forward
+    ];
+    for (const mismatch of mismatches) {
+      await expect(mismatch).rejects.toThrow(
+        expect.objectContaining({
+          name: 'ValidationError',
+          rule: 'cursor',
+          model: 'Post',
+          message: expect.stringMatching(/another where, filter, direction \(reverse\) or projection/),
+        }),
+      );
+    }
+    expect(executor.calls.length).toBe(sent);
+    // Resumed with its own options, each goes on where it stopped; consistency and page size may differ.
+    expect(
+      (
+        await posts()
+          .query('ana', { ...where, consistent: true, pageSize: 5 })
+          .page({ cursor, limit: 1 })
+      ).items[0]?.postId,
+    ).toBe(id(3));
+    expect((await posts().query('ana', { reverse: true }).page({ cursor: reversed, limit: 1 })).items[0]?.postId).toBe(
+      id(ITEMS - 4),
+    );
+  });
+
+  it('binds a scan cursor to its filter and projection', async () => {
+    const { cursor } = await posts()
+      .scan({ filter: { state: 'live' } })
+      .page({ limit: 2 });
+    await expect(posts().scan().page({ cursor })).rejects.toThrow(expect.objectContaining({ rule: 'cursor' }));
+    await expect(
+      posts()
+        .scan({ filter: { state: 'live' }, projection: ['body'] })
+        .page({ cursor }),
+    ).rejects.toThrow(expect.objectContaining({ rule: 'cursor' }));
+    expect(
+      (
+        await posts()
+          .scan({ filter: { state: 'live' } })
+          .page({ cursor, limit: 1 })
+      ).items,
+    ).toHaveLength(1);
   });
 });
 

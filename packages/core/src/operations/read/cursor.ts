@@ -22,12 +22,14 @@ const MAC_LENGTH = 22; // base64url characters: 132 bits of HMAC-SHA256
 type CompactKey = [name: string, type: 'S' | 'N' | 'B', value: string][];
 
 interface CursorPayload {
-  v: 1;
+  v: 2;
   o: 'Q' | 'S';
   m: string;
   i: string | null;
   p: CompactKey | null;
   t: number | null;
+  /** The read's shape (`readShape`): where, filter, direction, projection. */
+  q: string;
   s: [segment: number, key: CompactKey | null][];
 }
 
@@ -37,12 +39,13 @@ interface CursorPayload {
  */
 export function encodeCursor(scope: CursorScope, position: ReadPosition, secret = DEFAULT_SECRET): string {
   const payload: CursorPayload = {
-    v: 1,
+    v: 2,
     o: scope.operation === 'Query' ? 'Q' : 'S',
     m: scope.model,
     i: scope.index ?? null,
     p: scope.partition ? compact(scope.partition) : null,
     t: scope.totalSegments ?? null,
+    q: scope.shape,
     s: position.map((entry) => [entry.segment ?? -1, entry.startKey ? compact(entry.startKey) : null]),
   };
   const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
@@ -51,7 +54,7 @@ export function encodeCursor(scope: CursorScope, position: ReadPosition, secret 
 
 /**
  * The position a cursor holds, after checking that Dynamodel made it for this very read (model,
- * operation, index, partition, segments) and that each start key is made of this read's key
+ * operation, index, partition, segments, and its where, filter, direction and projection) and that each start key is made of this read's key
  * attributes, with the types and values their codecs accept. Anything else is a `ValidationError`
  * (rule `cursor`) before a request is sent, never a raw service error.
  */
@@ -81,9 +84,9 @@ export function decodeCursor(
     return invalid('not a cursor Dynamodel made');
   }
   const { scope } = plan;
+  if (payload.v !== 2) return invalid('it was made by another version of Dynamodel; read again from the start');
   const partition = payload.p ? expand(payload.p, invalid) : undefined;
   if (
-    payload.v !== 1 ||
     payload.m !== scope.model ||
     payload.o !== (scope.operation === 'Query' ? 'Q' : 'S') ||
     payload.i !== (scope.index ?? null) ||
@@ -95,6 +98,12 @@ export function decodeCursor(
       `it belongs to another read (${payload.m} ${payload.o === 'Q' ? 'query' : 'scan'}` +
         `${payload.i ? ` of index "${payload.i}"` : ''}), not this ${scope.operation.toLowerCase()} of ${scope.model}` +
         `${scope.index ? ` on index "${scope.index}"` : ''}`,
+    );
+  }
+  if (payload.q !== scope.shape) {
+    return invalid(
+      `it belongs to this ${scope.operation.toLowerCase()} with another where, filter, direction (reverse) or ` +
+        'projection; resume with the options the cursor was made with',
     );
   }
   const allowed = new Set(plan.segments.map((segment) => segment?.[0] ?? -1));

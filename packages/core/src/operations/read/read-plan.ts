@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { QueryCommandInput, ScanCommandInput } from '@aws-sdk/client-dynamodb';
 import { compileCondition } from '../../expressions/compile-condition';
 import type { Condition } from '../../expressions/condition';
@@ -37,13 +38,33 @@ export interface ReadPlan {
   readonly scope: CursorScope;
 }
 
-/** What a cursor is bound to: a cursor of another model, index, partition or segmentation is refused. */
+/**
+ * What a cursor is bound to: a cursor of another model, index, partition or segmentation is
+ * refused, and so is one of this partition read with another `where`, `filter`, direction or
+ * projection (`shape`): resumed under another key condition DynamoDB refuses the start key, and
+ * read in the other direction it would silently skip items.
+ */
 export interface CursorScope {
   readonly model: string;
   readonly operation: 'Query' | 'Scan';
   readonly index: string | undefined;
   readonly partition: Item | undefined;
   readonly totalSegments: number | undefined;
+  /** A digest of the request's members that shape the sequence of pages (`readShape`). */
+  readonly shape: string;
+}
+
+/**
+ * A digest of what shapes a read's sequence of items: its key condition, filter, projection,
+ * direction and their placeholders. Left out: the table name (the model is checked apart, and a
+ * prefix may differ between environments) and `ConsistentRead`, which changes no order.
+ */
+export function readShape(params: QueryCommandInput | ScanCommandInput): string {
+  const { TableName: _table, ConsistentRead: _consistent, ...shaping } = params as QueryCommandInput;
+  const text = JSON.stringify(shaping, (_key, value: unknown) =>
+    value instanceof Uint8Array ? Buffer.from(value).toString('base64') : value,
+  );
+  return createHash('sha256').update(text).digest('base64url').slice(0, 16);
 }
 
 /** The index (or the table) a read runs on: its key, and what its items hold. */
@@ -152,9 +173,10 @@ export function buildReadPlan(
       ...placeholders.params(),
     });
   };
+  const params = build(false);
   return {
     operation: particular.operation,
-    params: build(false),
+    params,
     countParams: build(true),
     segments: particular.segments,
     filtered: request.filter !== undefined,
@@ -168,6 +190,7 @@ export function buildReadPlan(
       index: target.index?.name,
       partition: particular.partition,
       totalSegments: particular.totalSegments,
+      shape: readShape(params),
     },
   };
 }
