@@ -60,12 +60,15 @@ describe('dropTables', () => {
 });
 
 describe('Model.build', () => {
-  it('needs no connection, and keeps a __proto__ key of parsed input as a plain property', async () => {
+  it('needs no connection, and refuses a __proto__ key of parsed input (never re-parenting the instance)', async () => {
     await disconnect();
-    const tweet = Tweet.build(JSON.parse('{"author":"a","text":"t","__proto__":{"polluted":true}}') as never);
+    const tweet = Tweet.build({ author: 'a', text: 't' });
     expect(tweet).toBeInstanceOf(Tweet);
     expect(tweet.likes).toBe(0); // defaults applied
-    expect((tweet as unknown as { polluted?: boolean }).polluted).toBeUndefined();
+    expect(() => Tweet.build(JSON.parse('{"author":"a","text":"t","__proto__":{"polluted":true}}') as never)).toThrow(
+      expect.objectContaining({ name: 'ValidationError', rule: 'unknown-property', attribute: '__proto__' }),
+    );
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
   });
 });
 

@@ -17,6 +17,14 @@ export interface FieldCodec {
 
 export const missingError = (): CodecError => new CodecError('is required but undefined', 'required', undefined);
 
+/** A stored item lacks a required attribute (another entity's item, or one written before the attribute existed). */
+export const missingStoredError = (): CodecError =>
+  new CodecError(
+    'is required, but the stored item has no such attribute (declare it optional, or give the item one)',
+    'missing',
+    undefined,
+  );
+
 export const notNullableError = (): CodecError =>
   new CodecError(
     'is null, but the attribute is not nullable (declare it with { nullable: true })',

@@ -2,6 +2,7 @@ import { attributeValueBound } from '@dynamodel/executor';
 import { CodecError } from './codec';
 import {
   missingError,
+  missingStoredError,
   notNullableError,
   runValidate,
   storesNullAsNull,
@@ -14,7 +15,8 @@ import { boundExpression, type SizeBound } from './size-bound';
 
 export interface CompiledObjectFunctions {
   encode(source: object, depth: number, size: SizeBound | undefined): Item;
-  decode(item: Item, prototype: object | undefined): object;
+  /** `partial`: the item holds only some attributes (a projection), so a required one may be absent. */
+  decode(item: Item, prototype: object | undefined, partial: boolean): object;
 }
 
 /**
@@ -47,12 +49,17 @@ export function compileObjectFunctions(
       `}`,
     );
     const absent = field.codec.whenAbsent ? `k${i}.whenAbsent()` : 'undefined';
+    // A required attribute absent from a whole item is an error, never a typed field holding undefined.
+    const onStoredAbsent =
+      field.required && !field.codec.whenAbsent
+        ? `{ if (!partial) throw missingStored(); t[${property}] = undefined; }`
+        : `t[${property}] = ${absent};`;
     const nullCheck = storesNullAsNull(field.codec)
       ? `else if (a.NULL === true) { ${field.nullable ? `t[${property}] = null;` : `throw storedType(k${i}.label, k${i}.storedType, a);`} }`
       : '';
     decodeLines.push(
       `at = ${i}; a = item[${name}];`,
-      `if (a === undefined) t[${property}] = ${absent};`,
+      `if (a === undefined) ${onStoredAbsent}`,
       `${nullCheck} else t[${property}] = k${i}.decode(a);`,
     );
   });
@@ -69,7 +76,7 @@ export function compileObjectFunctions(
       } catch (error) { within(error, props[at]); }
       return item;
     }
-    function decode(item, p) {
+    function decode(item, p, partial) {
       const t = Object.create(p === undefined ? proto : p);
       let at = -1, a;
       try {
@@ -83,6 +90,7 @@ export function compileObjectFunctions(
     proto: prototype,
     NULL: NULL_VALUE,
     missing: missingError,
+    missingStored: missingStoredError,
     notNullable: notNullableError,
     validate: runValidate,
     storedType: (label: string, type: string, value: unknown) => storedTypeError(label, type, value as never),

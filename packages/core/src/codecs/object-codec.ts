@@ -4,6 +4,7 @@ import { depthError } from './list-codec';
 import { compileObjectFunctions, type CompiledObjectFunctions } from './object-codec-compiler';
 import {
   missingError,
+  missingStoredError,
   notNullableError,
   runValidate,
   storesNullAsNull,
@@ -64,12 +65,14 @@ export class ObjectCodec<T extends object> {
 
   /**
    * A new instance (its constructor does not run) holding the decoded attributes. `prototype`
-   * (default: the class's) lets a repository hand out instances that inherit its connection.
+   * (default: the class's) lets a repository hand out instances that inherit its connection. A
+   * required attribute the item lacks is a `CodecError` (rule `missing`), unless `partial` (the
+   * item holds only what a projection asked for).
    */
-  decode(item: Item, prototype?: object): T {
+  decode(item: Item, prototype?: object, partial = false): T {
     const target = this.compiled
-      ? (this.compiled.decode(item, prototype) as T)
-      : this.interpretDecode(item, prototype ?? this.prototype);
+      ? (this.compiled.decode(item, prototype, partial) as T)
+      : this.interpretDecode(item, prototype ?? this.prototype, partial);
     if (this.options.keepUnknown) this.keepUnknown(item, target);
     return target;
   }
@@ -106,7 +109,7 @@ export class ObjectCodec<T extends object> {
     return item;
   }
 
-  private interpretDecode(item: Item, prototype: object): T {
+  private interpretDecode(item: Item, prototype: object, partial: boolean): T {
     const target = Object.create(prototype) as Record<string, unknown>;
     const fields = this.fields;
     let i = 0;
@@ -115,6 +118,7 @@ export class ObjectCodec<T extends object> {
         const field = fields[i] as FieldCodec;
         const value = item[field.name];
         if (value === undefined) {
+          if (field.required && !field.codec.whenAbsent && !partial) throw missingStoredError();
           target[field.property] = field.codec.whenAbsent ? field.codec.whenAbsent() : undefined;
         } else if (value.NULL === true && storesNullAsNull(field.codec)) {
           if (!field.nullable) throw storedTypeError(field.codec.label, field.codec.storedType, value);

@@ -80,12 +80,18 @@ export class DecodeError extends DynamodelError {
   readonly model: string;
   readonly attribute: string;
   readonly rule: string;
+  /** The item's key, as text per key attribute (when the item had one). */
+  readonly key: Readonly<Record<string, string>> | undefined;
 
-  constructor(message: string, options: { model: string; attribute: string; rule: string; table?: string }) {
+  constructor(
+    message: string,
+    options: { model: string; attribute: string; rule: string; table?: string; key?: Record<string, string> },
+  ) {
     super(message, { table: options.table });
     this.model = options.model;
     this.attribute = options.attribute;
     this.rule = options.rule;
+    this.key = options.key;
   }
 }
 

@@ -69,6 +69,13 @@ export interface TableOptions {
    */
   readonly unknownAttributes?: 'ignore' | 'keep';
   /**
+   * Properties of the attributes given to `create`, `put`, `build`, `batchPut` and the transaction
+   * ops that the model does not declare: `refuse` (default) is a `ValidationError` naming them
+   * (rule `unknown-property`), so a misspelt or extra field is never silently left out of the item;
+   * `strip` leaves them out; `keep` sets them on the instance without storing them.
+   */
+  readonly unknownProperties?: 'refuse' | 'strip' | 'keep';
+  /**
    * Read through the connection's cache (`connect({ cache })`): `get`, `getOrFail` and `batchGet`
    * are served from it, and with `queries: true` query pages too. Every write through Dynamodel
    * invalidates what it changed. Off when absent, and for a connection without a cache.

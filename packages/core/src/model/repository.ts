@@ -16,6 +16,7 @@ import { setOwn } from '../codecs/own-property';
 import type { Connection, SendTarget } from '../connection/connection';
 import { DecodeError } from '../errors/item-errors';
 import {
+  describeKey,
   isVersionConflict,
   itemExistsError,
   itemNotFoundError,
@@ -673,26 +674,32 @@ export class Repository<T extends object> {
     return instance;
   }
 
-  /** An instance from a stored item; `DecodeError` when the item does not fit the model. */
+  /**
+   * An instance from a stored item; `DecodeError` (naming the model, the attribute and the item's
+   * key) when the item does not fit the model, a required attribute it lacks included.
+   */
   decode(item: Item): T {
-    let instance: T | undefined;
+    const instance = this.decodeInstance(item, false);
+    recordStored(instance, item);
+    return instance;
+  }
+
+  private decodeInstance(item: Item, partial: boolean): T {
     try {
       // Decoded instances inherit their connection from a prototype made once per repository, so
       // binding them costs nothing (a property defined on each one is as costly as the decode).
       this.boundPrototype ??= Object.create(this.model.prototype as object, {
         [CONNECTION]: { value: this.connection, enumerable: false, writable: false, configurable: true },
       }) as object;
-      instance = this.schema.codec.decode(item, this.boundPrototype);
+      return this.schema.codec.decode(item, this.boundPrototype, partial);
     } catch (error) {
-      this.decodeFailed(error);
+      return this.decodeFailed(error, item);
     }
-    recordStored(instance, item);
-    return instance;
   }
 
   /** An instance from part of a stored item (a projection): the other attributes are unknown, not absent. */
   decodePart(item: Item, attributes: ReadonlySet<string>): T {
-    const instance = this.decode(item);
+    const instance = this.decodeInstance(item, true);
     for (const field of this.schema.fields) {
       // An attribute the read did not return is unknown: not the codec's value for "absent" (an empty set).
       if (field.codec.whenAbsent && !attributes.has(field.name)) setOwn(instance, field.property, undefined);
@@ -701,14 +708,14 @@ export class Repository<T extends object> {
     return instance;
   }
 
-  private decodeFailed(error: unknown): never {
+  private decodeFailed(error: unknown, item: Item): never {
     if (!(error instanceof CodecError)) throw error;
-    throw new DecodeError(`${this.schema.model}.${formatPath(error.path)}: ${error.message} [${error.rule}]`, {
-      model: this.schema.model,
-      attribute: formatPath(error.path),
-      rule: error.rule,
-      table: this.tableName,
-    });
+    const key = describeKey(keyOfItem(this.schema, item));
+    throw new DecodeError(
+      `${this.schema.model}.${formatPath(error.path)}: ${error.message} [${error.rule}] ` +
+        `(item ${JSON.stringify(key)} in table ${this.tableName})`,
+      { model: this.schema.model, attribute: formatPath(error.path), rule: error.rule, table: this.tableName, key },
+    );
   }
 
   /**

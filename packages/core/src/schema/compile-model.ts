@@ -29,6 +29,8 @@ export interface ModelSchema<T extends object = object> {
   readonly lifecycle: Lifecycle;
   /** `@Table({ cache })`; `undefined` when the model is not cached. */
   readonly cache: CacheSchema | undefined;
+  /** What `build` does with input properties the model does not declare (`@Table({ unknownProperties })`). */
+  readonly unknownProperties: 'refuse' | 'strip' | 'keep';
   readonly codec: ObjectCodec<T>;
 }
 
@@ -132,11 +134,21 @@ function compile(cls: AnyClass): ModelSchema {
     indexKeyFields: indexes.keyFields,
     lifecycle,
     cache: compileCache(table.cache, fail),
+    unknownProperties: compileUnknownProperties(table.unknownProperties, fail),
     codec: new ObjectCodec(cls.prototype as object, fields, { keepUnknown: table.unknownAttributes === 'keep' }),
   };
 }
 
 type Fail = (message: string, rule: string, attribute?: string) => never;
+
+function compileUnknownProperties(value: unknown, fail: Fail): ModelSchema['unknownProperties'] {
+  if (value === undefined) return 'refuse';
+  if (value === 'refuse' || value === 'strip' || value === 'keep') return value;
+  return fail(
+    `@Table({ unknownProperties }) is 'refuse', 'strip' or 'keep', not ${JSON.stringify(value)}`,
+    'table-option',
+  );
+}
 
 function checkKeyField(key: CompiledField, fail: Fail): void {
   const type = key.codec.storedType;
