@@ -5,6 +5,7 @@ import {
   Attribute,
   DecodeError,
   HashKey,
+  Json,
   Model,
   RangeKey,
   Table,
@@ -12,6 +13,7 @@ import {
   createConnection,
   transact,
   type Connection,
+  type UpdateBuilder,
 } from '../src';
 import { recordingExecutor, type RecordingExecutor } from './support/recording-executor';
 
@@ -165,5 +167,100 @@ describe('input properties the model does not declare', () => {
       @HashKey() id!: string;
     }
     expect(() => Bad.schema()).toThrow(expect.objectContaining({ name: 'ModelDefinitionError', rule: 'table-option' }));
+  });
+});
+
+describe('update() writes nothing the model cannot read back', () => {
+  enum Level {
+    Low = 1,
+    High = 2,
+  }
+  class Address {
+    @Attribute() city!: string;
+    @Attribute({ optional: true }) zip?: string;
+    @Attribute({ type: String, optional: true, nullable: true }) note?: string | null;
+    @Attribute({ validate: (floor: number) => floor >= 0 || 'must be at least 0' }) floor!: number;
+  }
+  @Table({ name: 'stock' })
+  class Item extends Model {
+    @HashKey() id!: string;
+    @Attribute({ type: Address }) address!: Address;
+    @Attribute({ type: Array, of: String }) tags!: string[];
+    @Attribute({ enum: Level }) level!: Level;
+    @Attribute({ validate: (stock: number) => stock >= 0 || 'must be at least 0' }) stock!: number;
+    @Attribute({ type: Json, optional: true }) extra?: unknown;
+  }
+  const items = () => Item.using(connection);
+
+  beforeAll(async () => {
+    await connection.syncTables([Item]);
+    await items().put({ id: 'i', address: { city: 'Oslo', floor: 1 }, tags: ['a'], level: Level.Low, stock: 3 });
+  });
+
+  it.each([
+    [
+      'a list element set to null',
+      (u: UpdateBuilder<Item>) => u.set('tags[0]', null),
+      'not-nullable',
+      'tags[0]',
+    ],
+    [
+      'a nested non-nullable attribute set to null',
+      (u: UpdateBuilder<Item>) => u.set('address.city', null),
+      'not-nullable',
+      'address.city',
+    ],
+    [
+      'a required nested attribute removed',
+      (u: UpdateBuilder<Item>) => u.remove('address.city'),
+      'required',
+      'address.city',
+    ],
+    [
+      'a required nested attribute set to undefined',
+      (u: UpdateBuilder<Item>) => u.set('address.city', undefined),
+      'required',
+      'address.city',
+    ],
+    ['an increment of an enum attribute', (u: UpdateBuilder<Item>) => u.increment('level'), 'update', 'level'],
+    ['a value its validate function refuses', (u: UpdateBuilder<Item>) => u.set('stock', -9), 'validate', 'stock'],
+    [
+      'a nested value its validate function refuses',
+      (u: UpdateBuilder<Item>) => u.set('address.floor', -1),
+      'validate',
+      'address.floor',
+    ],
+  ])('refuses %s before sending, naming the path', async (_what, changes, rule, attribute) => {
+    const sent = executor.calls.length;
+    const refused = expect.objectContaining({ name: 'ValidationError', model: 'Item', rule, attribute });
+    await expect(items().update('i', changes)).rejects.toThrow(refused);
+    expect(() => items().updateOp('i', changes)).toThrow(refused);
+    expect(executor.calls.length).toBe(sent);
+    // The item still reads back.
+    expect((await items().getOrFail('i')).address.city).toBe('Oslo');
+  });
+
+  it('refuses an object of values its validate function refuses ({ stock: -9 }), as put does', async () => {
+    await expect(items().update('i', { stock: -9 })).rejects.toThrow(
+      expect.objectContaining({
+        rule: 'validate',
+        attribute: 'stock',
+        message: expect.stringContaining('must be at least 0') as unknown,
+      }),
+    );
+    await expect(
+      items().put({ id: 'j', address: { city: 'x', floor: 0 }, tags: [], level: Level.Low, stock: -9 }),
+    ).rejects.toThrow(expect.objectContaining({ rule: 'validate', attribute: 'stock' }));
+  });
+
+  it('still writes what reads back: nullable nested values, optional removals, null in Json, valid values', async () => {
+    const updated = await items().update('i', (u) =>
+      u.set('address.note', null).remove('address.zip').set('extra', { a: null }).set('stock', 0).set('tags[0]', 'b'),
+    );
+    expect(updated.address.note).toBeNull();
+    expect(updated.extra).toEqual({ a: null });
+    expect(updated.tags).toEqual(['b']);
+    expect(updated.stock).toBe(0);
+    expect((await items().getOrFail('i')).address.note).toBeNull();
   });
 });

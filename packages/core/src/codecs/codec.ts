@@ -36,9 +36,24 @@ export interface Codec<T = unknown> {
    * a map key, a list index), so an expression can address `address.city` or `tags[2]` and encode
    * its value the way it is stored. `undefined` when there is no such element.
    */
-  readonly child?: (segment: string | number) => { readonly name: string | number; readonly codec: Codec } | undefined;
+  readonly child?: (segment: string | number) => ChildElement | undefined;
   /** For sets and lists: the codec of one element (what `contains` compares with). */
   readonly element?: Codec;
+  /**
+   * DynamoDB's arithmetic (`SET n = n + :d`) can only give values this codec reads back: plain
+   * numbers and bigints, not enums, dates or user codecs (an increment could leave their domain).
+   */
+  readonly arithmetic?: boolean;
+}
+
+/** One nested element of a container (see `Codec.child`). */
+export interface ChildElement {
+  readonly name: string | number;
+  readonly codec: Codec;
+  /** An embedded class's attribute: whether it may be absent or null, and its `validate` function. */
+  readonly required?: boolean;
+  readonly nullable?: boolean;
+  readonly validate?: ((value: never) => boolean | string | void) | undefined;
 }
 
 /**

@@ -162,7 +162,14 @@ export function embeddedCodec<T extends object>(cls: { name: string }, compile: 
     label: cls.name,
     child(segment) {
       const field = objectCodec().fields.find((candidate) => candidate.property === segment);
-      return field ? { name: field.name, codec: field.codec } : undefined;
+      if (!field) return undefined;
+      return {
+        name: field.name,
+        codec: field.codec,
+        required: field.required && !field.codec.whenAbsent,
+        nullable: field.nullable,
+        validate: field.validate,
+      };
     },
     encode(value, depth) {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) throw typeError(cls.name, value);

@@ -29,6 +29,7 @@ export const numberCodec: Codec<number> = {
   storedType: 'N',
   label: 'number',
   injective: true,
+  arithmetic: true,
   encode(value) {
     if (typeof value !== 'number') throw typeError('number', value);
     return { N: numberToText(value) };
@@ -43,6 +44,7 @@ export const bigintCodec: Codec<bigint> = {
   storedType: 'N',
   label: 'bigint',
   injective: true,
+  arithmetic: true,
   encode(value) {
     if (typeof value !== 'bigint') throw typeError('bigint', value);
     return { N: bigintToText(value) };

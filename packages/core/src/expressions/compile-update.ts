@@ -1,7 +1,9 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Codec } from '../codecs/codec';
 import { NULL_VALUE, bigintCodec, numberCodec } from '../codecs/scalar-codecs';
-import { modelValidationError } from '../operations/to-validation-error';
+import { modelValidationError, toValidationError } from '../operations/to-validation-error';
+import { CodecError } from '../codecs/codec';
+import { runValidate } from '../codecs/field-codec';
 import { checkKeyValue } from '../operations/key';
 import type { ModelSchema } from '../schema/compile-model';
 import { encodeAtPath, pathExpression, resolvePath, type ResolvedPath } from './path';
@@ -40,6 +42,7 @@ export function compileUpdate(
     switch (action.kind) {
       case 'set': {
         const encoded = action.value === null ? nullValue(schema, path) : encodeAtPath(schema, path, action.value);
+        validated(schema, path, action.value);
         if (encoded === undefined) {
           // `undefined` or an empty set: nothing to store, so the attribute goes.
           checkRemovable(schema, path);
@@ -52,6 +55,7 @@ export function compileUpdate(
       }
       case 'ifNotExists': {
         const encoded = required(schema, path, encodeAtPath(schema, path, action.value), 'ifNotExists');
+        validated(schema, path, action.value);
         clauses.SET.push(`${name} = if_not_exists(${name}, ${placeholders.value(encoded)})`);
         break;
       }
@@ -75,10 +79,12 @@ export function compileUpdate(
         break;
       }
       case 'increment': {
-        if (path.codec.storedType !== 'N') {
+        if (path.codec.storedType !== 'N' || !path.codec.arithmetic) {
+          // An enum, a date or a user codec stored as N: the sum may be a value the model cannot read back.
           throw modelValidationError(
             schema,
-            `increment works on numbers; ${path.codec.label} is not one`,
+            `increment works on numbers and bigints; ${path.codec.label} is not one` +
+              (path.codec.storedType === 'N' ? ' (the result might be a value it cannot hold): set() it instead' : ''),
             'update',
             path.text,
           );
@@ -155,20 +161,52 @@ function checkIndexKey(schema: ModelSchema, path: ResolvedPath, encoded: Attribu
   if (field) checkKeyValue(schema, field, encoded);
 }
 
+/** A required attribute, top-level or of an embedded class, cannot go: the item would not read back. */
 function checkRemovable(schema: ModelSchema, path: ResolvedPath): void {
-  const field = schema.byProperty.get(path.property);
-  const topLevel = path.segments.length === 1;
-  if (topLevel && field && field.required && !field.codec.whenAbsent) {
+  if (path.required) {
     throw modelValidationError(schema, 'is required, so it cannot be removed', 'required', path.text);
   }
 }
 
+/**
+ * `null` at `path`: stored as NULL where the attribute is nullable; in a list, map or `Json` value,
+ * as the element's codec stores `null` (a `Json` value does); else refused, as `put` refuses it
+ * (the item would not read back).
+ */
 function nullValue(schema: ModelSchema, path: ResolvedPath): AttributeValue {
-  const field = schema.byProperty.get(path.property);
-  if (path.segments.length === 1 && field && !field.nullable) {
-    throw modelValidationError(schema, 'is null, but the attribute is not nullable', 'not-nullable', path.text);
+  if (path.nullable) return NULL_VALUE;
+  let encoded: AttributeValue | undefined;
+  if (path.nullable === undefined) {
+    try {
+      encoded = path.codec.encode(null, path.segments.length - 1);
+    } catch {
+      encoded = undefined; // the element's type has no null
+    }
   }
-  return NULL_VALUE;
+  if (encoded === undefined) {
+    throw modelValidationError(
+      schema,
+      `is null, but ${path.segments.length === 1 ? 'the attribute' : `${path.codec.label} here`} is not nullable`,
+      'not-nullable',
+      path.text,
+    );
+  }
+  return encoded;
+}
+
+/**
+ * Runs the attribute's `validate` function on a value the update writes, as `put` and `save` do.
+ * Increments, set additions and list appends compute their result in DynamoDB, so no function can
+ * see it before sending: guard those with a `condition` (packages/core/README.md, "Updates").
+ */
+function validated(schema: ModelSchema, path: ResolvedPath, value: unknown): void {
+  if (!path.validate || value === undefined || value === null) return;
+  try {
+    runValidate(path.validate, value);
+  } catch (error) {
+    if (error instanceof CodecError) error.path.unshift(path.text);
+    toValidationError(schema, error);
+  }
 }
 
 function required(

@@ -18,6 +18,15 @@ export interface ResolvedPath {
   readonly property: string;
   readonly segments: readonly (string | number)[];
   readonly codec: Codec;
+  /** The element at the end of the path must be there (a required attribute, top-level or of an embedded class). */
+  readonly required: boolean;
+  /**
+   * Whether it may hold `null`, for an attribute (top-level or of an embedded class); `undefined`
+   * for a list element, a map entry or part of a `Json` value, where `null` is what its codec makes of it.
+   */
+  readonly nullable: boolean | undefined;
+  /** Its attribute's `validate` function, run on every value written there. */
+  readonly validate: ((value: never) => boolean | string | void) | undefined;
 }
 
 const SEPARATORS = /[.[\]]/;
@@ -62,6 +71,9 @@ export function resolvePath(schema: ModelSchema, path: PathInput): ResolvedPath 
     );
   const stored: (string | number)[] = [field.name];
   let codec: Codec = field.codec;
+  let required = field.required && !field.codec.whenAbsent;
+  let nullable: boolean | undefined = field.nullable;
+  let validate = field.validate;
   for (const segment of rest) {
     const child = codec.child?.(segment);
     if (!child) {
@@ -74,8 +86,12 @@ export function resolvePath(schema: ModelSchema, path: PathInput): ResolvedPath 
     }
     stored.push(child.name);
     codec = child.codec;
+    // A list element, a map entry or part of a Json value may go; an embedded class says of its own.
+    required = child.required === true;
+    nullable = child.nullable;
+    validate = child.validate;
   }
-  return { text, property: field.property, segments: stored, codec };
+  return { text, property: field.property, segments: stored, codec, required, nullable, validate };
 }
 
 /** The path as expression text, every name through a placeholder: `#n0.#n1[2]`. */
