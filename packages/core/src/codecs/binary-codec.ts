@@ -1,4 +1,12 @@
-import { storedTypeError, typeError, type Codec } from './codec';
+import { fromJsonError, storedTypeError, typeError, type Codec } from './codec';
+
+/** Bytes from JSON: base64 text, as `toJSON()` writes them. */
+function bytesFromJson(value: unknown): Buffer {
+  if (typeof value !== 'string' || !/^[A-Za-z0-9+/_-]*={0,2}$/.test(value)) {
+    throw fromJsonError('Uint8Array', value, 'base64 text');
+  }
+  return Buffer.from(value, 'base64');
+}
 
 /**
  * Uint8Array (and so Buffer) as B. DynamoDB counts the raw bytes, not the base64 text. A decoded
@@ -16,6 +24,7 @@ export const uint8ArrayCodec: Codec<Uint8Array> = {
     if (value.B === undefined) throw storedTypeError('Uint8Array', 'B', value);
     return new Uint8Array(value.B);
   },
+  fromJson: (value) => (value instanceof Uint8Array ? value : new Uint8Array(bytesFromJson(value))),
 };
 
 /** Like `uint8ArrayCodec`, but decodes into a Buffer (over the decoded copy's memory). */
@@ -27,4 +36,5 @@ export const bufferCodec: Codec<Buffer> = {
     const bytes = uint8ArrayCodec.decode(value);
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   },
+  fromJson: (value) => (Buffer.isBuffer(value) ? value : bytesFromJson(value)),
 };

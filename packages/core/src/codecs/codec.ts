@@ -44,6 +44,28 @@ export interface Codec<T = unknown> {
    * numbers and bigints, not enums, dates or user codecs (an increment could leave their domain).
    */
   readonly arithmetic?: boolean;
+  /**
+   * The value from its JSON form, as `toJSON()` writes it (an ISO string for a Date, a string for a
+   * bigint, base64 for bytes, an array for a Set, an object for a Map or an embedded class): what
+   * `Model.fromJSON` uses. Absent: the JSON value is the value. Throws `CodecError` (rule `from-json`).
+   */
+  readonly fromJson?: (value: unknown) => T;
+}
+
+/** A JSON value that cannot be read as the codec's type. */
+export function fromJsonError(label: string, value: unknown, what: string): CodecError {
+  return new CodecError(`expected ${what} for ${label}, got ${describeValue(value)}`, 'from-json', value);
+}
+
+/** Each element of a JSON array through `convert`, errors carrying the index. */
+export function fromJsonArray<E>(value: readonly unknown[], convert: ((element: unknown) => E) | undefined): E[] {
+  return value.map((element, i) => {
+    try {
+      return convert ? convert(element) : (element as E);
+    } catch (error) {
+      return CodecError.within(error, String(i));
+    }
+  });
 }
 
 /** One nested element of a container (see `Codec.child`). */

@@ -10,6 +10,8 @@ export interface UserCodec<T> {
   toDynamo(value: T): AttributeValue;
   fromDynamo(value: AttributeValue): T;
   readonly storedType?: Exclude<StoredType, '*'>;
+  /** The value from its JSON form, for `Model.fromJSON` (default: the JSON value as it is). */
+  fromJSON?(value: unknown): T;
 }
 
 export function isUserCodec(value: unknown): value is UserCodec<unknown> {
@@ -43,6 +45,18 @@ export function customCodec<T>(user: UserCodec<T>, label: string): Codec<T> {
       }
       return encoded;
     },
+    ...(user.fromJSON
+      ? {
+          fromJson: (value: unknown): T => {
+            try {
+              return (user.fromJSON as (value: unknown) => T)(value);
+            } catch (error) {
+              if (error instanceof CodecError) throw error;
+              throw new CodecError(`the codec's fromJSON threw: ${(error as Error).message}`, 'from-json', value);
+            }
+          },
+        }
+      : {}),
     decode(value) {
       try {
         return user.fromDynamo(value);

@@ -1,4 +1,4 @@
-import { CodecError, storedTypeError, typeError, type Codec } from './codec';
+import { CodecError, fromJsonError, storedTypeError, typeError, type Codec } from './codec';
 import { numberToText } from './number-text';
 
 /**
@@ -75,7 +75,19 @@ const epochMillis: Codec<Date> = {
   },
 };
 
-const DATE_CODECS: Record<DateFormat, Codec<Date>> = { iso, epochSeconds, epochMillis };
+/** A Date from JSON: an ISO 8601 string (what `toJSON()` writes) or epoch milliseconds. */
+function dateFromJson(value: unknown): Date {
+  if (value instanceof Date) return value;
+  const time = typeof value === 'string' ? Date.parse(value) : typeof value === 'number' ? value : Number.NaN;
+  if (!Number.isFinite(time)) throw fromJsonError('Date', value, 'an ISO 8601 string or epoch milliseconds');
+  return new Date(time);
+}
+
+const DATE_CODECS: Record<DateFormat, Codec<Date>> = {
+  iso: { ...iso, fromJson: dateFromJson },
+  epochSeconds: { ...epochSeconds, fromJson: dateFromJson },
+  epochMillis: { ...epochMillis, fromJson: dateFromJson },
+};
 
 export function dateCodec(format: DateFormat = 'iso'): Codec<Date> {
   return DATE_CODECS[format];

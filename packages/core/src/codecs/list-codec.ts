@@ -1,5 +1,13 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { CodecError, MAX_CONTAINER_DEPTH, storedTypeError, typeError, type Codec } from './codec';
+import {
+  CodecError,
+  MAX_CONTAINER_DEPTH,
+  fromJsonArray,
+  fromJsonError,
+  storedTypeError,
+  typeError,
+  type Codec,
+} from './codec';
 
 export function depthError(value: unknown): CodecError {
   return new CodecError(
@@ -49,6 +57,10 @@ export function listCodec<E>(element: Codec<E>): Codec<E[]> {
           return CodecError.within(error, String(i));
         }
       });
+    },
+    fromJson(value) {
+      if (!Array.isArray(value)) throw fromJsonError(label, value, 'an array');
+      return fromJsonArray(value, element.fromJson);
     },
   };
 }

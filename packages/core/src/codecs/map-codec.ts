@@ -1,6 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { checkString } from './scalar-codecs';
-import { CodecError, MAX_CONTAINER_DEPTH, storedTypeError, typeError, type Codec } from './codec';
+import { CodecError, MAX_CONTAINER_DEPTH, fromJsonError, storedTypeError, typeError, type Codec } from './codec';
 import { depthError } from './list-codec';
 import { setOwn } from './own-property';
 
@@ -59,6 +59,7 @@ export function recordCodec<E>(element: Codec<E>): Codec<Record<string, E>> {
       return { M: encodeEntries(Object.entries(value), element, depth) };
     },
     decode: (value) => Object.fromEntries(decodeEntries(value, element, label)),
+    fromJson: (value) => Object.fromEntries(entriesFromJson(value, element, label)),
   };
 }
 
@@ -75,5 +76,21 @@ export function mapCodec<E>(element: Codec<E>): Codec<Map<string, E>> {
       return { M: encodeEntries(value as Map<unknown, unknown>, element, depth) };
     },
     decode: (value) => new Map(decodeEntries(value, element, label)),
+    fromJson: (value) =>
+      value instanceof Map ? (value as Map<string, E>) : new Map(entriesFromJson(value, element, label)),
   };
+}
+
+/** The entries of a JSON object, each value through the element's `fromJson` (own properties, `__proto__` too). */
+function entriesFromJson<E>(value: unknown, element: Codec<E>, label: string): [string, E][] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw fromJsonError(label, value, 'an object');
+  }
+  return Object.entries(value).map(([name, item]) => {
+    try {
+      return [name, element.fromJson ? element.fromJson(item) : (item as E)];
+    } catch (error) {
+      return CodecError.within(error, name);
+    }
+  });
 }

@@ -1,5 +1,5 @@
 import { attributeValueBound } from '@dynamodel/executor';
-import { CodecError, MAX_CONTAINER_DEPTH, storedTypeError, typeError, type Codec } from './codec';
+import { CodecError, MAX_CONTAINER_DEPTH, describeValue, storedTypeError, typeError, type Codec } from './codec';
 import { depthError } from './list-codec';
 import { compileObjectFunctions, type CompiledObjectFunctions } from './object-codec-compiler';
 import {
@@ -48,6 +48,11 @@ export class ObjectCodec<T extends object> {
     this.mode = this.compiled ? 'generated' : 'interpreted';
   }
 
+  /** The prototype decoded instances get. */
+  prototypeOf(): object {
+    return this.prototype;
+  }
+
   /**
    * Throws `CodecError` whose path starts with the property at fault. With `size`, adds an upper
    * bound of the item's size to `size.bytes` in the same pass (see `size-bound.ts`).
@@ -74,6 +79,40 @@ export class ObjectCodec<T extends object> {
       ? (this.compiled.decode(item, prototype, partial) as T)
       : this.interpretDecode(item, prototype ?? this.prototype, partial);
     if (this.options.keepUnknown) this.keepUnknown(item, target);
+    return target;
+  }
+
+  /**
+   * An instance (its constructor does not run) from the object `toJSON()` made of one: each declared
+   * property through its codec's `fromJson`. A property the class does not declare is refused
+   * (rule `unknown-property`) unless `keepUnknown` (the model decides for its own top level).
+   */
+  fromJson(json: unknown, options: { readonly keepUnknown?: boolean } = {}): Record<string, unknown> {
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+      throw new CodecError(`expected an object, got ${describeValue(json)}`, 'from-json', json);
+    }
+    const source = json as Record<string, unknown>;
+    const target: Record<string, unknown> = {};
+    const declared = new Set<string>();
+    for (const field of this.fields) {
+      declared.add(field.property);
+      if (!Object.prototype.hasOwnProperty.call(source, field.property)) continue;
+      const value = source[field.property];
+      try {
+        const converted =
+          value === null || value === undefined || !field.codec.fromJson ? value : field.codec.fromJson(value);
+        setOwn(target, field.property, converted);
+      } catch (error) {
+        CodecError.within(error, field.property);
+      }
+    }
+    for (const property of Object.keys(source)) {
+      if (declared.has(property)) continue;
+      if (!options.keepUnknown) {
+        throw new CodecError('is not declared by the class', 'unknown-property', source[property]).withPath(property);
+      }
+      setOwn(target, property, source[property]);
+    }
     return target;
   }
 
@@ -180,6 +219,10 @@ export function embeddedCodec<T extends object>(cls: { name: string }, compile: 
     decode(value) {
       if (value.M === undefined) throw storedTypeError(cls.name, 'M', value);
       return objectCodec().decode(value.M);
+    },
+    fromJson(value) {
+      const codec = objectCodec();
+      return Object.assign(Object.create(codec.prototypeOf()) as T, codec.fromJson(value));
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { CodecError, storedTypeError, typeError, type Codec } from './codec';
+import { CodecError, fromJsonError, storedTypeError, typeError, type Codec } from './codec';
 import { bigintToText, numberToText, textToBigint } from './number-text';
 
 // `String.prototype.isWellFormed` is in Node 20 but not in TypeScript's ES2023 library.
@@ -52,6 +52,13 @@ export const bigintCodec: Codec<bigint> = {
   decode(value) {
     if (value.N === undefined) throw storedTypeError('bigint', 'N', value);
     return textToBigint(value.N);
+  },
+  fromJson(value) {
+    if (typeof value === 'bigint') return value;
+    if ((typeof value === 'string' && /^-?\d+$/.test(value)) || Number.isSafeInteger(value)) {
+      return BigInt(value as string | number);
+    }
+    throw fromJsonError('bigint', value, 'a string of digits');
   },
 };
 

@@ -1,5 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { CodecError, storedTypeError, typeError, type Codec } from './codec';
+import { CodecError, fromJsonArray, fromJsonError, storedTypeError, typeError, type Codec } from './codec';
 
 const SET_TYPES = { S: 'SS', N: 'NS', B: 'BS' } as const;
 
@@ -63,6 +63,11 @@ export function setCodec<E>(element: Codec<E>): Codec<Set<E>> {
       const result = new Set<E>();
       for (const item of stored) result.add(element.decode(wrapElement(item)));
       return result;
+    },
+    fromJson(value) {
+      if (value instanceof Set) return value as Set<E>;
+      if (!Array.isArray(value)) throw fromJsonError(label, value, 'an array');
+      return new Set(fromJsonArray(value, element.fromJson));
     },
   };
 }

@@ -35,6 +35,7 @@ import { CONNECTION, type Repository } from './repository';
 import { repositoryFor } from './repositories';
 import { toJsonObject } from './to-json';
 import { buildInstance } from './build-instance';
+import { instanceFromJson } from './from-json';
 import type { UpdateInput } from '../expressions/update';
 
 /** A model class: the static side of `Model` with `T` as its instance type. */
@@ -71,6 +72,15 @@ export abstract class Model {
   static build<T extends Model>(this: ModelClass<T>, attributes?: BuildAttributes<T>): T {
     // No connection needed: nothing is sent, and `save` later uses the instance's connection or the default.
     return buildInstance(compileModel<T>(this), attributes);
+  }
+
+  /**
+   * An unsaved instance from what `toJSON()` made of one (the object, or its JSON text): dates,
+   * bigints, bytes, sets, maps and embedded classes are restored as the model declares them.
+   * `ValidationError` (naming the path) for a value that does not fit.
+   */
+  static fromJSON<T extends Model>(this: ModelClass<T>, json: string | Record<string, unknown>): T {
+    return instanceFromJson(compileModel<T>(this), json);
   }
 
   /**

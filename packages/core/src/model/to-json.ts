@@ -10,7 +10,7 @@ import { collectDeclarations } from '../schema/collect-declarations';
 export function toJsonObject(instance: object): Record<string, unknown> {
   const plain = instanceToPlain(instance);
   removeHidden(instance, plain);
-  return jsonSafe(plain) as Record<string, unknown>;
+  return jsonSafe(plain, instance) as Record<string, unknown>;
 }
 
 /** Deletes from `plain` what `source`'s class declares hidden, and walks into its embedded objects. */
@@ -28,15 +28,40 @@ function removeHidden(source: unknown, plain: unknown): void {
   }
 }
 
-function jsonSafe(value: unknown): unknown {
+/**
+ * `value` (from `instanceToPlain`) with what JSON cannot carry made plain, walked beside `source`
+ * (the instance's own value there): class-transformer turns a `Uint8Array` into an object of its
+ * indexes, so bytes are taken from the source.
+ */
+function jsonSafe(value: unknown, source: unknown): unknown {
+  if (source instanceof Uint8Array) return Buffer.from(source).toString('base64');
+  // class-transformer assigns a Map's entries to an object, so a `__proto__` key is lost: from the source.
+  if (source instanceof Map && !(value instanceof Map)) {
+    const plain = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+    return Object.fromEntries(
+      [...(source as Map<unknown, unknown>)].map(([key, item]) => {
+        const name = String(key);
+        return [name, jsonSafe(Object.prototype.hasOwnProperty.call(plain, name) ? plain[name] : item, item)];
+      }),
+    );
+  }
   if (typeof value === 'bigint') return value.toString();
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
   if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
-  if (value instanceof Set) return [...value].map(jsonSafe);
-  if (value instanceof Map) return Object.fromEntries([...value].map(([key, item]) => [String(key), jsonSafe(item)]));
-  if (Array.isArray(value)) return value.map(jsonSafe);
+  if (value instanceof Set) return [...value].map((item) => jsonSafe(item, item));
+  if (value instanceof Map) {
+    return Object.fromEntries([...value].map(([key, item]) => [String(key), jsonSafe(item, item)]));
+  }
+  const sourceList = source instanceof Set ? [...(source as Set<unknown>)] : Array.isArray(source) ? source : undefined;
+  if (Array.isArray(value)) return value.map((item, i) => jsonSafe(item, sourceList?.[i]));
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, jsonSafe(item)]));
+    const childOf = (key: string): unknown =>
+      source instanceof Map
+        ? (source as Map<unknown, unknown>).get(key)
+        : typeof source === 'object' && source !== null
+          ? (source as Record<string, unknown>)[key]
+          : undefined;
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, jsonSafe(item, childOf(key))]));
   }
   return value;
 }
