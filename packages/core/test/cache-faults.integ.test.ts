@@ -65,6 +65,7 @@ describe.each<[string, () => Cache]>([
     connection = createConnection({
       executor,
       cache: store,
+      cacheNamespace: 'local-tests',
       cacheTimeoutMs: 2_000,
       prefix: uniqueTablePrefix('cache_faults'),
     });
@@ -118,7 +119,12 @@ describe.each<[string, () => Cache]>([
     ]);
     await notes.batchGet(['tx1', 'tx2']);
     const lossy = new DynamoExecutor({ ...config, endpoint: proxy.endpoint, maxAttempts: 1 });
-    const single = createConnection({ executor: lossy, cache: store, prefix: connection.prefix });
+    const single = createConnection({
+      executor: lossy,
+      cache: store,
+      cacheNamespace: 'local-tests',
+      prefix: connection.prefix,
+    });
     try {
       proxy.enqueue({ mode: 'resetAfter', operation: 'TransactWriteItems' });
       const error = await transact(
@@ -142,7 +148,12 @@ describe.each<[string, () => Cache]>([
     ]);
     await notes.batchGet(['bw1', 'bw2']);
     const lossy = new DynamoExecutor({ ...config, endpoint: proxy.endpoint, maxAttempts: 1 });
-    const single = createConnection({ executor: lossy, cache: store, prefix: connection.prefix });
+    const single = createConnection({
+      executor: lossy,
+      cache: store,
+      cacheNamespace: 'local-tests',
+      prefix: connection.prefix,
+    });
     try {
       proxy.enqueue({ mode: 'resetAfter', operation: 'BatchWriteItem' });
       const report = await Note.using(single).batchPut(
@@ -162,7 +173,13 @@ describe.each<[string, () => Cache]>([
 
   it('C5: when the shared read fails, all 1,000 waiters get the same typed error and nothing is cached', async () => {
     const gated: GatedExecutor = gatedExecutor(config);
-    const own = createConnection({ executor: gated, cache: store, cacheTimeoutMs: 2_000, prefix: connection.prefix });
+    const own = createConnection({
+      executor: gated,
+      cache: store,
+      cacheNamespace: 'local-tests',
+      cacheTimeoutMs: 2_000,
+      prefix: connection.prefix,
+    });
     try {
       const notes = Note.using(own);
       await notes.put({ id: 'c5', text: 'fine' });
@@ -216,6 +233,7 @@ describe('RedisCache: Redis down, slow or answering garbage (C3, C7)', () => {
     connection = createConnection({
       executor: gated,
       cache,
+      cacheNamespace: 'local-tests',
       cacheTimeoutMs: 200,
       prefix: uniqueTablePrefix('cache_down'),
     });
@@ -260,7 +278,12 @@ describe('RedisCache: Redis down, slow or answering garbage (C3, C7)', () => {
         return Reflect.get(target, property, receiver) as unknown;
       },
     });
-    const broken = createConnection({ executor: gated, cache: failing, prefix: connection.prefix });
+    const broken = createConnection({
+      executor: gated,
+      cache: failing,
+      cacheNamespace: 'local-tests',
+      prefix: connection.prefix,
+    });
     await broken.executor();
     const brokenEvents = collect(broken);
     await BriefNote.using(broken).update('c3', { text: 'new' });
@@ -278,7 +301,7 @@ describe('RedisCache: Redis down, slow or answering garbage (C3, C7)', () => {
     const notes = Note.using(connection);
     await notes.put({ id: 'junk', text: 'real' });
     await notes.get('junk');
-    const keys = await admin.keys(`dynamodel:${notes.tableName}:*:e:*`);
+    const keys = await admin.keys(`dynamodel:${notes.tableName}@*:*:e:*`);
     expect(keys.length).toBeGreaterThan(0);
     for (const key of keys) await admin.set(key, '{"text":[9,"not what the cache writes"]}');
     expect((await notes.get('junk'))?.text).toBe('real');
@@ -330,7 +353,13 @@ describe('C6: two processes sharing Redis', () => {
   beforeAll(async () => {
     gated = gatedExecutor(config);
     cache = new RedisCache(redisServer.url);
-    connection = createConnection({ executor: gated, cache, cacheTimeoutMs: 2_000, prefix });
+    connection = createConnection({
+      executor: gated,
+      cache,
+      cacheNamespace: 'local-tests',
+      cacheTimeoutMs: 2_000,
+      prefix,
+    });
     await connection.syncTables([Note]);
   });
   afterAll(async () => {

@@ -101,6 +101,7 @@ describe.each(stores)('%s', (storeName, makeStore) => {
     connection = createConnection({
       executor,
       cache: makeStore(),
+      cacheNamespace: 'local-tests',
       prefix: uniqueTablePrefix(`cache_${storeName.length}`),
       // The machines are shared: a slow moment must not count as the store failing.
       cacheTimeoutMs: 2_000,
@@ -271,7 +272,13 @@ describe.each(stores)('%s', (storeName, makeStore) => {
     const notes = () => Tweet.using(gatedConnection);
     beforeAll(async () => {
       store = gatedStore(makeStore());
-      gatedConnection = createConnection({ executor, cache: store, prefix: connection.prefix, cacheTimeoutMs: 2_000 });
+      gatedConnection = createConnection({
+        executor,
+        cache: store,
+        cacheNamespace: 'local-tests',
+        prefix: connection.prefix,
+        cacheTimeoutMs: 2_000,
+      });
       await gatedConnection.executor();
     });
     afterAll(() => gatedConnection.close());

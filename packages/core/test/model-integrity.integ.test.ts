@@ -198,12 +198,7 @@ describe('update() writes nothing the model cannot read back', () => {
   });
 
   it.each([
-    [
-      'a list element set to null',
-      (u: UpdateBuilder<Item>) => u.set('tags[0]', null),
-      'not-nullable',
-      'tags[0]',
-    ],
+    ['a list element set to null', (u: UpdateBuilder<Item>) => u.set('tags[0]', null), 'not-nullable', 'tags[0]'],
     [
       'a nested non-nullable attribute set to null',
       (u: UpdateBuilder<Item>) => u.set('address.city', null),

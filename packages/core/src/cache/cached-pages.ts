@@ -16,11 +16,19 @@ type SendPage = (params: QueryCommandInput, signal: AbortSignal | undefined) => 
  * consistent reads; a global index has none, and the store refuses its fills for `indexSettle`
  * after each write instead.
  */
-export function cachedPages(cache: ModelCache, schema: ModelSchema, plan: ReadPlan, send: SendPage): SendPage {
+export function cachedPages(
+  cache: ModelCache,
+  schema: ModelSchema,
+  plan: ReadPlan,
+  send: SendPage,
+  /** Resolves once the connection knows its database (the store's entries are scoped by it); `undefined` when it does. */
+  prepare: () => Promise<unknown> | undefined,
+): SendPage {
   const indexName = plan.scope.index;
   const globalIndex =
     indexName !== undefined && schema.indexes.get(indexName)?.kind === 'global' ? indexName : undefined;
   return async (params, signal) => {
+    await prepare();
     const ref = cache.pageRef(params, plan.scope.partition, globalIndex);
     const load = async (): Promise<string> =>
       pageToText(await send(globalIndex === undefined ? { ...params, ConsistentRead: true } : params, undefined));

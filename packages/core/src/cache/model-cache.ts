@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CacheInvalidation, CacheRef } from '@dynamodel/cache';
 import { RequestAbortedError, keyString, type CacheEventKind, type ExecutorEvents } from '@dynamodel/executor';
 import type { Item } from '../codecs/object-codec';
-import type { CacheSchema } from '../schema/compile-cache';
+import { DEFAULT_INDEX_SETTLE_MS, type CacheSchema } from '../schema/compile-cache';
 import type { ModelSchema } from '../schema/compile-model';
 import { keyAttributeNames } from '../operations/key';
 import type { GuardedCache } from './guarded-cache';
@@ -31,27 +31,40 @@ export class ModelCache {
   private readonly flights = new Map<string, Promise<string | undefined>>();
   private readonly reportError = (reason: string): void => this.emit('error', 1, reason);
 
+  /**
+   * `settings` is `undefined` for a model that does not cache: its writes still invalidate what
+   * other models of the same table cached through this store. `cacheTable` is the table's name in
+   * the store, scoped by the connection's database (`Connection.cacheTable`).
+   */
   constructor(
     private readonly guard: GuardedCache,
     private readonly schema: ModelSchema,
     private readonly tableName: string,
-    readonly settings: CacheSchema,
+    readonly settings: CacheSchema | undefined,
     private readonly events: () => ExecutorEvents | undefined,
+    private readonly cacheTable: () => string,
   ) {
     this.keyNames = keyAttributeNames(schema);
     this.hashNames = [schema.hashKey.name];
   }
 
+  /** The table's name in the store (resolved once the connection knows which database it talks to). */
+  private get table(): string {
+    return (this.scopedTable ??= this.cacheTable());
+  }
+
+  private scopedTable: string | undefined;
+
   /** Where the item under `key` is cached. */
   itemRef(key: Item): CacheRef {
-    return { table: this.tableName, scope: this.partitionScope(key), entry: keyString(key, this.keyNames) };
+    return { table: this.table, scope: this.partitionScope(key), entry: keyString(key, this.keyNames) };
   }
 
   /** Where a query page is cached: a member of its partition's scope, or of its global index's. */
   pageRef(params: object, partition: Item | undefined, globalIndex: string | undefined): CacheRef {
     const fingerprint = createHash('sha256').update(JSON.stringify(params)).digest('base64url');
-    const scope = globalIndex !== undefined ? indexScope(globalIndex) : this.partitionScope(partition ?? {});
-    return { table: this.tableName, scope, entry: `q:${fingerprint}`, member: true };
+    const scope = globalIndex !== undefined ? INDEX_SCOPE : this.partitionScope(partition ?? {});
+    return { table: this.table, scope, entry: `q:${fingerprint}`, member: true };
   }
 
   /**
@@ -101,10 +114,10 @@ export class ModelCache {
   }
 
   /**
-   * Forgets the items under `keys` and renews their partitions' tokens (and, with cached queries,
-   * the model's global indexes'), after a write that stored them or may have. Resolves when the
-   * store confirmed it; a failure is reported as `invalidation-failed` (the old values may then be
-   * served until their TTL).
+   * Forgets the items under `keys` and renews their partitions' tokens and the table's global
+   * index pages' (whichever model of the table cached them), after a write that stored them or may
+   * have. Resolves when the store confirmed it; a failure is reported as `invalidation-failed` (the
+   * old values may then be served until their TTL).
    */
   async invalidate(keys: readonly Item[]): Promise<void> {
     if (keys.length === 0) return;
@@ -115,21 +128,16 @@ export class ModelCache {
       if (!entries) byScope.set(scope, (entries = []));
       entries.push(keyString(key, this.keyNames));
     }
-    const invalidations: CacheInvalidation[] = [...byScope].map(([scope, entries]) => ({
-      table: this.tableName,
-      scope,
-      entries,
-    }));
-    if (this.settings.queries) {
-      for (const index of this.schema.table.globalIndexes) {
-        invalidations.push({
-          table: this.tableName,
-          scope: indexScope(index.IndexName as string),
-          entries: [],
-          holdMs: this.settings.indexSettleMs,
-        });
-      }
-    }
+    const table = this.table;
+    const invalidations: CacheInvalidation[] = [...byScope].map(([scope, entries]) => ({ table, scope, entries }));
+    // Global index pages of any model of the table (this writer need not declare the index): one
+    // scope for the table, its fills held back while the indexes catch up.
+    invalidations.push({
+      table,
+      scope: INDEX_SCOPE,
+      entries: [],
+      holdMs: this.settings?.indexSettleMs ?? DEFAULT_INDEX_SETTLE_MS,
+    });
     let failure = '';
     const done = await this.guard.invalidate(invalidations, (reason) => (failure = reason));
     if (done) this.emit('invalidate', keys.length);
@@ -178,7 +186,9 @@ export class ModelCache {
   }
 
   private async fill(ref: CacheRef, token: string, text: string | undefined): Promise<void> {
-    const ttlMs = text === undefined ? this.settings.negativeTtlMs : this.settings.ttlMs;
+    const settings = this.settings;
+    if (!settings) return; // a model that does not cache reads nothing through the store
+    const ttlMs = text === undefined ? settings.negativeTtlMs : settings.ttlMs;
     if (ttlMs === undefined) return;
     const stored = await this.guard.fill(ref, token, text ?? ABSENT, ttlMs, this.reportError);
     if (stored !== undefined) this.emit(stored ? 'fill' : 'fill-refused', 1);
@@ -199,9 +209,8 @@ export class ModelCache {
   }
 }
 
-function indexScope(indexName: string): string {
-  return `i${indexName}`;
-}
+/** The scope of a table's global index pages (all its indexes: a write renews them together). */
+const INDEX_SCOPE = 'i';
 
 /** `work`, or a rejection when `signal` aborts first (the work itself goes on for its other waiters). */
 function abortable<R>(work: Promise<R>, signal: AbortSignal | undefined): Promise<R> {

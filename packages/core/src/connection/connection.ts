@@ -1,14 +1,16 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createHash } from 'node:crypto';
 import {
+  ConfigurationError,
   DynamodelError,
   DynamoExecutor,
+  ExecutorEvents,
   withAdaptiveConcurrency,
   withConcurrencyLimit,
   withRateLimit,
   type AdaptiveConcurrencyOptions,
   type DynamoExecutorOptions,
   type Executor,
-  type ExecutorEvents,
   type RateLimitOptions,
 } from '@dynamodel/executor';
 import type { Cache } from '@dynamodel/cache';
@@ -76,6 +78,14 @@ export interface ConnectOptions {
    * rests for a second before it is tried again). Default 50 ms.
    */
   readonly cacheTimeoutMs?: number;
+  /**
+   * The database this connection's cache entries belong to, so one store shared by connections to
+   * different databases (endpoints, regions, accounts) never serves one's items to another. Derived
+   * when the connection can tell (an endpoint, DynamoDB Local, or credentials that name their
+   * account); required with a cache otherwise (your own `executor` or `client`, or AWS credentials
+   * without an account ID): connections to one database must use the same value.
+   */
+  readonly cacheNamespace?: string;
   /** The SDK's retry mode and attempts, passed to the default executor. */
   readonly retryMode?: DynamoExecutorOptions['retryMode'];
   readonly maxAttempts?: number;
@@ -94,6 +104,13 @@ export class Connection {
   readonly cursorSecret: string | undefined;
   /** The cache store behind its timeout; `undefined` when the connection has no cache. */
   readonly cache: GuardedCache | undefined;
+  /**
+   * What the connection's requests and its cache report, observable from the moment the connection
+   * exists (the executor it creates reports here; your own executor's events are these).
+   */
+  readonly events: ExecutorEvents;
+  /** The cache namespace, once the executor exists (see `cacheNamespace`). */
+  private namespace: string | undefined;
   private executorPromise: Promise<Executor> | undefined;
   private releaseLocal: (() => Promise<void>) | undefined;
   private ownedExecutor: DynamoExecutor | undefined;
@@ -108,17 +125,39 @@ export class Connection {
     this.autoCreateTables = options.autoCreateTables ?? false;
     this.cursorSecret = options.cursorSecret;
     this.cache = options.cache ? guardedCache(options.cache, options.cacheTimeoutMs) : undefined;
+    this.events = options.executor?.events ?? new ExecutorEvents();
+    if (
+      options.cacheNamespace !== undefined &&
+      (typeof options.cacheNamespace !== 'string' || !options.cacheNamespace)
+    ) {
+      throw new ConfigurationError('connect: cacheNamespace must be a non-empty string');
+    }
   }
 
-  /** The events of the executor requests go through, once it exists (cache events are emitted there too). */
-  get events(): ExecutorEvents | undefined {
-    return this.resolvedExecutor?.events;
+  /**
+   * A table's name in the cache store: the table name scoped by the database the connection talks to
+   * (a digest of its `cacheNamespace` or identity, without the braces Redis Cluster reads as hash tags).
+   * Known once the executor exists; every cache use comes after that.
+   */
+  cacheTable(tableName: string): string {
+    if (this.namespace === undefined)
+      throw new Error('internal: the cache namespace is read before the executor exists');
+    return `${tableName}@${this.namespace}`;
+  }
+
+  /** The SDK client requests are sent with (for middleware and instrumentation); `undefined` with your own executor. */
+  async client(): Promise<DynamoDBClient | undefined> {
+    await this.executor();
+    return this.ownedExecutor?.client ?? this.options.client;
   }
 
   /** The executor requests go through (DynamoDB Local is started here for `endpoint: 'local'`). */
   executor(): Promise<Executor> {
     if (this.closed) return Promise.reject(new Error('this connection is closed'));
-    this.executorPromise ??= this.createExecutor().then((executor) => (this.resolvedExecutor = executor));
+    this.executorPromise ??= this.createExecutor().then(async (executor) => {
+      if (this.cache) this.namespace = await this.resolveNamespace();
+      return (this.resolvedExecutor = executor);
+    });
     return this.executorPromise;
   }
 
@@ -277,8 +316,42 @@ export class Connection {
       config = { ...config, ...lease.config };
     }
     this.resolvedEndpoint = config.endpoint;
-    this.ownedExecutor = new DynamoExecutor({ ...config, maxSockets: Math.max(64, options.concurrency ?? 32) });
+    this.ownedExecutor = new DynamoExecutor({
+      ...config,
+      maxSockets: Math.max(64, options.concurrency ?? 32),
+      events: this.events,
+    });
     return this.limit(this.ownedExecutor, options.concurrency ?? 32);
+  }
+
+  /**
+   * The cache namespace: `cacheNamespace`, else the database's identity as far as the connection can
+   * tell it — the endpoint with the region and access key (DynamoDB Local keeps each pair's tables
+   * apart), or on AWS the region and the account the credentials name. Anything less could let two
+   * databases share entries, so it is then a `ConfigurationError` asking for `cacheNamespace`.
+   */
+  private async resolveNamespace(): Promise<string> {
+    const { options } = this;
+    let identity: string | undefined = options.cacheNamespace && `namespace:${options.cacheNamespace}`;
+    const client = this.ownedExecutor?.client;
+    if (identity === undefined && client && !options.client) {
+      const region = await client.config.region();
+      const credentials = await client.config.credentials();
+      if (this.resolvedEndpoint !== undefined) {
+        identity = `endpoint:${this.resolvedEndpoint}|${region}|${credentials.accessKeyId}`;
+      } else if (credentials.accountId) {
+        identity = `aws:${region}|${credentials.accountId}`;
+      }
+    }
+    if (identity === undefined) {
+      throw new ConfigurationError(
+        'connect({ cache }) needs cacheNamespace here: the connection cannot tell which database it reads ' +
+          `(${options.executor ? 'your own executor' : options.client ? 'your own client' : 'AWS credentials that name no account'}), ` +
+          'and one store shared with connections to another database must never serve its items. Pass a name ' +
+          'for the account and region (or environment), the same on every connection to that database.',
+      );
+    }
+    return createHash('sha256').update(identity).digest('base64url').slice(0, 16);
   }
 
   /** `wrap`, then the concurrency cap (fixed or adaptive), then the rate limit: limits compose. */

@@ -155,22 +155,32 @@ export class Repository<T extends object> {
     return output.Item ? this.decode(output.Item) : undefined;
   }
 
-  /** The model's read-through cache on this connection, if both have one. */
+  /**
+   * The connection's cache store as this model uses it: read through when the model caches, and
+   * invalidated by every write whatever the model's settings (another model of the table may cache
+   * its items). `undefined` when the connection has no store.
+   */
   get cache(): ModelCache | undefined {
     if (this.modelCache === undefined) {
       const { cache: guard } = this.connection;
-      const settings = this.schema.cache;
-      this.modelCache =
-        guard && settings
-          ? new ModelCache(guard, this.schema, this.tableName, settings, () => this.connection.events)
-          : null;
+      const tableName = this.tableName;
+      this.modelCache = guard
+        ? new ModelCache(
+            guard,
+            this.schema,
+            tableName,
+            this.schema.cache,
+            () => this.connection.events,
+            () => this.connection.cacheTable(tableName),
+          )
+        : null;
     }
     return this.modelCache ?? undefined;
   }
 
-  /** The cache a read goes through: none for a strongly consistent read or `cache: false`. */
+  /** The cache a read goes through: none for a model that does not cache, a strongly consistent read or `cache: false`. */
   private readCache(options: { consistent?: boolean; cache?: boolean } | undefined): ModelCache | undefined {
-    if (options?.consistent || options?.cache === false) return undefined;
+    if (options?.consistent || options?.cache === false || !this.schema.cache) return undefined;
     return this.cache;
   }
 
@@ -180,6 +190,8 @@ export class Repository<T extends object> {
    * shared by concurrent misses of the key; it is not cancelled by one caller's signal.
    */
   private async getThrough(cache: ModelCache, key: Item, signal: AbortSignal | undefined): Promise<T | undefined> {
+    // The store's entries are scoped by the database, known once the connection's executor is.
+    if (!this.connection.ready(this.schema)) await this.connection.prepare(this.schema);
     const ref = cache.itemRef(key);
     const load = async (): Promise<string | undefined> => {
       const output = await this.send('GetItem', getItemParams(this.tableName, key, { consistent: true }), IDEMPOTENT);
@@ -611,7 +623,7 @@ export class Repository<T extends object> {
       pageSize: options.pageSize,
     });
     const cache = this.readCache(options);
-    const io = this.readIO<Projected<T, P>>(plan, cache?.settings.queries ? cache : undefined);
+    const io = this.readIO<Projected<T, P>>(plan, cache?.settings?.queries ? cache : undefined);
     return new ReadResult(this.schema, plan, io, options.signal);
   }
 
@@ -641,7 +653,8 @@ export class Repository<T extends object> {
     const partial = plan.partial;
     const sendQuery = (params: QueryCommandInput, signal: AbortSignal | undefined) =>
       this.send('Query', params, sendOptions(signal, true));
-    const sendPage = pageCache ? cachedPages(pageCache, this.schema, plan, sendQuery) : sendQuery;
+    const prepare = () => (this.connection.ready(this.schema) ? undefined : this.connection.prepare(this.schema));
+    const sendPage = pageCache ? cachedPages(pageCache, this.schema, plan, sendQuery, prepare) : sendQuery;
     return {
       send: (operation, params, signal) =>
         operation === 'Query' ? sendPage(params, signal) : this.send('Scan', params, sendOptions(signal, true)),

@@ -10,7 +10,8 @@ export interface CacheSchema {
 }
 
 const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-const DEFAULT_INDEX_SETTLE_MS = 1_000;
+/** How long fills of global index pages are held back after a write, unless `indexSettle` says otherwise. */
+export const DEFAULT_INDEX_SETTLE_MS = 1_000;
 
 type Fail = (message: string, rule: string, attribute?: string) => never;
 

@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     ...job.config,
     prefix: job.prefix,
     cache,
+    cacheNamespace: 'local-tests',
   });
   const failures: string[] = [];
   (await connection.executor()).events?.on('cache', (event) => {
