@@ -16,6 +16,7 @@ import {
   UpdatedAt,
   ValidationError,
   Version,
+  VersionConflictError,
   createConnection,
   transact,
   transactGet,
@@ -159,10 +160,25 @@ describe('transact', () => {
     expect(fresh.version).toBe(2);
 
     stale.posts = 9;
+    // Cancelled only by a version check: a VersionConflictError (issue 25 §5), with every reason.
     const error = (await transact([users().putOp(stale), posts().deleteOp({ userId: 'u4', postId: 1 })]).catch(
       (e: unknown) => e,
-    )) as TransactionCanceledError;
-    expect(error.reasons[0]).toMatchObject({ index: 0, code: 'ConditionalCheckFailed', model: 'User', action: 'put' });
+    )) as VersionConflictError;
+    expect(error).toBeInstanceOf(VersionConflictError);
+    expect(error).toMatchObject({
+      model: 'User',
+      key: { id: 'u4' },
+      expectedVersion: 1,
+      storedVersion: 2,
+      exists: true,
+    });
+    expect(error.cause).toBeInstanceOf(TransactionCanceledError);
+    expect(error.reasons?.[0]).toMatchObject({
+      index: 0,
+      code: 'ConditionalCheckFailed',
+      model: 'User',
+      action: 'put',
+    });
     expect(error.message).toContain('version conflict: required version 1, but the stored item has version 2');
     expect(stale.version).toBe(1);
     expect(await posts().get('u4', 1, { consistent: true })).toBeDefined(); // the delete did not happen
@@ -187,9 +203,8 @@ describe('transact', () => {
     // A stale instance cancels the whole transfer; nothing moves, and the instances keep their versions.
     staleFrom.posts -= 1;
     to.posts += 1;
-    const error = (await transact([staleFrom.saveOp(), to.saveOp()]).catch(
-      (e: unknown) => e,
-    )) as TransactionCanceledError;
+    const error = (await transact([staleFrom.saveOp(), to.saveOp()]).catch((e: unknown) => e)) as VersionConflictError;
+    expect(error).toBeInstanceOf(VersionConflictError);
     expect(error.reasons).toEqual([
       expect.objectContaining({ index: 0, action: 'save', model: 'User', key: { id: 'ta' } }),
     ]);

@@ -158,9 +158,13 @@ describe('@Version', () => {
     await expect(accounts().update('u1', { owner: 'x' }, { expectedVersion: -1 })).rejects.toMatchObject({
       rule: 'version-value',
     });
-    await expect(accounts().update('gone', { owner: 'x' }, { expectedVersion: 1 })).rejects.toBeInstanceOf(
-      ItemNotFoundError,
-    );
+    // An item gone is a lost race too (issue 25 §5): one catch of VersionConflictError handles both.
+    await expect(accounts().update('gone', { owner: 'x' }, { expectedVersion: 1 })).rejects.toMatchObject({
+      name: 'VersionConflictError',
+      exists: false,
+      expectedVersion: 1,
+    });
+    await expect(accounts().update('gone', { owner: 'x' })).rejects.toBeInstanceOf(ItemNotFoundError);
     // The caller's own condition failing is not a version conflict.
     const own = await accounts()
       .update('u1', { owner: 'x' }, { condition: { owner: 'nobody' } })
@@ -181,6 +185,23 @@ describe('@Version', () => {
     await expect(stale.delete()).rejects.toMatchObject({ name: 'VersionConflictError', exists: false });
     await accounts().create({ id: 'd2', owner: 'ann' });
     expect((await accounts().delete('d2'))?.owner).toBe('ann');
+  });
+
+  it('an item deleted meanwhile is a VersionConflictError (exists: false) for save, put and delete alike (issue 25 §5)', async () => {
+    await accounts().create({ id: 'race', owner: 'ann' });
+    const forSave = await accounts().getOrFail('race', { consistent: true });
+    const forPut = await accounts().getOrFail('race', { consistent: true });
+    const forDelete = await accounts().getOrFail('race', { consistent: true });
+    await accounts().delete('race');
+    forSave.owner = 'x';
+    forPut.owner = 'y';
+    const conflict = { name: 'VersionConflictError', exists: false, expectedVersion: 1, storedVersion: undefined };
+    await expect(forSave.save()).rejects.toMatchObject(conflict);
+    await expect(accounts().put(forPut)).rejects.toMatchObject(conflict);
+    await expect(forDelete.delete()).rejects.toMatchObject(conflict);
+    // One catch, reload (or create again) and retry handles it.
+    await expect(forSave.save()).rejects.toBeInstanceOf(VersionConflictError);
+    expect(await accounts().get('race', { consistent: true })).toBeUndefined();
   });
 
   it('a partial instance saves with its version only when it was read with it', async () => {

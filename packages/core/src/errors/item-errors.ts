@@ -1,5 +1,10 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { ConditionFailedError, DynamodelError, type ServiceErrorOptions } from '@dynamodel/executor';
+import {
+  ConditionFailedError,
+  DynamodelError,
+  type CancellationReason,
+  type ServiceErrorOptions,
+} from '@dynamodel/executor';
 
 /**
  * `create` found an item under the same key; nothing was overwritten. `current` is the stored item,
@@ -35,6 +40,11 @@ export class VersionConflictError<T = unknown> extends ConditionFailedError {
   readonly storedVersion: number | undefined;
   /** Whether an item is stored under the key now. */
   readonly exists: boolean;
+  /**
+   * For a transaction cancelled only by version conflicts: every action's reason (the conflict this
+   * error describes is the first). Nothing of the transaction was written.
+   */
+  readonly reasons: readonly CancellationReason[] | undefined;
   declare readonly current: T | undefined;
 
   constructor(
@@ -46,6 +56,7 @@ export class VersionConflictError<T = unknown> extends ConditionFailedError {
       storedVersion: number | undefined;
       item?: Record<string, AttributeValue>;
       current?: T;
+      reasons?: readonly CancellationReason[];
     },
   ) {
     super(message, options);
@@ -54,6 +65,7 @@ export class VersionConflictError<T = unknown> extends ConditionFailedError {
     this.expectedVersion = options.expectedVersion;
     this.storedVersion = options.storedVersion;
     this.exists = options.item !== undefined;
+    this.reasons = options.reasons;
     if (options.current !== undefined) (this as { current: T | undefined }).current = options.current;
   }
 }

@@ -1,4 +1,4 @@
-import { ResourceNotFoundError, type ConditionFailedError } from '@dynamodel/executor';
+import { ResourceNotFoundError, type CancellationReason, type ConditionFailedError } from '@dynamodel/executor';
 import type { Item } from '../codecs/object-codec';
 import { ItemExistsError, ItemNotFoundError, VersionConflictError } from '../errors/item-errors';
 import type { ModelSchema } from '../schema/compile-model';
@@ -76,13 +76,15 @@ export function versionConflictError<T>(
   error: ConditionFailedError,
   expected: number | undefined,
   decode: (item: Item) => T | undefined,
+  reasons?: readonly CancellationReason[],
 ): VersionConflictError<T> {
   const stored = storedVersionOf(schema, error.item);
   const current = error.item ? decode(error.item) : undefined;
   const described = describeKey(key);
   return new VersionConflictError<T>(
     `${schema.model} ${JSON.stringify(described)}: version conflict in table ${tableName}: the write ` +
-      `${describeVersionConflict(schema, error.item, expected)}. Nothing was written; read the item again and retry`,
+      `${describeVersionConflict(schema, error.item, expected)}. Nothing was written; read the item again and retry` +
+      (reasons ? `. ${error.message}` : ''),
     {
       code: error.code,
       model: schema.model,
@@ -94,7 +96,8 @@ export function versionConflictError<T>(
       storedVersion: stored,
       ...(error.item ? { item: error.item } : {}),
       ...(current !== undefined ? { current } : {}),
-      cause: error,
+      ...(reasons ? { reasons } : {}),
+      cause: error.cause instanceof Error && reasons ? error.cause : error,
     },
   );
 }

@@ -331,11 +331,13 @@ export class Repository<T extends object> {
         this.send('UpdateItem', plan.params, sendOptions(options.signal, plan.idempotent)),
       );
     } catch (error) {
+      // With `expectedVersion`, an item gone is a lost race (VersionConflictError, `exists: false`).
+      if (plan.versionCheck) throw this.versionConflictOr(error, itemKey, plan.versionCheck);
       // No stored item came back: the existence check failed, not the caller's condition.
       if (error instanceof ConditionFailedError && !error.item && !options.upsert) {
         throw itemNotFoundError(this.schema, this.tableName, itemKey);
       }
-      throw this.versionConflictOr(error, itemKey, plan.versionCheck);
+      throw error;
     }
     return this.updated(output.Attributes, itemKey, returnValues, plan.written) as UpdateResult<T, R>;
   }
@@ -386,7 +388,9 @@ export class Repository<T extends object> {
         sendTracked(write, () => this.send('UpdateItem', plan.params, sendOptions(options.signal, plan.idempotent))),
       );
     } catch (error) {
-      if (error instanceof ConditionFailedError && !error.item && plan.mustExist) {
+      // Deleted meanwhile: for a versioned model that is a lost race like any other (VersionConflictError,
+      // `exists: false`), so one catch, reload and retry handles every conflict.
+      if (error instanceof ConditionFailedError && !error.item && plan.mustExist && !this.schema.lifecycle.version) {
         throw itemNotFoundError(
           this.schema,
           this.tableName,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  ConditionFailedError,
   OutcomeUnknownError,
   ServiceError,
   TransactionCanceledError,
@@ -7,7 +8,13 @@ import {
   sleep,
   type CancellationReason,
 } from '@dynamodel/executor';
-import { describeKey, describeVersionConflict, isVersionConflict } from '../model/item-error-messages';
+import {
+  describeKey,
+  describeVersionConflict,
+  isVersionConflict,
+  versionConflictError,
+} from '../model/item-error-messages';
+import type { VersionConflictError } from '../errors/item-errors';
 import { checkTransaction, prepareTables, requestBytes } from './check-transaction';
 import type { TransactionWrite } from './transaction-actions';
 import { begin, outcomeOf, settle } from '../model/tracked-write';
@@ -118,14 +125,60 @@ function describeFailure(error: unknown, actions: readonly TransactionWrite[]): 
     if (!action) return `action ${reason.index}: ${reason.code}`;
     return `action ${reason.index} (${action.source.schema.model}.${action.kind} ${JSON.stringify(reason.key)}): ${reason.code}${why(action, reason)}`;
   });
-  return new TransactionCanceledError(`Transaction cancelled, nothing was written: ${described.join('; ')}`, {
-    code: error.code,
-    reasons,
-    operation: 'TransactWriteItems',
-    ...(error.requestId ? { requestId: error.requestId } : {}),
-    ...(error.attempts !== undefined ? { attempts: error.attempts } : {}),
-    cause: error,
+  const cancelled = new TransactionCanceledError(
+    `Transaction cancelled, nothing was written: ${described.join('; ')}`,
+    {
+      code: error.code,
+      reasons,
+      operation: 'TransactWriteItems',
+      ...(error.requestId ? { requestId: error.requestId } : {}),
+      ...(error.attempts !== undefined ? { attempts: error.attempts } : {}),
+      cause: error,
+    },
+  );
+  return versionConflictOf(cancelled, actions) ?? cancelled;
+}
+
+/**
+ * A transaction cancelled only by version checks lost a race, like a single versioned write: it is a
+ * `VersionConflictError` (about its first conflict, with every reason in `reasons`), so one catch,
+ * reload and retry handles both. Any other failing reason leaves the `TransactionCanceledError`.
+ */
+function versionConflictOf(
+  cancelled: TransactionCanceledError,
+  actions: readonly TransactionWrite[],
+): VersionConflictError | undefined {
+  const failing = cancelled.reasons.filter((reason) => reason.code !== 'None');
+  const conflicts = failing.filter((reason) => {
+    const action = actions[reason.index];
+    const check = action?.versionCheck;
+    return (
+      reason.code === 'ConditionalCheckFailed' &&
+      action !== undefined &&
+      check !== undefined &&
+      isVersionConflict(action.source.schema, reason.item, check.expected, check.absent)
+    );
   });
+  const first = conflicts[0];
+  if (!first || conflicts.length !== failing.length) return undefined;
+  const action = actions[first.index] as TransactionWrite;
+  const { schema, tableName } = action.source;
+  const asConditionFailure = new ConditionFailedError(cancelled.message, {
+    code: 'ConditionalCheckFailedException',
+    table: tableName,
+    operation: 'TransactWriteItems',
+    ...(first.item ? { item: first.item } : {}),
+    cause: cancelled,
+  });
+  return versionConflictError(
+    schema,
+    tableName,
+    action.key,
+    asConditionFailure,
+    action.versionCheck?.expected,
+    (item) => action.source.decodeQuietly(item),
+    cancelled.reasons,
+  );
 }
 
 function why(action: TransactionWrite, reason: CancellationReason): string {
