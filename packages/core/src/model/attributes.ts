@@ -244,11 +244,53 @@ export interface BatchWriteOptions<T = unknown, In = unknown> {
   readonly keepFailures?: number;
 }
 
+/** Options of `createMany` and `putMany`. */
+export interface BulkWriteOptions<T = unknown, In = unknown> {
+  /** Writes in flight at once (each under the connection's own bound and rate limit). Default 16. */
+  readonly concurrency?: number;
+  /** Every item must also meet it (`create`: on top of the key being free). */
+  readonly condition?: ConditionInput<T>;
+  readonly signal?: AbortSignal;
+  /** Abort an item's write this many ms after it was sent (it is then reported, outcome unknown). */
+  readonly itemTimeoutMs?: number;
+  /** How many failures the result keeps (the first ones). Default 100; `onFailure` sees every one. */
+  readonly keepFailures?: number;
+  /** Called once for every failed input, as it fails. If it throws, the run stops (`BatchStoppedError`). */
+  readonly onFailure?: (failure: BatchFailure<T, In>) => void;
+  /** Called after every write settles: counts and items per second. */
+  readonly onProgress?: (progress: BulkProgress) => void;
+}
+
+export interface BulkProgress {
+  readonly written: number;
+  readonly failed: number;
+  readonly inFlight: number;
+  /** Items settled (written or failed) per second since the run began. */
+  readonly itemsPerSecond: number;
+  readonly elapsedMs: number;
+}
+
+/** What `createMany`/`putMany` did: `written + failed + notAttempted` is the number of inputs taken (an array's length). */
+export interface BulkWriteResult<T, In> {
+  readonly written: number;
+  readonly failed: number;
+  /** Of the failed, those that may be stored (an answer was lost, or the write was aborted in flight). */
+  readonly outcomeUnknown: number;
+  /** Inputs never sent after an abort or a stop. */
+  readonly notAttempted: number;
+  /** The first `keepFailures` failures, in the order they failed. */
+  readonly failures: readonly BatchFailure<T, In>[];
+  readonly elapsedMs: number;
+}
+
 export interface BatchProgress {
   readonly written: number;
   readonly failed: number;
   readonly inFlight: number;
   readonly queued: number;
+  /** Items settled (written or failed) per second since the batch began. */
+  readonly itemsPerSecond: number;
+  readonly elapsedMs: number;
 }
 
 /** One input a batch write could not store (or, for `OutcomeUnknownError`, may have stored). */

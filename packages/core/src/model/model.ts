@@ -20,6 +20,8 @@ import type {
   QueryOptions,
   ScanOptions,
   BatchWriteOptions,
+  BulkWriteOptions,
+  BulkWriteResult,
   BatchWriteResult,
   BatchGetOptions,
   BatchGetResult,
@@ -151,16 +153,37 @@ export abstract class Model {
   static async batchPut<T extends Model>(
     this: ModelClass<T>,
     items: Iterable<T | CreateAttributes<T>> | AsyncIterable<T | CreateAttributes<T>>,
-    options?: BatchWriteOptions,
+    options?: BatchWriteOptions<T, T | CreateAttributes<T>>,
   ): Promise<BatchWriteResult<T, T | CreateAttributes<T>>> {
     return await repositoryFor<T>(this).batchPut(items, options);
+  }
+
+  /**
+   * Creates many items, never overwriting one (a conditional `PutItem` each, `concurrency` in
+   * flight), versioned models included; resolves to a report like `batchPut`'s.
+   */
+  static async createMany<T extends Model>(
+    this: ModelClass<T>,
+    items: Iterable<T | CreateAttributes<T>> | AsyncIterable<T | CreateAttributes<T>>,
+    options?: BulkWriteOptions<T, T | CreateAttributes<T>>,
+  ): Promise<BulkWriteResult<T, T | CreateAttributes<T>>> {
+    return await repositoryFor<T>(this).createMany(items, options);
+  }
+
+  /** Puts many items, each as `put` sends it (version check, `condition`); resolves to a report. */
+  static async putMany<T extends Model>(
+    this: ModelClass<T>,
+    items: Iterable<T | CreateAttributes<T>> | AsyncIterable<T | CreateAttributes<T>>,
+    options?: BulkWriteOptions<T, T | CreateAttributes<T>>,
+  ): Promise<BulkWriteResult<T, T | CreateAttributes<T>>> {
+    return await repositoryFor<T>(this).putMany(items, options);
   }
 
   /** Deletes the items under many keys with `BatchWriteItem`; resolves to a report like `batchPut`'s. */
   static async batchDelete<T extends Model>(
     this: ModelClass<T>,
     keys: Iterable<KeyInput<T>> | AsyncIterable<KeyInput<T>>,
-    options?: BatchWriteOptions,
+    options?: BatchWriteOptions<T, KeyInput<T>>,
   ): Promise<BatchWriteResult<T, KeyInput<T>>> {
     return await repositoryFor<T>(this).batchDelete(keys, options);
   }

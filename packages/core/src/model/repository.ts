@@ -55,6 +55,8 @@ import type {
   ScanOptions,
   BatchWriteOptions,
   BatchWriteResult,
+  BulkWriteOptions,
+  BulkWriteResult,
   BatchGetOptions,
   BatchGetResult,
   PutOpOptions,
@@ -76,6 +78,7 @@ import type { ConditionInput } from '../expressions/condition';
 import { deleteRequest, putRequest } from '../operations/batch/batch-requests';
 import { sendBatchWrite } from '../operations/batch/send-batch-write';
 import { BatchTracking } from '../operations/batch/batch-tracking';
+import { writeMany } from './bulk-writes';
 import { encodeBatchKeys, sendBatchGet } from '../operations/batch/send-batch-get';
 import { queryParams } from '../operations/query/query-params';
 import { scanParams } from '../operations/scan/scan-params';
@@ -96,7 +99,7 @@ import {
 } from './stored-state';
 import { sendTracked, type Assigned, type TrackedWrite } from './tracked-write';
 import { saveParams, type SavePlan } from '../operations/save/save-params';
-import { buildCondition, optionalCondition } from '../expressions/condition';
+import { buildCondition, optionalCondition, type Condition } from '../expressions/condition';
 import { ABSENT, ModelCache } from '../cache/model-cache';
 import { itemFromText, itemToText } from '../cache/item-text';
 import { cachedBatchGet } from '../cache/cached-batch-get';
@@ -110,6 +113,14 @@ const NOT_IDEMPOTENT: SendOptions = Object.freeze({ idempotent: false });
 function sendOptions(signal: AbortSignal | undefined, idempotent: boolean): SendOptions {
   if (signal) return { signal, idempotent };
   return idempotent ? IDEMPOTENT : NOT_IDEMPOTENT;
+}
+
+/** A single-item put or create, planned: built, checked and its stored state captured, not yet sent. */
+export interface PlannedWrite<T> {
+  readonly instance: T;
+  readonly plan: ReturnType<typeof planPut>;
+  readonly condition: Condition | undefined;
+  readonly write: TrackedWrite;
 }
 
 /** Instances remember the connection they were read or written through (for `save`, `reload`). */
@@ -257,18 +268,27 @@ export class Repository<T extends object> {
    * key is taken. A create whose answer was lost is resolved by reading the key back.
    */
   async create(attributes: CreateAttributes<T>, options: CreateOptions<T> = {}): Promise<T> {
-    const { schema } = this;
     const instance = this.build(attributes as BuildAttributes<T>);
-    const condition = optionalCondition(options.condition);
-    // Built here (and refused here) though `sendCreate` sends it: a lost answer needs a read-back.
-    const plan = planPut(schema, this.tableName, instance, { condition, create: true });
-    const write = this.trackedWrite(instance, plan.item, plan.assigned);
+    return this.sendCreate(this.planCreate(instance, options.condition), options.signal);
+  }
+
+  /** A create of `instance`, built and checked (refused here), ready for `sendCreate`. */
+  planCreate(instance: T, conditionInput: ConditionInput<T> | undefined): PlannedWrite<T> {
+    const condition = optionalCondition(conditionInput);
+    const plan = planPut(this.schema, this.tableName, instance, { condition, create: true });
+    return { instance, plan, condition, write: this.trackedWrite(instance, plan.item, plan.assigned) };
+  }
+
+  /** Sends a planned create; a lost answer is resolved by reading the key back (`sendCreate`). */
+  sendCreate(planned: PlannedWrite<T>, signal: AbortSignal | undefined): Promise<T> {
+    const { schema } = this;
+    const { instance, plan, condition } = planned;
     return this.writing(
       plan.item,
-      sendTracked(write, () =>
+      sendTracked(planned.write, () =>
         this.withTable(async (executor, tableName) => {
           const outcome = await sendCreate(executor, schema, tableName, plan.item, {
-            ...(options.signal ? { signal: options.signal } : {}),
+            ...(signal ? { signal } : {}),
             ...(condition ? { condition } : {}),
           });
           if (!outcome.created) {
@@ -276,7 +296,7 @@ export class Repository<T extends object> {
             if (condition && !outcome.conflict.item) throw outcome.conflict;
             throw itemExistsError(schema, tableName, outcome.conflict, (found) => this.decodeQuietly(found));
           }
-          return instance;
+          return this.bind(instance);
         }),
       ),
     );
@@ -287,20 +307,28 @@ export class Repository<T extends object> {
    * returns the instance. For a `@Version` model, only over the version the instance holds.
    */
   async put(item: T | CreateAttributes<T>, options: PutOptions<T> = {}): Promise<T> {
-    const { schema } = this;
-    const instance = this.instanceOf(item);
-    const condition = optionalCondition(options.condition);
-    const plan = planPut(schema, this.tableName, instance, { condition });
-    const write = this.trackedWrite(instance, plan.item, plan.assigned);
+    return this.sendPut(this.planPutOf(this.instanceFrom(item), options.condition), options.signal);
+  }
+
+  /** A put of `instance`, built and checked (refused here), ready for `sendPut`. */
+  planPutOf(instance: T, conditionInput: ConditionInput<T> | undefined): PlannedWrite<T> {
+    const condition = optionalCondition(conditionInput);
+    const plan = planPut(this.schema, this.tableName, instance, { condition });
+    return { instance, plan, condition, write: this.trackedWrite(instance, plan.item, plan.assigned) };
+  }
+
+  /** Sends a planned put; a failed version check is `VersionConflictError`. */
+  async sendPut(planned: PlannedWrite<T>, signal: AbortSignal | undefined): Promise<T> {
+    const { plan } = planned;
     try {
       await this.writing(
         plan.item,
-        sendTracked(write, () => this.send('PutItem', plan.params, sendOptions(options.signal, plan.idempotent))),
+        sendTracked(planned.write, () => this.send('PutItem', plan.params, sendOptions(signal, plan.idempotent))),
       );
     } catch (error) {
-      throw this.versionConflictOr(error, keyOfItem(schema, plan.item), plan.versionCheck);
+      throw this.versionConflictOr(error, keyOfItem(this.schema, plan.item), plan.versionCheck);
     }
-    return this.bind(instance);
+    return this.bind(planned.instance);
   }
 
   /**
@@ -503,6 +531,30 @@ export class Repository<T extends object> {
     });
   }
 
+  /**
+   * Creates many items, never overwriting one: a conditional `PutItem` each, `concurrency` in
+   * flight, pulled from an array or (async) iterable as fast as they are written. Versioned models
+   * too (each writes version 1). A key taken is `ItemExistsError`, a key given twice in an array
+   * `duplicate-key`; every input is accounted for in the result.
+   */
+  createMany(
+    items: Iterable<T | CreateAttributes<T>> | AsyncIterable<T | CreateAttributes<T>>,
+    options: BulkWriteOptions<T, T | CreateAttributes<T>> = {},
+  ): Promise<BulkWriteResult<T, T | CreateAttributes<T>>> {
+    return writeMany(this, 'create', items, options);
+  }
+
+  /**
+   * Puts many items, each with its own conditional `PutItem` as `put` sends it: a `@Version` model's
+   * version check (a stale instance is `VersionConflictError`), and `condition` on every item.
+   */
+  putMany(
+    items: Iterable<T | CreateAttributes<T>> | AsyncIterable<T | CreateAttributes<T>>,
+    options: BulkWriteOptions<T, T | CreateAttributes<T>> = {},
+  ): Promise<BulkWriteResult<T, T | CreateAttributes<T>>> {
+    return writeMany(this, 'put', items, options);
+  }
+
   /** Deletes the items under many keys with `BatchWriteItem`; a bad key is reported and never sent. */
   async batchDelete(
     keys: Iterable<KeyInput<T>> | AsyncIterable<KeyInput<T>>,
@@ -556,7 +608,7 @@ export class Repository<T extends object> {
 
   /** A put for `transact`: built and checked now, as `put` would (versions and timestamps included). */
   putOp(item: T | CreateAttributes<T>, options: PutOpOptions<T> = {}): TransactionWrite {
-    const instance = this.instanceOf(item);
+    const instance = this.instanceFrom(item);
     const condition = optionalCondition(options.condition);
     return putAction(this, instance, { condition, create: false });
   }
@@ -813,7 +865,7 @@ export class Repository<T extends object> {
   }
 
   /** An instance of the model: `item` itself, or one built from its attributes. */
-  private instanceOf(item: T | CreateAttributes<T>): T {
+  instanceFrom(item: T | CreateAttributes<T>): T {
     return item instanceof this.model ? (item as T) : this.build(item as BuildAttributes<T>);
   }
 

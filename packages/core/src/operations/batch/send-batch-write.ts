@@ -2,6 +2,7 @@ import type { WriteRequest } from '@aws-sdk/client-dynamodb';
 import {
   batchWrite,
   type BatchWriteFailure,
+  type BatchWriteProgress,
   type BatchWriteReport,
   type Executor,
   type SizedWriteRequest,
@@ -50,6 +51,15 @@ export async function sendBatchWrite<T, In>(
           userOnFailure?.(modelFailure<T, In>(schema, failure));
         }
       : undefined;
+  const started = Date.now();
+  const userOnProgress = options.onProgress;
+  const onProgress = userOnProgress
+    ? (progress: BatchWriteProgress) => {
+        const elapsedMs = Date.now() - started;
+        const settled = progress.written + progress.failed;
+        userOnProgress({ ...progress, itemsPerSecond: elapsedMs > 0 ? (settled * 1_000) / elapsedMs : 0, elapsedMs });
+      }
+    : undefined;
   try {
     const report = await batchWrite(executor, tableName, inputs, {
       keyAttributes: keyAttributeNames(schema),
@@ -58,7 +68,7 @@ export async function sendBatchWrite<T, In>(
       ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
       ...(options.keepFailures !== undefined ? { keepFailures: options.keepFailures } : {}),
       ...(options.itemTimeoutMs !== undefined ? { itemTimeoutMs: options.itemTimeoutMs } : {}),
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(onProgress ? { onProgress } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(onWritten ? { onWritten } : {}),
       ...(onFailure ? { onFailure } : {}),
