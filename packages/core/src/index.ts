@@ -122,6 +122,7 @@ export {
   ConditionFailedError,
   ConfigurationError,
   DynamodelError,
+  IdempotentParameterMismatchError,
   OutcomeUnknownError,
   ResourceNotFoundError,
   ThrottledError,
@@ -130,4 +131,5 @@ export {
   type CancellationReason,
   type CacheEvent,
   type CacheEventKind,
+  type LocalDynamoEvent,
 } from '@dynamodel/executor';

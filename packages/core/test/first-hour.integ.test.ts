@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalDynamo } from '@dynamodel/local';
 import { ENDPOINT_VARIABLE, localTestConfig, uniqueTablePrefix } from '@dynamodel/local/jest';
-import { DynamodelError, connect, createConnection, disconnect, dropTables } from '../src';
+import { DynamodelError, connect, createConnection, disconnect, dropTables, type LocalDynamoEvent } from '../src';
 import { Tweet } from './support/models';
 import { recordingExecutor } from './support/recording-executor';
 
@@ -113,6 +113,38 @@ describe("connect({ endpoint: 'local', port, dbPath })", () => {
       await again.close();
     } finally {
       await running.stop();
+    }
+  }, 120_000);
+
+  it('says when it starts an in-memory DynamoDB Local: an event and a log line (issue 25 §5)', async () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const connection = createConnection({ endpoint: 'local', autoCreateTables: true });
+    const started: LocalDynamoEvent[] = [];
+    connection.events.on('local-dynamo', (event) => started.push(event));
+    try {
+      await connection.executor();
+      expect(started).toEqual([
+        { type: 'local-dynamo', endpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), dbPath: undefined },
+      ]);
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/in memory: its tables and data are gone .* dbPath/));
+    } finally {
+      await connection.close();
+      warn.mockRestore();
+    }
+    // With dbPath: the event names the folder, and no warning.
+    const folder = join(mkdtempSync(join(tmpdir(), 'dynamodel-db-')), 'data');
+    const quiet = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const kept = createConnection({ endpoint: 'local', dbPath: folder });
+    const seen: LocalDynamoEvent[] = [];
+    kept.events.on('local-dynamo', (event) => seen.push(event));
+    try {
+      await kept.executor();
+      expect(seen.map((event) => event.dbPath)).toEqual([folder]);
+      expect(quiet).not.toHaveBeenCalled();
+    } finally {
+      await kept.close();
+      quiet.mockRestore();
+      rmSync(join(folder, '..'), { recursive: true, force: true });
     }
   }, 120_000);
 

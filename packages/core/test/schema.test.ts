@@ -384,6 +384,19 @@ describe('definition errors', () => {
       'unknown-type',
     ],
     [
+      'a nullable union without a type (emitted as Object)',
+      () => {
+        @Table()
+        class Nick extends Model {
+          @HashKey() id!: string;
+          @Attribute({ nullable: true }) nick!: string | null;
+        }
+        return Nick;
+      },
+      'unknown-type',
+      'nick',
+    ],
+    [
       'an unstorable type',
       () => {
         @Table()
@@ -554,6 +567,8 @@ describe('definition errors', () => {
       expect(error.attribute).toBe(attribute);
       expect(error.message).toContain(`${cls.name}.${attribute.slice(0, 20)}`);
     }
+    // A nullable union's message names the type it needs.
+    if (attribute === 'nick') expect(error.message).toContain('@Attribute({ type: String, nullable: true })');
   });
 
   it('@Ttl is the same as the @Table ttl option; lifecycle attributes are compiled once, by role', () => {

@@ -151,4 +151,22 @@ describe.each(compilers)('standard decorators compiled by %s', (_name, compile) 
     expect((error as Error).message).toContain('Untyped.body');
     expect((error as Error).message).toContain('emitDecoratorMetadata');
   });
+
+  it.each([
+    ['@Ttl()', 'expires', '@Ttl({ type: Date })'],
+    ['@Attribute({ nullable: true })', 'nick', '@Attribute({ type: String, nullable: true })'],
+  ])('the missing-type message for %s names the type it needs (issue 25 §5)', (decorator, property, example) => {
+    const source = `
+      const { Table, HashKey, Attribute, Ttl, Model } = core;
+      @Table()
+      class Typed extends Model {
+        @HashKey({ type: String }) id;
+        ${decorator} ${property};
+      }
+      return Typed;
+    `;
+    expect(() => run(compile, source)).toThrow(
+      expect.objectContaining({ rule: 'missing-type', message: expect.stringContaining(example) as unknown }),
+    );
+  });
 });

@@ -17,6 +17,7 @@ import {
   ValidationError,
   Version,
   VersionConflictError,
+  IdempotentParameterMismatchError,
   createConnection,
   transact,
   transactGet,
@@ -278,6 +279,21 @@ describe('transact', () => {
     expect(sent[1]?.clientRequestToken).toBe(sent[0]?.clientRequestToken);
     const user = await User.using(faulty).getOrFail('f1', { consistent: true });
     expect([user.posts, user.version]).toEqual([1, 2]); // applied once, though DynamoDB received it twice
+  });
+
+  it('a token re-sent with rebuilt actions is IdempotentParameterMismatchError, saying what to do (issue 25 §5)', async () => {
+    await transact(signUp(connection, 'ip1', 'ivy'));
+    const token = 'my-retry-token-ip1';
+    const ops = () => [users().updateOp('ip1', (u) => u.increment('posts'))]; // @UpdatedAt: a new time each build
+    const first = ops();
+    await transact(first, { token });
+    await new Promise((resolve) => setTimeout(resolve, 5)); // another millisecond for updated
+    const error = await transact(ops(), { token }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IdempotentParameterMismatchError);
+    expect((error as Error).message).toMatch(/Re-send the very actions first sent with it, or use a new token/);
+    // Re-sending the same actions with the token is safe: applied once.
+    await transact(first, { token });
+    expect((await users().getOrFail('ip1', { consistent: true })).posts).toBe(1);
   });
 
   it('re-sends a transaction cancelled by a conflict with the same token, and applies it once', async () => {

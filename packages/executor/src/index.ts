@@ -30,6 +30,7 @@ export {
   type ExecutorEvent,
   type ExecutorEventType,
   type CacheEvent,
+  type LocalDynamoEvent,
   type CacheEventKind,
 } from './events/executor-events';
 export * from './errors';

@@ -11,6 +11,7 @@ import {
 import {
   AuthError,
   ConditionFailedError,
+  IdempotentParameterMismatchError,
   ConfigurationError,
   DynamodelError,
   OutcomeUnknownError,
@@ -99,6 +100,12 @@ export function mapSdkError(error: unknown, context: ErrorContext): DynamodelErr
       return new ResourceNotFoundError(message, base);
     case 'ResourceInUseException':
       return new ResourceInUseError(message, base);
+    case 'IdempotentParameterMismatchException':
+      return new IdempotentParameterMismatchError(
+        `${code}: the ClientRequestToken was sent before, within its 10 minutes, with other actions; nothing was ` +
+          `written. Re-send the very actions first sent with it, or use a new token${describeContext(base)}`,
+        base,
+      );
   }
   if (AUTH_CODES.has(code)) return new AuthError(message, base);
   if (isDataWrite(context.operation) && isResponseLost(error)) return outcomeUnknown(error, context, 'response lost');

@@ -314,6 +314,7 @@ export class Connection {
       });
       this.releaseLocal = lease.release;
       config = { ...config, ...lease.config };
+      if (lease.started) announceLocal(this.events, lease.started);
     }
     this.resolvedEndpoint = config.endpoint;
     this.ownedExecutor = new DynamoExecutor({
@@ -369,6 +370,20 @@ export class Connection {
       executor = withConcurrencyLimit(executor, concurrency);
     }
     return options.rateLimit ? withRateLimit(executor, options.rateLimit) : executor;
+  }
+}
+
+/**
+ * Says that a DynamoDB Local was started for this process: an event, and for an in-memory one a log
+ * line, since its data vanishes when the last connection using it closes (`disconnect()`).
+ */
+function announceLocal(events: ExecutorEvents, started: { endpoint: string; dbPath: string | undefined }): void {
+  events.emit({ type: 'local-dynamo', endpoint: started.endpoint, dbPath: started.dbPath });
+  if (started.dbPath === undefined) {
+    console.warn(
+      `dynamodel: started DynamoDB Local on ${started.endpoint}, in memory: its tables and data are gone when ` +
+        "the last connection using it closes; pass connect({ endpoint: 'local', dbPath: '.dynamodb' }) to keep them",
+    );
   }
 }
 

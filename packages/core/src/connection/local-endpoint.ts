@@ -30,6 +30,8 @@ export interface LocalEndpointOptions {
 interface Lease {
   readonly config: LocalClientConfig;
   readonly release: () => Promise<void>;
+  /** Set when this lease started the instance (not when it found one running). */
+  readonly started?: { readonly endpoint: string; readonly dbPath: string | undefined };
 }
 
 /** One started (or found) DynamoDB Local per port and folder, shared by the connections that ask for it. */
@@ -71,8 +73,10 @@ export async function leaseLocalEndpoint(options: LocalEndpointOptions = {}): Pr
     throw error;
   }
   let released = false;
+  const startedHere = running.db && lease.users === 1 ? { endpoint: running.config.endpoint, dbPath } : undefined;
   return {
     config: { ...running.config, credentials: local.localCredentials() },
+    ...(startedHere ? { started: startedHere } : {}),
     async release() {
       if (released) return;
       released = true;

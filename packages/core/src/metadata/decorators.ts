@@ -1,6 +1,13 @@
 import { ModelDefinitionError } from '../errors/model-definition-error';
 import type { AnyClass, AttributeOptions, IndexOptions, KeyOptions, TableOptions } from './options';
-import { declarationFor, declareAttribute, type IndexMembership, type KeyRole, type LifecycleRole } from './registry';
+import {
+  declarationFor,
+  declareAttribute,
+  type AttributeDeclaration,
+  type IndexMembership,
+  type KeyRole,
+  type LifecycleRole,
+} from './registry';
 
 /**
  * A property decorator that works under both decorator flavours: TypeScript's
@@ -110,6 +117,19 @@ export function Ttl(options: Omit<AttributeOptions, 'default'> = {}): PropertyDe
   return propertyDecorator(options, undefined, undefined, 'ttl');
 }
 
+/** The declaration that gives this attribute its type, for the missing-type message. */
+function typeExample(attribute: AttributeDeclaration): string {
+  const { lifecycle, options } = attribute;
+  if (lifecycle.includes('ttl')) return '@Ttl({ type: Date }) (or type: Number for epoch seconds)';
+  const decorator = attribute.roles.includes('hash')
+    ? '@HashKey'
+    : attribute.roles.includes('range')
+      ? '@RangeKey'
+      : '@Attribute';
+  if (options.nullable) return `${decorator}({ type: String, nullable: true }) (the type it holds besides null)`;
+  return `${decorator}({ type: String }) (the type it holds: String, Number, Date, Boolean…)`;
+}
+
 /**
  * Marks a class as a model stored in its own table. The class is compiled into a schema and codecs
  * at first use; this decorator only records the options and checks that every attribute it
@@ -127,7 +147,7 @@ export function Table(options: TableOptions = {}): ClassDecorator {
       if (declared.type === undefined && declared.codec === undefined && declared.enum === undefined && !designType) {
         throw new ModelDefinitionError(
           'has no type: TypeScript emitted no type metadata (TC39 decorators, esbuild, tsx or vitest ' +
-            'have no "emitDecoratorMetadata"), so declare it, e.g. @Attribute({ type: String })',
+            `have no "emitDecoratorMetadata"), so declare it: ${typeExample(attribute)}`,
           { model: cls.name, attribute: String(attribute.property), rule: 'missing-type' },
         );
       }

@@ -98,6 +98,13 @@ export function resolveCodec(spec: ElementOptions, designType: unknown, context:
   }
   if (type === Object) {
     if (spec.of !== undefined) return recordCodec(element('Record'));
+    if ((spec as { nullable?: boolean }).nullable) {
+      return fail(
+        'is nullable, and TypeScript emits a union with null (string | null) as Object: give the type it ' +
+          'holds besides null, e.g. @Attribute({ type: String, nullable: true })',
+        'unknown-type',
+      );
+    }
     return fail(
       'has the type Object, which is what TypeScript emits for interfaces, unions (string | null), ' +
         'any and unknown: give `type` (and `of` for a record), or use `type: Json` for free-form data',

@@ -3,6 +3,7 @@ export {
   AuthError,
   ConditionFailedError,
   ConfigurationError,
+  IdempotentParameterMismatchError,
   OutcomeUnknownError,
   RequestAbortedError,
   ResourceInUseError,

@@ -105,6 +105,16 @@ export class OutcomeUnknownError extends ServiceError {
   readonly outcomeUnknown = true;
 }
 
+/**
+ * A `ClientRequestToken` was used again, within its 10 minutes, with other actions
+ * (`IdempotentParameterMismatchException`; DynamoDB Local says only "UnknownError"). Nothing of this
+ * request was written. Re-send exactly the actions first sent with the token (the same
+ * `TransactionWrite` objects: rebuilding them takes a new `@UpdatedAt` time), or use a new token.
+ */
+export class IdempotentParameterMismatchError extends ServiceError {
+  override name = 'IdempotentParameterMismatchError';
+}
+
 /** The caller's AbortSignal fired. Named `AbortError` like the platform's own. */
 export class RequestAbortedError extends DynamodelError {
   override name = 'AbortError';

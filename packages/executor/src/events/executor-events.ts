@@ -23,6 +23,7 @@ export type ExecutorEvent =
   | (EventBase & { readonly type: 'throttle'; readonly attempt: number; readonly code: string })
   | (EventBase & { readonly type: 'unprocessed-resend'; readonly count: number; readonly delayMs: number })
   | CacheEvent
+  | LocalDynamoEvent
   | {
       readonly type: 'concurrency-limit';
       readonly limit: number;
@@ -42,6 +43,17 @@ export interface CacheEvent {
   readonly table: string;
   readonly count: number;
   readonly reason?: string;
+}
+
+/**
+ * A connection with `endpoint: 'local'` started DynamoDB Local for this process (`@dynamodel/core`
+ * emits it on the connection's events). `dbPath` is `undefined` for an in-memory instance, whose
+ * data is gone when the last connection using it closes.
+ */
+export interface LocalDynamoEvent {
+  readonly type: 'local-dynamo';
+  readonly endpoint: string;
+  readonly dbPath: string | undefined;
 }
 
 export type CacheEventKind =

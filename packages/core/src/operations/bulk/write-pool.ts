@@ -101,10 +101,7 @@ export async function runWritePool<In, K>(
   let inFlight = 0;
   let stop: { readonly kind: 'abort' } | { readonly kind: 'source' | 'callback'; readonly error: unknown } | undefined;
 
-  const iterator =
-    Symbol.asyncIterator in source
-      ? (source)[Symbol.asyncIterator]()
-      : (source)[Symbol.iterator]();
+  const iterator = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
   // One pull at a time: an async iterator is not asked for two elements at once.
   let pulling: Promise<unknown> = Promise.resolve();
   const pull = (): Promise<{ input: In; index: number } | undefined> => {
