@@ -1,6 +1,6 @@
 export { Model, type ModelClass } from './model/model';
 export { Repository } from './model/repository';
-export { Defaults, Keys } from './model/attributes';
+export { Defaults, Indexes, Keys } from './model/attributes';
 export {
   ConditionBuilder,
   type Condition,
@@ -28,6 +28,8 @@ export type {
   AttributeName,
   Projected,
   PartialInstance,
+  IndexName,
+  WhereModel,
   QueryKey,
   QueryOptions,
   ScanOptions,

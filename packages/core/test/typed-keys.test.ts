@@ -1,5 +1,17 @@
 import 'reflect-metadata';
-import { Attribute, Defaults, HashKey, Keys, Model, RangeKey, Table, createConnection, type KeyArgs } from '../src';
+import {
+  Attribute,
+  Defaults,
+  HashKey,
+  Index,
+  Indexes,
+  Keys,
+  Model,
+  RangeKey,
+  Table,
+  createConnection,
+  type KeyArgs,
+} from '../src';
 
 // Compile-time safety (issue 10 §5). Every `@ts-expect-error` below must be an error, or `pnpm
 // typecheck` (and ts-jest) fails; the calls never run, so no DynamoDB Local is needed.
@@ -31,6 +43,17 @@ class Note extends Model {
 class Loose extends Model {
   @HashKey() id!: string;
   @Attribute() body!: string;
+}
+
+@Table({ name: 'listings' })
+class Listing extends Model {
+  declare [Keys]?: ['sellerId', 'listingId'];
+  declare [Indexes]?: { byColour: ['colour', 'price']; byTitle: 'title' };
+  @HashKey() sellerId!: string;
+  @RangeKey() listingId!: string;
+  @Index('byTitle', { hash: true }) @Attribute() title!: string;
+  @Index('byColour', { hash: true }) @Attribute() colour!: string;
+  @Index('byColour', { range: true }) @Attribute() price!: number;
 }
 
 const compileOnly = (): void => {
@@ -78,6 +101,27 @@ const compileOnly = (): void => {
     await draft.delete({ condition: (c) => c.eq('text', 'draft') });
     // @ts-expect-error: not an attribute of Post
     await draft.delete({ condition: (c) => c.eq('nope', 1) });
+
+    // Index names and `where` attributes (issue 25 §5), with [Keys] and [Indexes] declared.
+    void Listing.query('seller-1', { where: (c) => c.beginsWith('listingId', 'L#') });
+    void Listing.query('seller-1', { where: { listingId: 'L#1' } });
+    void Listing.query({ index: 'byColour', key: 'red' }, { where: (c) => c.gt('price', 10) });
+    void Listing.query('red', { index: 'byColour' });
+    void Listing.scan({ index: 'byTitle' });
+    // @ts-expect-error: no such index
+    void Listing.query({ index: 'byColor', key: 'red' });
+    // @ts-expect-error: the same through options
+    void Listing.query('red', { index: 'byColor' });
+    // @ts-expect-error: and through scan
+    void Listing.scan({ index: 'byColor' });
+    // @ts-expect-error: where names a sort key, and title is none
+    void Listing.query('seller-1', { where: (c) => c.beginsWith('title', 'x') });
+    // @ts-expect-error: nor as an object
+    void Listing.query('seller-1', { where: { title: 'x' } });
+    // A filter still takes any attribute.
+    void Listing.query('seller-1', { filter: { title: 'x' } });
+    // A model that declares no indexes takes any index name (checked at run time).
+    void Loose.query('x', { index: 'anything', where: { body: 'x' } });
   })();
 };
 

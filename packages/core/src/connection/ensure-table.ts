@@ -6,6 +6,11 @@ import { createTableInput } from '../schema/table-schema';
 import { ensureIndexes } from './ensure-indexes';
 
 /** What `syncTables` did to a table: created it, found it as the model needs it, or added indexes to it. */
+/**
+ * What `syncTables` did to one table: `created` it (and waited until ACTIVE, TTL enabled), found it
+ * `existed` as the models describe it (TTL enabled where it was off), or `indexes-added`: created the
+ * global indexes a model gained, one at a time, each waited for until ACTIVE.
+ */
 export type TableSyncResult = 'created' | 'existed' | 'indexes-added';
 
 export interface EnsureTableOptions {

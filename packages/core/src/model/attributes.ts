@@ -16,6 +16,14 @@ export const Keys: unique symbol = Symbol('dynamodel.keys');
  */
 export const Defaults: unique symbol = Symbol('dynamodel.defaults');
 
+/**
+ * Declares a model's secondary indexes to the type checker, each with its partition key property or
+ * `[partition, sort]`: `declare [Indexes]?: { byStatus: ['status', 'likes']; byAuthor: 'author' }`.
+ * Index names in `query`/`scan` are then checked at compile time, and with `[Keys]` declared too,
+ * `where` may name only sort key properties. The `@Index` decorators stay the truth at run time.
+ */
+export const Indexes: unique symbol = Symbol('dynamodel.indexes');
+
 /** Function-valued members (methods) are not attributes; nor are symbol-keyed declarations. */
 type DataKeys<T> = {
   [K in keyof T]-?: T[K] extends (...args: never[]) => unknown ? never : K extends symbol ? never : K;
@@ -55,6 +63,26 @@ export type BuildAttributes<T> = Partial<Attributes<T>>;
 
 /** What `[Keys]` declares, or `never` when the model declares nothing. */
 type KeyDeclaration<T> = typeof Keys extends keyof T ? NonNullable<T[typeof Keys]> : never;
+
+/** What `[Indexes]` declares, or `never` when the model declares nothing. */
+type IndexDeclaration<T> = typeof Indexes extends keyof T ? NonNullable<T[typeof Indexes]> : never;
+
+/** An index name `query` and `scan` accept: one `[Indexes]` declares, or any string without it. */
+export type IndexName<T> = [IndexDeclaration<T>] extends [never] ? string : keyof IndexDeclaration<T> & string;
+
+/** The sort key property of a `[hash, range]` declaration; `never` for a hash-only one. */
+type RangeOf<D> = D extends readonly [unknown, infer R] ? R : never;
+
+/**
+ * The model as `where` sees it: with `[Keys]` and `[Indexes]` both declared, only the sort key
+ * properties of the table and its indexes (a `where` on anything else is a compile error); otherwise
+ * the whole model (checked at run time, before sending).
+ */
+export type WhereModel<T> = [KeyDeclaration<T>] extends [never]
+  ? T
+  : [IndexDeclaration<T>] extends [never]
+    ? T
+    : Pick<T, Extract<RangeOf<KeyDeclaration<T>> | RangeOf<IndexDeclaration<T>[keyof IndexDeclaration<T>]>, keyof T>>;
 
 /**
  * A key, as one argument: with `[Keys]` declared, the hash key's value (hash-only tables) or an
@@ -178,8 +206,8 @@ export type PartialInstance<T> = Omit<T, DataKeys<T>> & Partial<Attributes<T>>;
 export type Projected<T, P extends AttributeName<T>> = [P] extends [never] ? T : Pick<T, P> & PartialInstance<T>;
 
 interface ReadOptions<T, P extends AttributeName<T>> {
-  /** Read through this secondary index instead of the table. */
-  readonly index?: string;
+  /** Read through this secondary index instead of the table (typed by `[Indexes]` when declared). */
+  readonly index?: IndexName<T>;
   /** Items must meet it to be returned (DynamoDB's `FilterExpression`: applied after reading, so they still cost). */
   readonly filter?: ConditionInput<T>;
   /** Items returned to the caller in all (or per `page()`), after the filter. */
@@ -202,7 +230,7 @@ export interface QueryOptions<T, P extends AttributeName<T> = never> extends Rea
    * `k.gt(...)`, or an object of equalities; for a multi-attribute sort key, equalities on its first
    * attributes and one range on the next.
    */
-  readonly where?: ConditionInput<T>;
+  readonly where?: ConditionInput<WhereModel<T>>;
   /** Newest (highest sort key) first. */
   readonly reverse?: boolean;
   /** `false` reads DynamoDB even when the model caches queries (and fills nothing). */
@@ -221,7 +249,7 @@ export interface ScanOptions<T, P extends AttributeName<T> = never> extends Read
  * properties: needed for a multi-attribute index key), or `{ index, key }` for an index.
  */
 export type QueryKey<T> =
-  KeyValue | Partial<Attributes<T>> | { readonly index: string; readonly key: KeyValue | Partial<Attributes<T>> };
+  KeyValue | Partial<Attributes<T>> | { readonly index: IndexName<T>; readonly key: KeyValue | Partial<Attributes<T>> };
 
 /** Options of `batchPut` and `batchDelete`. */
 export interface BatchWriteOptions<T = unknown, In = unknown> {
