@@ -157,6 +157,14 @@ describe('what a batch wrote', () => {
     expect((await stored('batch-read'))?.text).toEqual({ S: 'original' });
   });
 
+  it('batchDelete of a read instance records that it is not stored: its save() stores it again', async () => {
+    await notes().create({ id: 'batch-deleted', text: 'gone' });
+    const r = await notes().getOrFail('batch-deleted');
+    expect((await notes().batchDelete([r])).written).toBe(1);
+    await r.save();
+    expect((await stored('batch-deleted'))?.text).toEqual({ S: 'gone' });
+  });
+
   it('an instance the batch refused keeps the state it had', async () => {
     await notes().create({ id: 'batch-refused', text: 'kept' });
     const r = await notes().getOrFail('batch-refused');

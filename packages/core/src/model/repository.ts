@@ -97,7 +97,7 @@ import {
   withDirty,
   type StoredState,
 } from './stored-state';
-import { sendTracked, type Assigned, type TrackedWrite } from './tracked-write';
+import { begin, outcomeOf, sendTracked, settle, type Assigned, type TrackedWrite } from './tracked-write';
 import { saveParams, type SavePlan } from '../operations/save/save-params';
 import { buildCondition, optionalCondition, type Condition } from '../expressions/condition';
 import { ABSENT, ModelCache } from '../cache/model-cache';
@@ -319,15 +319,16 @@ export class Repository<T extends object> {
 
   /** Sends a planned put; a failed version check is `VersionConflictError`. */
   async sendPut(planned: PlannedWrite<T>, signal: AbortSignal | undefined): Promise<T> {
-    const { plan } = planned;
+    const { plan, write } = planned;
+    // Tracked inline (`begin`/`settle`, as `sendTracked` does): the hot path makes no extra promise.
+    const ticket = begin(write);
     try {
-      await this.writing(
-        plan.item,
-        sendTracked(planned.write, () => this.send('PutItem', plan.params, sendOptions(signal, plan.idempotent))),
-      );
+      await this.writing(plan.item, this.send('PutItem', plan.params, sendOptions(signal, plan.idempotent)));
     } catch (error) {
+      settle(write, ticket, outcomeOf(error));
       throw this.versionConflictOr(error, keyOfItem(this.schema, plan.item), plan.versionCheck);
     }
+    settle(write, ticket, 'stored');
     return this.bind(planned.instance);
   }
 
@@ -410,12 +411,15 @@ export class Repository<T extends object> {
     const plan = saveParams(this.schema, this.tableName, instance, before, { condition, now: new Date() });
     if (!plan) return this.bind(instance);
     const write = this.savedWrite(instance, plan);
+    const ticket = begin(write);
     try {
       await this.writing(
         plan.params.Key ?? {},
-        sendTracked(write, () => this.send('UpdateItem', plan.params, sendOptions(options.signal, plan.idempotent))),
+        this.send('UpdateItem', plan.params, sendOptions(options.signal, plan.idempotent)),
       );
+      settle(write, ticket, 'stored');
     } catch (error) {
+      settle(write, ticket, outcomeOf(error));
       // Deleted meanwhile: for a versioned model that is a lost race like any other (VersionConflictError,
       // `exists: false`), so one catch, reload and retry handles every conflict.
       if (error instanceof ConditionFailedError && !error.item && plan.mustExist && !this.schema.lifecycle.version) {
@@ -524,7 +528,10 @@ export class Repository<T extends object> {
     const isInstance = (input: T | CreateAttributes<T>): boolean => input instanceof model;
     const toRequest = (input: T | CreateAttributes<T>): SizedWriteRequest =>
       putRequest(schema, isInstance(input) ? input : buildInstance(schema, input as BuildAttributes<T>));
-    const tracker = new BatchTracking((instance, item) => this.trackedWrite(instance, item, []));
+    const tracker = new BatchTracking((instance, request) => {
+      const item = request.PutRequest?.Item;
+      return item ? this.trackedWrite(instance, item, []) : undefined;
+    });
     return sendBatchWrite(target.executor, schema, target.tableName, items, toRequest, options, this.cache, {
       tracker,
       isInstance,
@@ -564,7 +571,13 @@ export class Repository<T extends object> {
     this.refuseVersionedBatch('batchDelete');
     const target = this.connection.ready(schema) ?? (await this.connection.prepare(schema));
     const toRequest = (key: KeyInput<T>): WriteRequest => deleteRequest(schema, key);
-    return sendBatchWrite(target.executor, schema, target.tableName, keys, toRequest, options, this.cache);
+    // An instance given as its own key is, once deleted, not stored: its save() stores it again.
+    const tracker = new BatchTracking((instance) => ({ instance, snapshot: undefined, assigned: [] }));
+    const isInstance = (key: KeyInput<T>): boolean => key instanceof this.model;
+    return sendBatchWrite(target.executor, schema, target.tableName, keys, toRequest, options, this.cache, {
+      tracker,
+      isInstance,
+    });
   }
 
   /**

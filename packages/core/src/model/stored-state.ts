@@ -216,8 +216,11 @@ export function recordStoredPart(instance: object, item: Item, attributes: Reado
   StoredStateSlot.write(instance, new PartialState(item, attributes));
 }
 
-/** What a write leaves an instance known to hold, captured from what the write sends (see `snapshotWritten`). */
-export type WrittenSnapshot = Item | StoredState | unknown[];
+/**
+ * What a write leaves an instance known to hold, captured from what the write sends (see
+ * `snapshotWritten`); `undefined` for a delete: the instance is then not stored.
+ */
+export type WrittenSnapshot = Item | StoredState | unknown[] | undefined;
 
 /**
  * What `instance` will be known to hold once `item`, encoded from it just now, is stored; taken

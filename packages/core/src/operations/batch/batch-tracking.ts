@@ -1,19 +1,19 @@
 import type { WriteRequest } from '@aws-sdk/client-dynamodb';
 import { OutcomeUnknownError, type SizedWriteRequest } from '@dynamodel/executor';
-import type { Item } from '../../codecs/object-codec';
 import { begin, settle, type TrackedWrite } from '../../model/tracked-write';
 
 /**
  * The stored state of the instances a batch writes (model/stored-state.ts): an instance given to
- * `batchPut` records what its request carried once the engine reports it written, becomes dirty
- * when its outcome is unknown, and keeps its state when it certainly was not written. Plain
- * attributes given as input have no instance to track.
+ * `batchPut` records what its request carried once the engine reports it written (one given to
+ * `batchDelete`, that it is not stored), becomes dirty when its outcome is unknown, and keeps its
+ * state when it certainly was not written. Plain attributes or keys have no instance to track.
  */
 export class BatchTracking {
   /** Writes in flight, by input position (an instance may be given twice: each is its own write). */
   private readonly pending = new Map<number, { write: TrackedWrite; ticket: number }>();
 
-  constructor(private readonly track: (instance: object, item: Item) => TrackedWrite) {}
+  /** `track` says what a written instance will be known to hold: what its request carried. */
+  constructor(private readonly track: (instance: object, request: WriteRequest) => TrackedWrite | undefined) {}
 
   /** Wraps `toRequest`: an instance's put request begins a tracked write. */
   requests<In>(
@@ -23,11 +23,8 @@ export class BatchTracking {
     return (input, index) => {
       const request = toRequest(input);
       if (!isInstance(input)) return request;
-      const item = ('request' in request ? request.request : request).PutRequest?.Item;
-      if (item) {
-        const write = this.track(input as object, item);
-        this.pending.set(index, { write, ticket: begin(write) });
-      }
+      const write = this.track(input as object, 'request' in request ? request.request : request);
+      if (write) this.pending.set(index, { write, ticket: begin(write) });
       return request;
     };
   }
