@@ -99,8 +99,16 @@ describe('batchPut', () => {
     inputs[9_998] = { ...book(9_998), pages: Number.NaN }; // not storable
     const before = recorder.count('BatchWriteItem');
     const progress: number[] = [];
+    const rates: number[] = [];
+    const streamed: number[] = [];
     const report = await books().batchPut(inputs as ReturnType<typeof book>[], {
-      onProgress: (p) => progress.push(p.written),
+      onProgress: (p) => {
+        progress.push(p.written);
+        rates.push(p.itemsPerSecond);
+      },
+      // Every failure as it happens (issue 25 §5), even beyond what the result keeps.
+      onFailure: (failure) => streamed.push(failure.index),
+      keepFailures: 2,
     });
 
     expect(report).toMatchObject({ written: 9_997, failed: 3, outcomeUnknown: 0, notAttempted: 0 });
@@ -114,8 +122,9 @@ describe('batchPut', () => {
     ).toEqual([
       [17, 0, 'pages', 'type'],
       [4_242, 0, 'title', 'required'],
-      [9_998, 0, 'pages', 'finite'],
     ]);
+    expect(streamed).toEqual([17, 4_242, 9_998]);
+    expect(rates.at(-1)).toBeGreaterThan(0);
     for (const failure of report.failures) {
       expect(failure.reason).toBeInstanceOf(ValidationError);
       expect(failure.reason.message).toMatch(/^Book\./);

@@ -115,12 +115,14 @@ function sendOptions(signal: AbortSignal | undefined, idempotent: boolean): Send
   return idempotent ? IDEMPOTENT : NOT_IDEMPOTENT;
 }
 
-/** A single-item put or create, planned: built, checked and its stored state captured, not yet sent. */
-export interface PlannedWrite<T> {
+/**
+ * A single-item put or create, planned: built, checked and its stored state captured, not yet sent.
+ * It is its own `TrackedWrite` (one object per call on the hot path).
+ */
+export interface PlannedWrite<T extends object> extends TrackedWrite {
   readonly instance: T;
   readonly plan: ReturnType<typeof planPut>;
   readonly condition: Condition | undefined;
-  readonly write: TrackedWrite;
 }
 
 /** Instances remember the connection they were read or written through (for `save`, `reload`). */
@@ -276,7 +278,8 @@ export class Repository<T extends object> {
   planCreate(instance: T, conditionInput: ConditionInput<T> | undefined): PlannedWrite<T> {
     const condition = optionalCondition(conditionInput);
     const plan = planPut(this.schema, this.tableName, instance, { condition, create: true });
-    return { instance, plan, condition, write: this.trackedWrite(instance, plan.item, plan.assigned) };
+    const snapshot = snapshotWritten(this.schema, instance, plan.item, plan.assigned);
+    return { instance, plan, condition, snapshot, assigned: plan.assigned };
   }
 
   /** Sends a planned create; a lost answer is resolved by reading the key back (`sendCreate`). */
@@ -285,7 +288,7 @@ export class Repository<T extends object> {
     const { instance, plan, condition } = planned;
     return this.writing(
       plan.item,
-      sendTracked(planned.write, () =>
+      sendTracked(planned, () =>
         this.withTable(async (executor, tableName) => {
           const outcome = await sendCreate(executor, schema, tableName, plan.item, {
             ...(signal ? { signal } : {}),
@@ -306,29 +309,38 @@ export class Repository<T extends object> {
    * Stores `item` whether or not one exists under its key (an upsert), or only if `condition` holds;
    * returns the instance. For a `@Version` model, only over the version the instance holds.
    */
-  async put(item: T | CreateAttributes<T>, options: PutOptions<T> = {}): Promise<T> {
-    return this.sendPut(this.planPutOf(this.instanceFrom(item), options.condition), options.signal);
+  put(item: T | CreateAttributes<T>, options: PutOptions<T> = {}): Promise<T> {
+    // Not an async function: `sendPut` is one already, and a second frame costs a promise per call.
+    let planned: PlannedWrite<T>;
+    try {
+      planned = this.planPutOf(this.instanceFrom(item), options.condition);
+    } catch (error) {
+      // Refused before sending: a rejection, like every other error of the call (our errors are Errors).
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    return this.sendPut(planned, options.signal);
   }
 
   /** A put of `instance`, built and checked (refused here), ready for `sendPut`. */
   planPutOf(instance: T, conditionInput: ConditionInput<T> | undefined): PlannedWrite<T> {
     const condition = optionalCondition(conditionInput);
     const plan = planPut(this.schema, this.tableName, instance, { condition });
-    return { instance, plan, condition, write: this.trackedWrite(instance, plan.item, plan.assigned) };
+    const snapshot = snapshotWritten(this.schema, instance, plan.item, plan.assigned);
+    return { instance, plan, condition, snapshot, assigned: plan.assigned };
   }
 
   /** Sends a planned put; a failed version check is `VersionConflictError`. */
   async sendPut(planned: PlannedWrite<T>, signal: AbortSignal | undefined): Promise<T> {
-    const { plan, write } = planned;
+    const { plan } = planned;
     // Tracked inline (`begin`/`settle`, as `sendTracked` does): the hot path makes no extra promise.
-    const ticket = begin(write);
+    const ticket = begin(planned);
     try {
       await this.writing(plan.item, this.send('PutItem', plan.params, sendOptions(signal, plan.idempotent)));
     } catch (error) {
-      settle(write, ticket, outcomeOf(error));
+      settle(planned, ticket, outcomeOf(error));
       throw this.versionConflictOr(error, keyOfItem(this.schema, plan.item), plan.versionCheck);
     }
-    settle(write, ticket, 'stored');
+    settle(planned, ticket, 'stored');
     return this.bind(planned.instance);
   }
 
