@@ -215,6 +215,14 @@ describe('autoCreateTables', () => {
       expect(after.text).toBe('after');
       expect(executor.count('CreateTable')).toBe(2);
       expect((await Tweet.using(connection).getOrFail('x')).text).toBe('after');
+      // get and put await the executor themselves on the hot path: they recover the same way.
+      await raw.send(new DeleteTableCommand({ TableName: connection.tableName(Tweet.schema()) }));
+      expect(await Tweet.using(connection).get('x')).toBeUndefined();
+      expect(executor.count('CreateTable')).toBe(3);
+      await raw.send(new DeleteTableCommand({ TableName: connection.tableName(Tweet.schema()) }));
+      await Tweet.using(connection).put({ tweetId: 'y', author: 'a', text: 'put after' });
+      expect(executor.count('CreateTable')).toBe(4);
+      expect((await Tweet.using(connection).getOrFail('y')).text).toBe('put after');
     } finally {
       executor.destroy();
     }

@@ -160,11 +160,21 @@ export class Repository<T extends object> {
     const [key, options] = this.splitKeyArgs<GetOptions>(args);
     const cache = this.readCache(options);
     if (cache) return this.getThrough(cache, key, options?.signal);
-    const output = await this.send(
-      'GetItem',
-      getItemParams(this.tableName, key, options),
-      sendOptions(options?.signal, true),
-    );
+    const params = getItemParams(this.tableName, key, options);
+    const send = sendOptions(options?.signal, true);
+    const target = this.connection.ready(this.schema);
+    let output: OutputOf<'GetItem'>;
+    if (target) {
+      // The hot path awaits the executor itself, recovering a missing table as `sendTo` does, without
+      // `sendTo`'s wrapper promise (a promise and a microtask per call).
+      try {
+        output = await target.executor.send('GetItem', params, send);
+      } catch (error) {
+        output = await this.sendAgain(error, target.tableName, 'GetItem', params, send);
+      }
+    } else {
+      output = await this.send('GetItem', params, send);
+    }
     return output.Item ? this.decode(output.Item) : undefined;
   }
 
@@ -334,8 +344,19 @@ export class Repository<T extends object> {
     const { plan } = planned;
     // Tracked inline (`begin`/`settle`, as `sendTracked` does): the hot path makes no extra promise.
     const ticket = begin(planned);
+    const options = sendOptions(signal, plan.idempotent);
+    // Without a cache to invalidate, the executor is awaited here, as in `get`.
+    const target = this.cache ? undefined : this.connection.ready(this.schema);
     try {
-      await this.writing(plan.item, this.send('PutItem', plan.params, sendOptions(signal, plan.idempotent)));
+      if (target) {
+        try {
+          await target.executor.send('PutItem', plan.params, options);
+        } catch (error) {
+          await this.sendAgain(error, target.tableName, 'PutItem', plan.params, options);
+        }
+      } else {
+        await this.writing(plan.item, this.send('PutItem', plan.params, options));
+      }
     } catch (error) {
       settle(planned, ticket, outcomeOf(error));
       throw this.versionConflictOr(error, keyOfItem(this.schema, plan.item), plan.versionCheck);
