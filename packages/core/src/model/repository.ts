@@ -23,14 +23,14 @@ import {
   missingTableError,
   versionConflictError,
 } from './item-error-messages';
-import { checkedVersion, heldVersion, writtenAttributeNames, type VersionCheck } from '../operations/lifecycle';
+import { checkedVersion, heldVersion, type VersionCheck } from '../operations/lifecycle';
 import { planPut } from '../operations/put/put-plan';
 import { planUpdate } from '../operations/update/update-plan';
 import { planDelete } from '../operations/delete/delete-plan';
 import { compileModel, type ModelSchema } from '../schema/compile-model';
 import type { AnyClass } from '../metadata/options';
 import { getItemParams } from '../operations/get/get-params';
-import { buildUpdate, type UpdateAction, type UpdateInput } from '../expressions/update';
+import { buildUpdate, type UpdateInput } from '../expressions/update';
 import { sendCreate } from '../operations/create/send-create';
 import { buildInstance } from './build-instance';
 import { encodeKeyPart, isKeyObject, keyFromArgs, keyOfItem } from '../operations/key';
@@ -79,6 +79,7 @@ import { deleteRequest, putRequest } from '../operations/batch/batch-requests';
 import { sendBatchWrite } from '../operations/batch/send-batch-write';
 import { BatchTracking } from '../operations/batch/batch-tracking';
 import { writeMany } from './bulk-writes';
+import { stateToSave, updateResult } from './write-states';
 import { encodeBatchKeys, sendBatchGet } from '../operations/batch/send-batch-get';
 import { queryParams } from '../operations/query/query-params';
 import { scanParams } from '../operations/scan/scan-params';
@@ -86,7 +87,6 @@ import { ReadResult, type ReadIO } from '../operations/read/paged-read';
 import type { ReadPlan } from '../operations/read/read-plan';
 import { modelValidationError } from '../operations/to-validation-error';
 import {
-  recordDirty,
   recordNotStored,
   recordState,
   recordStored,
@@ -94,8 +94,6 @@ import {
   snapshotPart,
   snapshotWritten,
   storedStateOf,
-  withDirty,
-  type StoredState,
 } from './stored-state';
 import { begin, outcomeOf, sendTracked, settle, type Assigned, type TrackedWrite } from './tracked-write';
 import { saveParams, type SavePlan } from '../operations/save/save-params';
@@ -401,34 +399,7 @@ export class Repository<T extends object> {
       }
       throw error;
     }
-    return this.updated(output.Attributes, itemKey, returnValues, plan.written) as UpdateResult<T, R>;
-  }
-
-  /**
-   * The instance an update returns. Old values (`ALL_OLD`, `UPDATED_OLD`) are not what is stored
-   * now: the attributes the update wrote are marked dirty, so `save()` of the old instance writes
-   * them back (an undo). `UPDATED_*` instances are partial: they know the attributes the update
-   * wrote (an absent one was absent, or was removed) and the key, so they can be saved or reloaded.
-   */
-  private updated(
-    attributes: Item | undefined,
-    itemKey: Item,
-    returnValues: UpdateReturnValues,
-    written: readonly UpdateAction[],
-  ): T | undefined {
-    if (returnValues === 'NONE') return undefined;
-    if (returnValues === 'ALL_NEW' || returnValues === 'ALL_OLD') {
-      // No attributes: ALL_OLD of an item the upsert created.
-      if (!attributes) return undefined;
-      const instance = this.decode(attributes);
-      if (returnValues === 'ALL_OLD') recordDirty(instance, 'all');
-      return instance;
-    }
-    const touched = writtenAttributeNames(this.schema, written);
-    const part = { ...attributes, ...itemKey };
-    const instance = this.decodePart(part, new Set([...Object.keys(part), ...touched]));
-    if (returnValues === 'UPDATED_OLD') recordDirty(instance, touched);
-    return instance;
+    return updateResult(this, output.Attributes, itemKey, returnValues, plan.written) as UpdateResult<T, R>;
   }
 
   /**
@@ -439,7 +410,7 @@ export class Repository<T extends object> {
    * never stored is created (or its attributes added to the stored item).
    */
   async save(instance: T, options: SaveOptions<T> = {}): Promise<T> {
-    const before = this.stateToSave(instance, options.attributes);
+    const before = stateToSave(this.schema, instance, options.attributes);
     const condition = optionalCondition(options.condition);
     const plan = saveParams(this.schema, this.tableName, instance, before, { condition, now: new Date() });
     if (!plan) return this.bind(instance);
@@ -469,36 +440,12 @@ export class Repository<T extends object> {
   }
 
   /**
-   * What `save()` compares the instance with: its stored state, with the attributes named in
-   * `attributes` written whatever the state says (a state can be older than the table: an eventually
-   * consistent read, a cache hit, an index page).
-   */
-  private stateToSave(instance: T, attributes: readonly string[] | undefined): StoredState | undefined {
-    const before = storedStateOf(instance);
-    if (attributes === undefined || attributes.length === 0) return before;
-    const names = new Set<string>();
-    for (const property of attributes) {
-      const field = this.schema.byProperty.get(property);
-      if (!field) {
-        throw modelValidationError(
-          this.schema,
-          'is not an attribute of the model, so save({ attributes }) cannot write it',
-          'unknown-attribute',
-          property,
-        );
-      }
-      names.add(field.name);
-    }
-    return withDirty(before, names);
-  }
-
-  /**
    * A save for `transact`: the `UpdateItem` `save()` would send, checked now. An instance with
    * nothing to save becomes a check that its item is still stored (at the version it holds), so the
    * transaction still depends on it.
    */
   saveOp(instance: T, options: Omit<SaveOptions<T>, 'signal'> = {}): TransactionWrite {
-    const before = this.stateToSave(instance, options.attributes);
+    const before = stateToSave(this.schema, instance, options.attributes);
     const condition = optionalCondition(options.condition);
     const plan = saveParams(this.schema, this.tableName, instance, before, { condition, now: new Date() });
     return saveAction(this, instance, plan, condition, plan && this.savedWrite(instance, plan));
