@@ -99,7 +99,11 @@ export async function runWritePool<In, K>(
   let failed = 0;
   let outcomeUnknown = 0;
   let inFlight = 0;
-  let stop: { readonly kind: 'abort' } | { readonly kind: 'source' | 'callback'; readonly error: unknown } | undefined;
+  let notSent = 0;
+  let stop:
+    | { readonly kind: 'abort' }
+    | { readonly kind: 'source' | 'callback' | 'write'; readonly error: unknown }
+    | undefined;
 
   const iterator = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
   // One pull at a time: an async iterator is not asked for two elements at once.
@@ -155,7 +159,12 @@ export async function runWritePool<In, K>(
     try {
       prepared = prepare(input, index);
     } catch (error) {
-      if (!(error instanceof DynamodelError)) throw error;
+      // A refusal (a DynamodelError) fails this input alone; anything else is a bug: the run stops.
+      if (!(error instanceof DynamodelError)) {
+        stop ??= { kind: 'write', error };
+        notSent++; // taken, never sent: accounted for as not attempted
+        return;
+      }
       fail({ index, input, key: undefined, reason: error, attempts: 0 });
       return;
     }
@@ -171,7 +180,22 @@ export async function runWritePool<In, K>(
       await prepared.send(signal);
       written++;
     } catch (error) {
-      if (!(error instanceof DynamodelError)) throw error;
+      if (!(error instanceof DynamodelError)) {
+        // Not an error of ours (your own executor threw something else): the write may have been
+        // sent, so it counts as outcome unknown, and the run stops rather than guess about the rest.
+        fail({
+          index,
+          input,
+          key: prepared.key,
+          reason: new OutcomeUnknownError(`The write failed with an unexpected error: ${describe(error)}`, {
+            code: 'Unexpected',
+            cause: error,
+          }),
+          attempts: 1,
+        });
+        stop ??= { kind: 'write', error };
+        return;
+      }
       fail({
         index,
         input,
@@ -209,14 +233,19 @@ export async function runWritePool<In, K>(
     written,
     failed,
     outcomeUnknown,
-    notAttempted: isArray ? (source as readonly In[]).length - taken : 0,
+    notAttempted: notSent + (isArray ? (source as readonly In[]).length - taken : 0),
     failures,
     elapsedMs: Date.now() - started,
   };
   if (!stop) return report;
   if (stop.kind === 'abort')
     throw new BatchAbortedError('The bulk write was aborted; report holds what was done', report);
-  const why = stop.kind === 'source' ? 'the input source threw' : 'a callback (onFailure, onProgress) threw';
+  const why =
+    stop.kind === 'source'
+      ? 'the input source threw'
+      : stop.kind === 'write'
+        ? 'an input could not be prepared or sent (an unexpected error)'
+        : 'a callback (onFailure, onProgress) threw';
   throw new BatchStoppedError(`The bulk write stopped: ${why}: ${describe(stop.error)}`, report, { cause: stop.error });
 }
 
