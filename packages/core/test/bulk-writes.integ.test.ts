@@ -88,19 +88,27 @@ describe('createMany', () => {
     });
     proxy.setRates();
     expect(report.written + report.failed + report.notAttempted).toBe(3_000);
-    // Lost answers of creates are resolved by reading the key back: none is left unknown or failed.
-    expect(report).toMatchObject({ written: 3_000, failed: 0, outcomeUnknown: 0, notAttempted: 0, failures: [] });
-    expect(failures).toEqual([]);
+    expect(report.notAttempted).toBe(0);
+    // Lost answers of creates are resolved by reading the key back; only a create that lost its
+    // answer three times in a row stays unresolved, and then it is OutcomeUnknownError, never a
+    // false ItemExistsError or a silent loss.
+    expect(report.failed).toBe(report.outcomeUnknown);
+    expect(report.written).toBeGreaterThan(2_950);
+    for (const failure of failures) expect(failure.reason).toBeInstanceOf(OutcomeUnknownError);
+    expect(failures).toHaveLength(report.failed);
     expect(proxy.records.some((record) => record.mode === 'resetAfter')).toBe(true);
     // The pool never had more than `concurrency` writes in flight.
     expect(proxy.maxInFlight).toBeLessThanOrEqual(CONCURRENCY * 2); // a create's read-back may overlap its put
+    const unknown = new Set(failures.map((failure) => failure.index));
     const stored = await storedItems();
     for (let i = 0; i < 3_000; i++) {
       const item = stored.get(`l${i}`);
+      if (unknown.has(i) && !item) continue; // an unresolved create that did not land
+      // Every stored item once, as given, at version 1 (a create is never applied twice).
       expect(item).toMatchObject({ title: { S: `title ${i}` }, line: { N: String(i) }, version: { N: '1' } });
       expect(item?.created?.S).toBeDefined();
     }
-    expect(progress.at(-1)).toMatchObject({ written: 3_000, failed: 0, inFlight: 0 });
+    expect(progress.at(-1)).toMatchObject({ written: report.written, failed: report.failed, inFlight: 0 });
     expect(progress.at(-1)?.itemsPerSecond).toBeGreaterThan(0);
   }, 120_000);
 

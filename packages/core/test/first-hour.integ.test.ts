@@ -59,6 +59,21 @@ describe('dropTables', () => {
   });
 });
 
+describe('static calls without a connection', () => {
+  it('reject (never throw synchronously) with the error that says to connect', async () => {
+    await disconnect();
+    let get: Promise<unknown> | undefined;
+    let put: Promise<unknown> | undefined;
+    expect(() => {
+      get = Tweet.get('x');
+      put = Tweet.put({ tweetId: 'x', author: 'a', text: 't' });
+    }).not.toThrow();
+    await expect(get).rejects.toThrow(/no connection: call connect/);
+    await expect(put).rejects.toThrow(/no connection: call connect/);
+    await expect(Tweet.create({ author: 'a', text: 't' })).rejects.toThrow(/no connection: call connect/);
+  });
+});
+
 describe('Model.build', () => {
   it('needs no connection, and refuses a __proto__ key of parsed input (never re-parenting the instance)', async () => {
     await disconnect();

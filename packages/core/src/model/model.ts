@@ -40,6 +40,20 @@ import { buildInstance } from './build-instance';
 import { instanceFromJson } from './from-json';
 import type { UpdateInput } from '../expressions/update';
 
+/**
+ * The model's repository on the default connection, for the static hot paths (`get`, `put`), which
+ * are not async functions (a frame of their own costs a promise and a microtask per call): what
+ * prevents it (no default connection, a definition error) comes back as a rejection, as it does
+ * from every other static method.
+ */
+function defaultRepository<T extends Model>(model: ModelClass<T>): Repository<T> | Promise<never> {
+  try {
+    return repositoryFor<T>(model);
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+}
+
 /** A model class: the static side of `Model` with `T` as its instance type. */
 export type ModelClass<T extends Model> = (abstract new (...args: never[]) => T) & typeof Model;
 
@@ -61,8 +75,9 @@ export abstract class Model {
   }
 
   /** The item under a key (`(key)`, or `(hash, range)`), or `undefined`. */
-  static async get<T extends Model>(this: ModelClass<T>, ...args: KeyArgs<T, GetOptions>): Promise<T | undefined> {
-    return await repositoryFor<T>(this).get(...args);
+  static get<T extends Model>(this: ModelClass<T>, ...args: KeyArgs<T, GetOptions>): Promise<T | undefined> {
+    const repository = defaultRepository<T>(this);
+    return repository instanceof Promise ? repository : repository.get(...args);
   }
 
   /** The item under a key; `ItemNotFoundError` when there is none. */
@@ -115,12 +130,9 @@ export abstract class Model {
   }
 
   /** Stores an item, replacing any item under its key. */
-  static async put<T extends Model>(
-    this: ModelClass<T>,
-    item: T | CreateAttributes<T>,
-    options?: PutOptions<T>,
-  ): Promise<T> {
-    return await repositoryFor<T>(this).put(item, options);
+  static put<T extends Model>(this: ModelClass<T>, item: T | CreateAttributes<T>, options?: PutOptions<T>): Promise<T> {
+    const repository = defaultRepository<T>(this);
+    return repository instanceof Promise ? repository : repository.put(item, options);
   }
 
   /**
