@@ -81,6 +81,27 @@ function roundTrip<T extends Model>(shape: Shape<T>, path: string, name: string,
     const converter = shape.converters[codecName] as Converter<T>;
     return (i) => converter.decode(converter.encode(values[i % values.length] as T));
   }
+  if (path === 'conversion') {
+    // The conversion a user's write and read run, with no executor between: an instance built from
+    // plain attributes and encoded; an item decoded into an instance (Dynamodel also records the
+    // stored state `save()` needs). The baselines build the instance by copying the fields.
+    const attributes = values.map((value) => ({ ...value }) as Record<string, unknown>);
+    const prototype = (shape.model as unknown as { prototype: object }).prototype;
+    if (codecName === 'dynamodel') {
+      const { codec } = compileModel<T>(shape.model);
+      const repository = (
+        shape.model as unknown as {
+          using(c: unknown): { build(a: Record<string, unknown>): T; decode(item: Item): T };
+        }
+      ).using(createConnection({ executor: answeringExecutor() }));
+      return (i) => repository.decode(codec.encode(repository.build(attributes[i % attributes.length] ?? {})));
+    }
+    const converter = shape.converters[codecName] as Converter<T>;
+    return (i) =>
+      converter.decode(
+        converter.encode(Object.assign(Object.create(prototype) as T, attributes[i % attributes.length])),
+      );
+  }
   const executor = answeringExecutor();
   if (codecName === 'dynamodel') {
     const repository = (

@@ -31,7 +31,7 @@ const CODECS = [
 const PROCESSES = Number(process.env.BENCH_CODEC_PROCESSES ?? 4);
 const CORES = availableParallelism();
 const SHAPES = (process.env.BENCH_SHAPES ?? 'book,post').split(',');
-const PATHS = ['public', 'inner'];
+const PATHS = (process.env.BENCH_PATHS ?? 'public,conversion,inner').split(',');
 const SHAPE_NAMES: Record<string, string> = {
   book: '6-field book (string key, two strings, a Date, a number, a string list)',
   post: 'tweet shape (a Date, a Set, a Map and an embedded class besides strings)',
@@ -60,7 +60,9 @@ function runWorker(shape: string, path: string, codec: string, run: number): Cod
 
 /**
  * Round trips per second, for each shape and path (`public`: `Model.put` + `Model.get` through an
- * executor that answers at once; `inner`: the codec alone), each codec in fresh processes. Targets
+ * executor that answers at once; `conversion`: an instance built from attributes and encoded, and
+ * an item decoded into an instance, with no executor (issue 25 §6); `inner`: the codec alone),
+ * each codec in fresh processes. `BENCH_PATHS` picks paths. Targets
  * on the public path: at least 2× `marshall` + `unmarshall` (issue 10 §4), within 1.2× of a
  * hand-written converter (issue 25 §6), judged beside a control: the hand-written converter run
  * again as a fourth codec, whose ratio to itself is the run's noise.
@@ -86,7 +88,12 @@ function codecThroughput(): void {
       }
       const of = (codec: string, which: 'best' | 'median'): number =>
         fastest((which === 'best' ? best : medians).get(codec) ?? []);
-      const what = path === 'public' ? 'Model.put + Model.get (what a user call runs)' : 'codec.encode + codec.decode';
+      const what =
+        path === 'public'
+          ? 'Model.put + Model.get (what a user call runs)'
+          : path === 'conversion'
+            ? 'build + encode, decode into an instance (no executor between)'
+            : 'codec.encode + codec.decode';
       console.log(`\n  ${SHAPE_NAMES[shape] ?? shape}, ${path} path: ${what}`);
       console.log('    codec                                best round items/s   median round items/s');
       for (const codec of CODECS) {
