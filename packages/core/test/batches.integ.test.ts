@@ -205,6 +205,23 @@ describe('batchPut', () => {
     }
   });
 
+  it('itemTimeoutMs: items not written within it are reported failed, instead of retried for minutes (issue 25 §5)', async () => {
+    proxy.reset();
+    // Every call comes back with nothing processed: the items are re-sent until their time is up.
+    proxy.setRates({ operations: ['BatchWriteItem'], rates: { unprocessed: 1 } });
+    proxy.enqueue(...Array.from({ length: 200 }, () => ({ mode: { unprocessed: 0 } }) as const));
+    const started = Date.now();
+    const report = await Book.using(faulty).batchPut(
+      Array.from({ length: 10 }, (_, i) => book(90_000 + i)),
+      { itemTimeoutMs: 300, maxAttempts: 1_000 },
+    );
+    proxy.setRates();
+    proxy.reset();
+    expect(report).toMatchObject({ written: 0, failed: 10, notAttempted: 0 });
+    // 1,000 attempts with backoff would take minutes: the items gave up once their time was up.
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
   it('rejects an aborted batch with a report that accounts for every input', async () => {
     const controller = new AbortController();
     const inputs = Array.from({ length: 5_000 }, (_, i) => book(50_000 + i));
