@@ -110,7 +110,9 @@ function roundTrip<T extends Model>(shape: Shape<T>, path: string, name: string,
     return async (i) => {
       const value = values[i % values.length] as T;
       await repository.put(value);
-      return repository.get(shape.key(value));
+      // Awaited like the baselines' get (returning the promise would cost the resolution of a thenable).
+      const found = await repository.get(shape.key(value));
+      return found;
     };
   }
   const converter = shape.converters[codecName] as Converter<T>;

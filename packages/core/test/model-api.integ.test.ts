@@ -209,6 +209,15 @@ describe('connections', () => {
       expect((await Tweet.using(a).getOrFail('same')).text).toBe('edited in a');
       expect((await Tweet.using(b).getOrFail('same')).text).toBe('in b');
       expect(a.tableName(Tweet.schema())).not.toBe(b.tableName(Tweet.schema()));
+      // A read instance is an instance of the class itself, and one written through b saves to b.
+      expect(Object.getPrototypeOf(fromA)).toBe(Tweet.prototype);
+      const written = await Tweet.using(b).put(
+        Object.assign(new Tweet(), { tweetId: 'other', author: 'b', text: 'b1' }),
+      );
+      written.text = 'b2';
+      await written.save();
+      expect((await Tweet.using(b).getOrFail('other')).text).toBe('b2');
+      expect(await Tweet.using(a).get('other')).toBeUndefined();
     } finally {
       await Promise.all([a.close(), b.close()]);
     }

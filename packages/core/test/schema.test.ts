@@ -641,15 +641,27 @@ describe('generated codecs', () => {
       "Reflect.decorate([Attribute(), Reflect.metadata('design:type', Number)], T.prototype, 'n');",
       'Table()(T);',
       'const schema = compileModel(T);',
-      "const item = schema.codec.encode(Object.assign(new T(), { id: 'a', n: 1 }));",
-      'console.log(JSON.stringify({ mode: schema.codec.mode, item }));',
+      "const t = Object.assign(new T(), { id: 'a', n: 1 });",
+      'const item = schema.codec.encode(t);',
+      // What a write keeps of the instance (save() compares with it) works there too.
+      "const kept = require('./src/model/kept-values').keptValuesOf(schema);",
+      'const values = kept.capture(t, item);',
+      'const same = kept.matches(t, values, item);',
+      't.n = 2;',
+      'const changed = !kept.matches(t, values, schema.codec.encode(t));',
+      'console.log(JSON.stringify({ mode: schema.codec.mode, item, same, changed }));',
     ].join('\n');
     const output = execFileSync(
       process.execPath,
       ['--disallow-code-generation-from-strings', '-r', 'ts-node/register/transpile-only', '-e', script],
       { cwd: join(__dirname, '..'), encoding: 'utf8' },
     );
-    expect(JSON.parse(output)).toEqual({ mode: 'interpreted', item: { id: { S: 'a' }, n: { N: '1' } } });
+    expect(JSON.parse(output)).toEqual({
+      mode: 'interpreted',
+      item: { id: { S: 'a' }, n: { N: '1' } },
+      same: true,
+      changed: true,
+    });
   });
 
   it('agree on stored items that do not fit', () => {

@@ -33,7 +33,8 @@ import type {
 import type { TransactionGet, TransactionWrite } from '../transactions/transaction-actions';
 import type { ConditionInput } from '../expressions/condition';
 import type { ReadResult } from '../operations/read/paged-read';
-import { CONNECTION, type Repository } from './repository';
+import { boundConnection } from './instance-slots';
+import type { Repository } from './repository';
 import { repositoryFor } from './repositories';
 import { toJsonObject } from './to-json';
 import { buildInstance } from './build-instance';
@@ -307,5 +308,5 @@ export abstract class Model {
 
 /** The connection an instance was read or written through, or the default one. */
 function connectionOf(instance: object): Connection {
-  return (instance as { [CONNECTION]?: Connection })[CONNECTION] ?? defaultConnection();
+  return boundConnection(instance) ?? defaultConnection();
 }

@@ -95,6 +95,7 @@ import {
   snapshotWritten,
   storedStateOf,
 } from './stored-state';
+import { bindConnection } from './instance-slots';
 import { begin, outcomeOf, sendTracked, settle, type Assigned, type TrackedWrite } from './tracked-write';
 import { saveParams, type SavePlan } from '../operations/save/save-params';
 import { buildCondition, optionalCondition, type Condition } from '../expressions/condition';
@@ -123,9 +124,6 @@ export interface PlannedWrite<T extends object> extends TrackedWrite {
   readonly condition: Condition | undefined;
 }
 
-/** Instances remember the connection they were read or written through (for `save`, `reload`). */
-export const CONNECTION = Symbol('dynamodel.connection');
-
 /**
  * A model bound to a connection: every operation of the model API, built from pure parameter
  * builders and sent through the connection's executor. `Tweet.get(...)` is
@@ -133,7 +131,6 @@ export const CONNECTION = Symbol('dynamodel.connection');
  */
 export class Repository<T extends object> {
   private compiled: ModelSchema<T> | undefined;
-  private boundPrototype: object | undefined;
   private table: string | undefined;
   /** The model's read-through cache on this connection; `null` when either has none. */
   private modelCache: ModelCache | null | undefined;
@@ -154,27 +151,46 @@ export class Repository<T extends object> {
   }
 
   /** The item under `key`, or `undefined`. */
-  async get(...args: KeyArgs<T, GetOptions>): Promise<T | undefined> {
-    const [key, options] = this.splitKeyArgs<GetOptions>(args);
-    const cache = this.readCache(options);
-    if (cache) return this.getThrough(cache, key, options?.signal);
-    const params = getItemParams(this.tableName, key, options);
-    const send = sendOptions(options?.signal, true);
-    const target = this.connection.ready(this.schema);
-    let output: OutputOf<'GetItem'>;
-    if (target) {
-      // The hot path awaits the executor itself, recovering a missing table as `sendTo` does, without
-      // `sendTo`'s wrapper promise (a promise and a microtask per call).
-      try {
-        output = await target.executor.send('GetItem', params, send);
-      } catch (error) {
-        output = await this.sendAgain(error, target.tableName, 'GetItem', params, send);
+  get(...args: KeyArgs<T, GetOptions>): Promise<T | undefined>;
+  get(first: unknown, second?: unknown, third?: unknown): Promise<T | undefined> {
+    // Not an async function, nor a rest parameter: the hot path makes one promise (the `then`) and no array.
+    try {
+      let key: Item;
+      let options: GetOptions | undefined;
+      if (
+        this.schema.rangeKey ||
+        third !== undefined ||
+        isKeyObject(first) ||
+        !(second === undefined || isKeyObject(second))
+      ) {
+        const args = third !== undefined ? [first, second, third] : second !== undefined ? [first, second] : [first];
+        [key, options] = this.splitKeyArgs<GetOptions>(args);
+      } else {
+        // The common call, `get(id)` or `get(id, options)` on a hash-only model, without the general parsing.
+        const { hashKey } = this.schema;
+        key = { [hashKey.name]: encodeKeyPart(this.schema, hashKey, first) };
+        options = second;
       }
-    } else {
-      output = await this.send('GetItem', params, send);
+      const cache = this.readCache(options);
+      if (cache) return this.getThrough(cache, key, options?.signal);
+      const params = getItemParams(this.tableName, key, options);
+      const send = sendOptions(options?.signal, true);
+      const target = this.connection.ready(this.schema);
+      if (!target) return this.send('GetItem', params, send).then(this.decodeFound);
+      // The executor is called here, recovering a missing table as `sendTo` does, without its extra promise.
+      return target.executor
+        .send('GetItem', params, send)
+        .then(this.decodeFound, (error: unknown) =>
+          this.sendAgain(error, target.tableName, 'GetItem', params, send).then(this.decodeFound),
+        );
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
-    return output.Item ? this.decode(output.Item) : undefined;
   }
+
+  /** A read's item decoded, or `undefined` when there is none. */
+  private readonly decodeFound = (output: { readonly Item?: Item | undefined }): T | undefined =>
+    output.Item ? this.decode(output.Item) : undefined;
 
   /**
    * The connection's cache store as this model uses it: read through when the model caches, and
@@ -742,18 +758,13 @@ export class Repository<T extends object> {
    */
   decode(item: Item): T {
     const instance = this.decodeInstance(item, false);
-    recordStored(instance, item);
+    recordStored(instance, item, this.connection);
     return instance;
   }
 
   private decodeInstance(item: Item, partial: boolean): T {
     try {
-      // Decoded instances inherit their connection from a prototype made once per repository, so
-      // binding them costs nothing (a property defined on each one is as costly as the decode).
-      this.boundPrototype ??= Object.create(this.model.prototype as object, {
-        [CONNECTION]: { value: this.connection, enumerable: false, writable: false, configurable: true },
-      }) as object;
-      return this.schema.codec.decode(item, this.boundPrototype, partial);
+      return this.schema.codec.decode(item, undefined, partial);
     } catch (error) {
       return this.decodeFailed(error, item);
     }
@@ -767,7 +778,7 @@ export class Repository<T extends object> {
       if (field.codec.whenAbsent && !attributes.has(field.name)) setOwn(instance, field.property, undefined);
     }
     recordStoredPart(instance, item, attributes);
-    return instance;
+    return this.bind(instance);
   }
 
   private decodeFailed(error: unknown, item: Item): never {
@@ -901,15 +912,9 @@ export class Repository<T extends object> {
     );
   }
 
+  /** Records that `instance` belongs to this repository's connection (what its `save()` uses). */
   private bind(instance: T): T {
-    if ((instance as { [CONNECTION]?: Connection })[CONNECTION] !== this.connection) {
-      Object.defineProperty(instance, CONNECTION, {
-        value: this.connection,
-        enumerable: false,
-        writable: true,
-        configurable: true,
-      });
-    }
+    bindConnection(instance, this.connection);
     return instance;
   }
 
