@@ -33,15 +33,25 @@ function encodeEntries(
   return map;
 }
 
-function decodeEntries<E>(value: AttributeValue, element: Codec<E>, label: string): [string, E][] {
-  if (value.M === undefined) throw storedTypeError(label, 'M', value);
-  return Object.entries(value.M).map(([name, item]) => {
+/** Calls `add` with each decoded entry of a stored map (a loop, not `Object.entries`: no array per entry). */
+function decodeEntries<E>(
+  value: AttributeValue,
+  element: Codec<E>,
+  label: string,
+  add: (name: string, item: E) => void,
+): void {
+  const stored = value.M;
+  if (stored === undefined) throw storedTypeError(label, 'M', value);
+  for (const name in stored) {
+    if (!Object.prototype.hasOwnProperty.call(stored, name)) continue;
+    const item = stored[name];
+    if (item === undefined) continue;
     try {
-      return [name, element.decode(item)];
+      add(name, element.decode(item));
     } catch (error) {
-      return CodecError.within(error, name);
+      CodecError.within(error, name);
     }
-  });
+  }
 }
 
 /** `Record<string, E>` (a plain object used as a dictionary) as M. */
@@ -58,7 +68,11 @@ export function recordCodec<E>(element: Codec<E>): Codec<Record<string, E>> {
       if (depth >= MAX_CONTAINER_DEPTH) throw depthError(value);
       return { M: encodeEntries(Object.entries(value), element, depth) };
     },
-    decode: (value) => Object.fromEntries(decodeEntries(value, element, label)),
+    decode(value) {
+      const record: Record<string, E> = {};
+      decodeEntries(value, element, label, (name, item) => setOwn(record, name, item));
+      return record;
+    },
     fromJson: (value) => Object.fromEntries(entriesFromJson(value, element, label)),
   };
 }
@@ -75,7 +89,11 @@ export function mapCodec<E>(element: Codec<E>): Codec<Map<string, E>> {
       if (depth >= MAX_CONTAINER_DEPTH) throw depthError(value);
       return { M: encodeEntries(value as Map<unknown, unknown>, element, depth) };
     },
-    decode: (value) => new Map(decodeEntries(value, element, label)),
+    decode(value) {
+      const map = new Map<string, E>();
+      decodeEntries(value, element, label, (name, item) => map.set(name, item));
+      return map;
+    },
     fromJson: (value) =>
       value instanceof Map ? (value as Map<string, E>) : new Map(entriesFromJson(value, element, label)),
   };

@@ -2,7 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { isDateCodec } from '../codecs/date-codec';
 import type { Item } from '../codecs/object-codec';
 import { canonicalNumber } from '../codecs/number-text';
-import { copyStored, sameValue } from '../operations/same-item';
+import { flattenStored, matchesFlat, unflattenStored } from './flat-stored';
 import type { ModelSchema } from '../schema/compile-model';
 
 type Field = ModelSchema['fields'][number];
@@ -15,12 +15,12 @@ type Field = ModelSchema['fields'][number];
  *
  * - `value`: a primitive itself (a string, number, bigint, boolean, `null` or `undefined`:
  *   immutable, and already held by the instance); any other object (a user codec's value, a list,
- *   a map, an embedded object) as a copy of its stored form (`copyStored`), compared as stored.
+ *   a map, an embedded object, bytes) as its stored form kept flat in one array (`flat-stored.ts`).
  * - `time`: a Date codec's value as its epoch milliseconds (a Date can change in place).
  * - `texts`: a string or number set (SS, NS) as a copy of its stored elements, compared in order
  *   first (two encodings of one unchanged set list it alike) and as a set otherwise.
  *
- * Keeping the encoded item itself made V8 pretenure the codecs' allocations (see `copyStored`).
+ * Keeping the encoded item itself made V8 pretenure the codecs' allocations (see `flat-stored.ts`).
  */
 interface KeptForm {
   /** Generated code: the kept value of `v`, stored as `e` (an expression over `v` and `e`). */
@@ -31,11 +31,11 @@ interface KeptForm {
   stored(field: Field, kept: unknown): AttributeValue | undefined;
 }
 
-/** A primitive kept as itself, or the stored form of an object: re-encoded by its codec (codecs are deterministic). */
+/** A primitive kept as itself (re-encoded by its codec: codecs are deterministic), or an object's stored form kept flat. */
 function storedOfValue(field: Field, kept: unknown): AttributeValue | undefined {
   if (kept === undefined) return undefined;
   if (kept === null) return { NULL: true };
-  if (typeof kept === 'object' && !(kept instanceof Date)) return kept as AttributeValue;
+  if (Array.isArray(kept)) return unflattenStored(kept);
   return field.codec.encode(kept, 0);
 }
 
@@ -71,16 +71,16 @@ function formOf(field: Field): KeptForm {
   return VALUE;
 }
 
-/** What is kept of one value: the primitive, or a copy of the stored form of an object. */
+/** What is kept of one value: the primitive, or the stored form of an object, flat (`flat-stored.ts`). */
 function keptValue(value: unknown, encoded: AttributeValue | undefined): unknown {
   if (typeof value !== 'object' || value === null) return value;
-  return encoded === undefined ? undefined : copyStored(encoded);
+  return encoded === undefined ? undefined : flattenStored(encoded);
 }
 
-/** Whether an object value (stored as `encoded`) is what was kept of it (a copy of its stored form). */
+/** Whether an object value (stored as `encoded`) is what was kept of it (its stored form, flat). */
 function keptMatches(value: object, kept: unknown, encoded: AttributeValue | undefined): boolean {
   if (kept === undefined) return encoded === undefined; // stored as nothing (an empty set), then and now
-  return typeof kept === 'object' && kept !== null && sameValue(kept as AttributeValue, encoded);
+  return Array.isArray(kept) && encoded !== undefined && matchesFlat(encoded, kept);
 }
 
 /** Two string sets' stored elements: the same in order (no allocation), or as sets. */

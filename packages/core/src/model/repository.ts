@@ -114,6 +114,9 @@ function sendOptions(signal: AbortSignal | undefined, idempotent: boolean): Send
   return idempotent ? IDEMPOTENT : NOT_IDEMPOTENT;
 }
 
+/** An unconditional put's options, shared (the hot path allocates none). */
+const NO_PUT_OPTIONS = Object.freeze({});
+
 /**
  * A single-item put or create, planned: built, checked and its stored state captured, not yet sent.
  * It is its own `TrackedWrite` (one object per call on the hot path).
@@ -333,22 +336,22 @@ export class Repository<T extends object> {
    * Stores `item` whether or not one exists under its key (an upsert), or only if `condition` holds;
    * returns the instance. For a `@Version` model, only over the version the instance holds.
    */
-  put(item: T | CreateAttributes<T>, options: PutOptions<T> = {}): Promise<T> {
+  put(item: T | CreateAttributes<T>, options?: PutOptions<T>): Promise<T> {
     // Not an async function: `sendPut` is one already, and a second frame costs a promise per call.
     let planned: PlannedWrite<T>;
     try {
-      planned = this.planPutOf(this.instanceFrom(item), options.condition);
+      planned = this.planPutOf(this.instanceFrom(item), options?.condition);
     } catch (error) {
       // Refused before sending: a rejection, like every other error of the call (our errors are Errors).
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
-    return this.sendPut(planned, options.signal);
+    return this.sendPut(planned, options?.signal);
   }
 
   /** A put of `instance`, built and checked (refused here), ready for `sendPut`. */
   planPutOf(instance: T, conditionInput: ConditionInput<T> | undefined): PlannedWrite<T> {
     const condition = optionalCondition(conditionInput);
-    const plan = planPut(this.schema, this.tableName, instance, { condition });
+    const plan = planPut(this.schema, this.tableName, instance, condition ? { condition } : NO_PUT_OPTIONS);
     const snapshot = snapshotWritten(this.schema, instance, plan.item, plan.assigned);
     return { instance, plan, condition, snapshot, assigned: plan.assigned };
   }

@@ -1,7 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Item } from '../codecs/object-codec';
 import { canonicalNumber } from '../codecs/number-text';
-import { setOwn } from '../codecs/own-property';
 
 const bytesText = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 
@@ -48,32 +47,4 @@ export function sameItem(a: Item, b: Item): boolean {
   }
   for (const name in b) if (b[name] !== undefined) count--;
   return count === 0;
-}
-
-/**
- * A deep copy of a stored value, made here rather than kept as the codec made it: V8 pretenures an
- * allocation site whose objects tend to survive, and keeping the codec's own `{ S: … }` objects on
- * long-lived instances made it allocate every later item in the old generation (`pnpm bench`'s
- * `Model.put` + `Model.get` fell from ~570k to ~245k round trips/s, the heap from 36 MB to 109 MB).
- * Bytes are copied too: a `Uint8Array` can change in place.
- */
-export function copyStored(value: AttributeValue): AttributeValue {
-  if (value.S !== undefined) return { S: value.S };
-  if (value.N !== undefined) return { N: value.N };
-  if (value.B !== undefined) return { B: Uint8Array.from(value.B) };
-  if (value.BOOL !== undefined) return { BOOL: value.BOOL };
-  if (value.NULL !== undefined) return { NULL: true };
-  if (value.SS !== undefined) return { SS: [...value.SS] };
-  if (value.NS !== undefined) return { NS: [...value.NS] };
-  if (value.BS !== undefined) return { BS: value.BS.map((bytes) => Uint8Array.from(bytes)) };
-  if (value.L !== undefined) return { L: value.L.map(copyStored) };
-  if (value.M !== undefined) {
-    const map: Record<string, AttributeValue> = {};
-    for (const name of Object.keys(value.M)) {
-      const element = value.M[name];
-      if (element !== undefined) setOwn(map, name, copyStored(element));
-    }
-    return { M: map };
-  }
-  return { ...value };
 }
