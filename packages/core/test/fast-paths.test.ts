@@ -3,6 +3,7 @@ import { attributeValueBound, itemSize } from '@dynamodel/executor';
 import { isoString } from '../src/codecs/date-codec';
 import { sameValue } from '../src/operations/same-item';
 import { Json } from '../src/codecs/json-codec';
+import { ObjectCodec } from '../src/codecs/object-codec';
 import { Attribute, HashKey, Model, Table, ValidationError, compileModel, createConnection, encodeItem } from '../src';
 
 // The public path's fast paths give exactly the answers of the slow ones they replace (issue 10 §4).
@@ -48,6 +49,75 @@ describe('size bound summed while encoding', () => {
       const encoded = Json.encode(value, 0);
       if (!encoded) continue;
       expect(attributeValueBound(encoded)).toBeGreaterThanOrEqual(itemSize({ x: encoded }) - 1);
+    }
+  });
+
+  class Room {
+    @Attribute() name!: string;
+    @Attribute({ type: Array, of: Json, optional: true }) things?: unknown[];
+    @Attribute({ type: Map, of: Number, optional: true }) counts?: Map<string, number>;
+  }
+
+  @Table()
+  class Everything extends Model {
+    @HashKey() id!: string;
+    @Attribute({ type: Set, of: String, optional: true }) tags?: Set<string>;
+    @Attribute({ type: Set, of: Number, optional: true }) scores?: Set<number>;
+    @Attribute({ type: Set, of: Uint8Array, optional: true }) blobs?: Set<Uint8Array>;
+    @Attribute({ type: Array, of: Room, optional: true }) rooms?: Room[];
+    @Attribute({ type: Map, of: Room, optional: true }) byName?: Map<string, Room>;
+    @Attribute({ type: Object, of: String, optional: true }) labels?: Record<string, string>;
+    @Attribute({ type: Room, nullable: true, optional: true }) main?: Room | null;
+    @Attribute({ type: Json, optional: true }) extra?: unknown;
+  }
+
+  it('of containers counted while they encode, never below the exact size (generated code and loop)', () => {
+    const schema = compileModel<Everything>(Everything);
+    const loop = new ObjectCodec<Everything>(Everything.prototype, schema.fields, { interpreted: true });
+    const room = (i: number): Room =>
+      Object.assign(new Room(), {
+        name: `room é🐢 ${i}`,
+        things: [i, `thing ${i}`, { deep: [null, true, { n: -i / 7 }] }],
+        counts: new Map([
+          ['ü', i],
+          ['b', -1.5e10],
+        ]),
+      });
+    const instances = [
+      Object.assign(new Everything(), { id: 'minimal' }),
+      Object.assign(new Everything(), { id: 'null', main: null }),
+      // Mostly structure (empty names): a container byte left uncounted would show.
+      Object.assign(new Everything(), {
+        id: 'structure',
+        rooms: Array.from({ length: 200 }, () => Object.assign(new Room(), { name: '', things: [] })),
+        byName: new Map(
+          Array.from({ length: 200 }, (_, i) => [String(i % 10), Object.assign(new Room(), { name: '' })]),
+        ),
+      }),
+      ...Array.from({ length: 40 }, (_, i) =>
+        Object.assign(new Everything(), {
+          id: `e${i}`,
+          tags: new Set(Array.from({ length: i % 5 }, (_, j) => `tag-€${j}`)),
+          scores: new Set(Array.from({ length: i % 4 }, (_, j) => j * 1.25 - i)),
+          blobs: new Set(Array.from({ length: i % 3 }, (_, j) => Uint8Array.from([j, i]))),
+          rooms: Array.from({ length: i % 3 }, (_, j) => room(j)),
+          byName: new Map(Array.from({ length: i % 2 }, (_, j) => [`n${j}`, room(j)])),
+          labels: { a: 'x'.repeat(i), ключ: 'значение' },
+          main: room(i),
+          extra: { list: [i, 'two', Uint8Array.from([1])], set: new Set(['s']) },
+        }),
+      ),
+    ];
+    for (const instance of instances) {
+      for (const encode of [
+        (size: { bytes: number }) => schema.codec.encode(instance, 0, size),
+        (size: { bytes: number }) => loop.encode(instance, 0, size),
+      ]) {
+        const size = { bytes: 0 };
+        const item = encode(size);
+        expect(size.bytes).toBeGreaterThanOrEqual(itemSize(item));
+        expect(size.bytes).toBeLessThanOrEqual(3 * itemSize(item) + 100);
+      }
     }
   });
 

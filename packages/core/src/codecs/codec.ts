@@ -1,4 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { SizeBound } from './size-bound';
 
 /** The DynamoDB type a codec stores; `*` when it depends on the value (JSON, user codecs). */
 export type StoredType = 'S' | 'N' | 'B' | 'BOOL' | 'NULL' | 'M' | 'L' | 'SS' | 'NS' | 'BS' | '*';
@@ -20,7 +21,13 @@ export interface Codec<T = unknown> {
    * own value). Returns `undefined` for a value DynamoDB cannot store but that means "nothing"
    * (an empty set), so the attribute is left out. Throws `CodecError` for a bad value.
    */
-  readonly encode: (value: unknown, depth: number) => AttributeValue | undefined;
+  readonly encode: (value: unknown, depth: number, size?: SizeBound) => AttributeValue | undefined;
+  /**
+   * `encode` adds to `size` (when given one) an upper bound of the stored value's size, at least
+   * what `attributeValueBound` gives: a container counts while it encodes instead of the caller
+   * walking the value again. Codecs without it are bounded by the caller.
+   */
+  readonly sizes?: boolean;
   /** Converts a stored value; throws `CodecError` when it does not fit the type. */
   readonly decode: (value: AttributeValue) => T;
   /** The value an attribute decodes to when it is absent (an empty set, which DynamoDB never stores). */

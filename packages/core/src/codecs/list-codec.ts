@@ -8,6 +8,7 @@ import {
   typeError,
   type Codec,
 } from './codec';
+import { CONTAINER_BYTES, encodeCounted } from './size-bound';
 
 export function depthError(value: unknown): CodecError {
   return new CodecError(
@@ -25,14 +26,16 @@ export function listCodec<E>(element: Codec<E>): Codec<E[]> {
     label,
     element,
     child: (segment) => (typeof segment === 'number' ? { name: segment, codec: element } : undefined),
-    encode(value, depth) {
+    sizes: true,
+    encode(value, depth, size) {
       if (!Array.isArray(value)) throw typeError(label, value);
       if (depth >= MAX_CONTAINER_DEPTH) throw depthError(value);
+      if (size) size.bytes += CONTAINER_BYTES + value.length;
       const list: AttributeValue[] = new Array<AttributeValue>(value.length);
       for (let i = 0; i < value.length; i++) {
         let encoded: AttributeValue | undefined;
         try {
-          encoded = element.encode(value[i], depth + 1);
+          encoded = encodeCounted(element, value[i], depth + 1, size);
         } catch (error) {
           CodecError.within(error, String(i));
         }

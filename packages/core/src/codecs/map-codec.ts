@@ -3,20 +3,25 @@ import { checkString } from './scalar-codecs';
 import { CodecError, MAX_CONTAINER_DEPTH, fromJsonError, storedTypeError, typeError, type Codec } from './codec';
 import { depthError } from './list-codec';
 import { setOwn } from './own-property';
+import { CONTAINER_BYTES, encodeCounted, type SizeBound } from './size-bound';
+import { MAX_BYTES_PER_CHAR } from '@dynamodel/executor';
 
 function encodeEntries(
   entries: Iterable<[unknown, unknown]>,
   element: Codec,
   depth: number,
+  size: SizeBound | undefined,
 ): Record<string, AttributeValue> {
   const map: Record<string, AttributeValue> = {};
+  if (size) size.bytes += CONTAINER_BYTES;
   for (const [key, item] of entries) {
     const name = checkString(key, 'string key');
     if (name === '') throw new CodecError('a map key is empty; DynamoDB needs a name', 'empty-name', key);
     if (item === undefined) continue; // like JSON: an undefined entry is simply not stored
+    if (size) size.bytes += name.length * MAX_BYTES_PER_CHAR + 1;
     let encoded: AttributeValue | undefined;
     try {
-      encoded = element.encode(item, depth + 1);
+      encoded = encodeCounted(element, item, depth + 1, size);
     } catch (error) {
       CodecError.within(error, name);
     }
@@ -61,12 +66,13 @@ export function recordCodec<E>(element: Codec<E>): Codec<Record<string, E>> {
     storedType: 'M',
     label,
     child: (segment) => (typeof segment === 'string' ? { name: segment, codec: element } : undefined),
-    encode(value, depth) {
+    sizes: true,
+    encode(value, depth, size) {
       if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Map) {
         throw typeError(label, value);
       }
       if (depth >= MAX_CONTAINER_DEPTH) throw depthError(value);
-      return { M: encodeEntries(Object.entries(value), element, depth) };
+      return { M: encodeEntries(Object.entries(value), element, depth, size) };
     },
     decode(value) {
       const record: Record<string, E> = {};
@@ -84,10 +90,11 @@ export function mapCodec<E>(element: Codec<E>): Codec<Map<string, E>> {
     storedType: 'M',
     label,
     child: (segment) => (typeof segment === 'string' ? { name: segment, codec: element } : undefined),
-    encode(value, depth) {
+    sizes: true,
+    encode(value, depth, size) {
       if (!(value instanceof Map)) throw typeError(label, value);
       if (depth >= MAX_CONTAINER_DEPTH) throw depthError(value);
-      return { M: encodeEntries(value as Map<unknown, unknown>, element, depth) };
+      return { M: encodeEntries(value as Map<unknown, unknown>, element, depth, size) };
     },
     decode(value) {
       const map = new Map<string, E>();

@@ -37,15 +37,25 @@ export function compileObjectFunctions(
     const name = JSON.stringify(field.name);
     const onAbsent = field.required && !field.codec.whenAbsent ? 'throw missing();' : '';
     const nameBytes = Buffer.byteLength(field.name);
+    // Each attribute counts its name and one byte more than a top-level one needs (an embedded
+    // object's attributes need it); a codec that `sizes` counts its value while encoding it.
     const onNull = field.nullable
-      ? `item[${name}] = NULL; if (size !== undefined) size.bytes += ${nameBytes + 1};`
+      ? `item[${name}] = NULL; if (size !== undefined) size.bytes += ${nameBytes + 2};`
       : 'throw notNullable();';
     const validate = field.validate ? `validate(f[${i}].validate, v);` : '';
+    const encode = field.codec.sizes
+      ? [
+          `  e = k${i}.encode(v, depth, size); ${validate}`,
+          `  if (e !== undefined) { item[${name}] = e; if (size !== undefined) size.bytes += ${nameBytes + 1}; }`,
+        ]
+      : [
+          `  e = k${i}.encode(v, depth); ${validate}`,
+          `  if (e !== undefined) { item[${name}] = e; if (size !== undefined) size.bytes += ${nameBytes + 1} + ${boundExpression(field.codec.storedType, 'e')}; }`,
+        ];
     encodeLines.push(
       `at = ${i}; v = source[${property}];`,
       `if (v === undefined) { ${onAbsent} } else if (v === null) { ${onNull} } else {`,
-      `  e = k${i}.encode(v, depth); ${validate}`,
-      `  if (e !== undefined) { item[${name}] = e; if (size !== undefined) size.bytes += ${nameBytes} + ${boundExpression(field.codec.storedType, 'e')}; }`,
+      ...encode,
       `}`,
     );
     const absent = field.codec.whenAbsent ? `k${i}.whenAbsent()` : 'undefined';

@@ -13,7 +13,7 @@ import {
 } from './field-codec';
 import { NULL_VALUE } from './scalar-codecs';
 import { setOwn } from './own-property';
-import type { SizeBound } from './size-bound';
+import { CONTAINER_BYTES, encodeCounted, type SizeBound } from './size-bound';
 
 export type { FieldCodec, Item } from './field-codec';
 
@@ -132,15 +132,14 @@ export class ObjectCodec<T extends object> {
         if (value === null) {
           if (!field.nullable) throw notNullableError();
           item[field.name] = NULL_VALUE;
-          if (size) size.bytes += Buffer.byteLength(field.name) + 1;
+          if (size) size.bytes += Buffer.byteLength(field.name) + 2;
           continue;
         }
-        const encoded = field.codec.encode(value, depth);
+        // One byte more per attribute than an item's own attributes need: an embedded object's do.
+        if (size) size.bytes += Buffer.byteLength(field.name) + 1;
+        const encoded = encodeCounted(field.codec, value, depth, size);
         if (field.validate) runValidate(field.validate, value);
-        if (encoded !== undefined) {
-          item[field.name] = encoded;
-          if (size) size.bytes += Buffer.byteLength(field.name) + attributeValueBound(encoded);
-        }
+        if (encoded !== undefined) item[field.name] = encoded;
       }
     } catch (error) {
       CodecError.within(error, (fields[i] as FieldCodec).property);
@@ -210,11 +209,13 @@ export function embeddedCodec<T extends object>(cls: { name: string }, compile: 
         validate: field.validate,
       };
     },
-    encode(value, depth) {
+    sizes: true,
+    encode(value, depth, size) {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) throw typeError(cls.name, value);
       // A plain object with the right properties is accepted too (`{ street: 'x' }` for an Address).
       if (depth >= MAX_CONTAINER_DEPTH) throw depthError(value);
-      return { M: objectCodec().encode(value as T, depth + 1) };
+      if (size) size.bytes += CONTAINER_BYTES;
+      return { M: objectCodec().encode(value as T, depth + 1, size) };
     },
     decode(value) {
       if (value.M === undefined) throw storedTypeError(cls.name, 'M', value);

@@ -1,5 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { CodecError, fromJsonArray, fromJsonError, storedTypeError, typeError, type Codec } from './codec';
+import { setElementBound } from './size-bound';
 
 const SET_TYPES = { S: 'SS', N: 'NS', B: 'BS' } as const;
 
@@ -30,7 +31,8 @@ export function setCodec<E>(element: Codec<E>): Codec<Set<E>> {
     label,
     element,
     whenAbsent: () => new Set<E>(),
-    encode(value) {
+    sizes: true,
+    encode(value, _depth, size) {
       if (!(value instanceof Set)) throw typeError(label, value);
       if (value.size === 0) return undefined;
       const stored: unknown[] = [];
@@ -52,7 +54,9 @@ export function setCodec<E>(element: Codec<E>): Codec<Set<E>> {
           }
           seen.add(text);
         }
-        stored.push(encoded.S ?? encoded.N ?? encoded.B);
+        const text = encoded.S ?? encoded.N ?? encoded.B;
+        if (size) size.bytes += setElementBound(text, elementType);
+        stored.push(text);
         index++;
       }
       return wrapSet(stored);
