@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { attributeValueBound, itemSize } from '@dynamodel/executor';
-import { isoString } from '../src/codecs/date-codec';
+import { isoString, parseIsoTime } from '../src/codecs/date-codec';
 import { sameValue } from '../src/operations/same-item';
 import { Json } from '../src/codecs/json-codec';
 import { ObjectCodec } from '../src/codecs/object-codec';
@@ -25,6 +25,27 @@ describe('isoString', () => {
       const date = new Date(time);
       expect(isoString(date)).toBe(date.toISOString());
     }
+  });
+});
+
+describe('parseIsoTime', () => {
+  it("gives Date.parse's time for every date isoString writes, and for every malformed text", () => {
+    const texts: string[] = [];
+    for (const time of times()) texts.push(new Date(time).toISOString());
+    const replacements = ['0', '1', '3', '9', '-', ':', 'T', 'Z', '.', 'a', ' ', '+', '\u0660'];
+    for (const text of texts.slice(0, 200)) {
+      for (let i = 0; i < text.length; i++) {
+        for (const character of replacements) texts.push(text.slice(0, i) + character + text.slice(i + 1));
+      }
+      texts.push(text.slice(1), `${text} `, text.replace('Z', '+00:00'), text.toLowerCase());
+    }
+    texts.push(
+      '2026-02-31T00:00:00.000Z',
+      '2026-01-01T24:00:00.000Z',
+      '2026-04-31T23:59:59.999Z',
+      '0999-12-31T23:59:59.999Z',
+    );
+    for (const text of texts) expect([text, parseIsoTime(text)]).toEqual([text, Date.parse(text)]);
   });
 });
 
