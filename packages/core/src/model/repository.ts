@@ -2,27 +2,14 @@ import type { QueryCommandInput, WriteRequest } from '@aws-sdk/client-dynamodb';
 import {
   ConditionFailedError,
   OutcomeUnknownError,
-  ResourceNotFoundError,
-  type Executor,
-  type InputOf,
-  type OperationName,
   type OutputOf,
   type SendOptions,
   type SizedWriteRequest,
 } from '@dynamodel/executor';
-import { CodecError } from '../codecs/codec';
 import { UNKNOWN_ATTRIBUTES, type Item } from '../codecs/object-codec';
 import { setOwn } from '../codecs/own-property';
-import type { Connection, SendTarget } from '../connection/connection';
-import { DecodeError } from '../errors/item-errors';
-import {
-  describeKey,
-  isVersionConflict,
-  itemExistsError,
-  itemNotFoundError,
-  missingTableError,
-  versionConflictError,
-} from './item-error-messages';
+import type { Connection } from '../connection/connection';
+import { isVersionConflict, itemExistsError, itemNotFoundError, versionConflictError } from './item-error-messages';
 import { checkedVersion, heldVersion, type VersionCheck } from '../operations/lifecycle';
 import { planPut } from '../operations/put/put-plan';
 import { planUpdate } from '../operations/update/update-plan';
@@ -34,7 +21,6 @@ import { buildUpdate, type UpdateInput } from '../expressions/update';
 import { sendCreate } from '../operations/create/send-create';
 import { buildInstance } from './build-instance';
 import { encodeKeyPart, isKeyObject, keyFromArgs, keyOfItem } from '../operations/key';
-import { formatPath } from '../operations/to-validation-error';
 import type {
   BuildAttributes,
   CreateAttributes,
@@ -86,16 +72,10 @@ import { scanParams } from '../operations/scan/scan-params';
 import { ReadResult, type ReadIO } from '../operations/read/paged-read';
 import type { ReadPlan } from '../operations/read/read-plan';
 import { modelValidationError } from '../operations/to-validation-error';
-import {
-  recordNotStored,
-  recordState,
-  recordStored,
-  recordStoredPart,
-  snapshotPart,
-  snapshotWritten,
-  storedStateOf,
-} from './stored-state';
+import { recordNotStored, recordState, snapshotPart, snapshotWritten, storedStateOf } from './stored-state';
 import { bindConnection } from './instance-slots';
+import { ItemDecoder } from './item-decoder';
+import { TableSender } from './table-sender';
 import { begin, outcomeOf, sendTracked, settle, type Assigned, type TrackedWrite } from './tracked-write';
 import { saveParams, type SavePlan } from '../operations/save/save-params';
 import { buildCondition, optionalCondition, type Condition } from '../expressions/condition';
@@ -137,6 +117,8 @@ export class Repository<T extends object> {
   private table: string | undefined;
   /** The model's read-through cache on this connection; `null` when either has none. */
   private modelCache: ModelCache | null | undefined;
+  private itemDecoder: ItemDecoder<T> | undefined;
+  private tableSender: TableSender | undefined;
 
   constructor(
     readonly model: AnyClass,
@@ -146,6 +128,16 @@ export class Repository<T extends object> {
   /** The compiled model; compiled at first use, so a definition error rejects that first call. */
   get schema(): ModelSchema<T> {
     return (this.compiled ??= compileModel<T>(this.model));
+  }
+
+  /** How stored items become instances (`item-decoder.ts`). */
+  private get decoder(): ItemDecoder<T> {
+    return (this.itemDecoder ??= new ItemDecoder(this.schema, this.connection, () => this.tableName));
+  }
+
+  /** How requests reach the table (`table-sender.ts`). */
+  private get sender(): TableSender {
+    return (this.tableSender ??= new TableSender(this.connection, this.schema));
   }
 
   /** The model's table on this connection (fixed for the repository's life: the prefix never changes). */
@@ -179,12 +171,12 @@ export class Repository<T extends object> {
       const params = getItemParams(this.tableName, key, options);
       const send = sendOptions(options?.signal, true);
       const target = this.connection.ready(this.schema);
-      if (!target) return this.send('GetItem', params, send).then(this.decodeFound);
+      if (!target) return this.sender.send('GetItem', params, send).then(this.decodeFound);
       // The executor is called here, recovering a missing table as `sendTo` does, without its extra promise.
       return target.executor
         .send('GetItem', params, send)
         .then(this.decodeFound, (error: unknown) =>
-          this.sendAgain(error, target.tableName, 'GetItem', params, send).then(this.decodeFound),
+          this.sender.sendAgain(error, target.tableName, 'GetItem', params, send).then(this.decodeFound),
         );
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
@@ -234,7 +226,11 @@ export class Repository<T extends object> {
     if (!this.connection.ready(this.schema)) await this.connection.prepare(this.schema);
     const ref = cache.itemRef(key);
     const load = async (): Promise<string | undefined> => {
-      const output = await this.send('GetItem', getItemParams(this.tableName, key, { consistent: true }), IDEMPOTENT);
+      const output = await this.sender.send(
+        'GetItem',
+        getItemParams(this.tableName, key, { consistent: true }),
+        IDEMPOTENT,
+      );
       return output.Item ? itemToText(output.Item) : undefined;
     };
     const read = await cache.read(ref, load, signal);
@@ -316,7 +312,7 @@ export class Repository<T extends object> {
     return this.writing(
       plan.item,
       sendTracked(planned, () =>
-        this.withTable(async (executor, tableName) => {
+        this.sender.withTable(async (executor, tableName) => {
           const outcome = await sendCreate(executor, schema, tableName, plan.item, {
             ...(signal ? { signal } : {}),
             ...(condition ? { condition } : {}),
@@ -369,10 +365,10 @@ export class Repository<T extends object> {
         try {
           await target.executor.send('PutItem', plan.params, options);
         } catch (error) {
-          await this.sendAgain(error, target.tableName, 'PutItem', plan.params, options);
+          await this.sender.sendAgain(error, target.tableName, 'PutItem', plan.params, options);
         }
       } else {
-        await this.writing(plan.item, this.send('PutItem', plan.params, options));
+        await this.writing(plan.item, this.sender.send('PutItem', plan.params, options));
       }
     } catch (error) {
       settle(planned, ticket, outcomeOf(error));
@@ -407,7 +403,7 @@ export class Repository<T extends object> {
     try {
       output = await this.writing(
         itemKey,
-        this.send('UpdateItem', plan.params, sendOptions(options.signal, plan.idempotent)),
+        this.sender.send('UpdateItem', plan.params, sendOptions(options.signal, plan.idempotent)),
       );
     } catch (error) {
       // With `expectedVersion`, an item gone is a lost race (VersionConflictError, `exists: false`).
@@ -438,7 +434,7 @@ export class Repository<T extends object> {
     try {
       await this.writing(
         plan.params.Key ?? {},
-        this.send('UpdateItem', plan.params, sendOptions(options.signal, plan.idempotent)),
+        this.sender.send('UpdateItem', plan.params, sendOptions(options.signal, plan.idempotent)),
       );
       settle(write, ticket, 'stored');
     } catch (error) {
@@ -497,7 +493,7 @@ export class Repository<T extends object> {
       // last attempt found, `undefined` if an earlier attempt had landed.
       output = await this.writing(
         key,
-        this.send('DeleteItem', plan.params, sendOptions(options.signal, plan.idempotent)),
+        this.sender.send('DeleteItem', plan.params, sendOptions(options.signal, plan.idempotent)),
       );
     } catch (error) {
       throw this.versionConflictOr(error, key, plan.versionCheck);
@@ -720,12 +716,12 @@ export class Repository<T extends object> {
   private readIO<R>(plan: ReadPlan, pageCache?: ModelCache): ReadIO<R> {
     const partial = plan.partial;
     const sendQuery = (params: QueryCommandInput, signal: AbortSignal | undefined) =>
-      this.send('Query', params, sendOptions(signal, true));
+      this.sender.send('Query', params, sendOptions(signal, true));
     const prepare = () => (this.connection.ready(this.schema) ? undefined : this.connection.prepare(this.schema));
     const sendPage = pageCache ? cachedPages(pageCache, this.schema, plan, sendQuery, prepare) : sendQuery;
     return {
       send: (operation, params, signal) =>
-        operation === 'Query' ? sendPage(params, signal) : this.send('Scan', params, sendOptions(signal, true)),
+        operation === 'Query' ? sendPage(params, signal) : this.sender.send('Scan', params, sendOptions(signal, true)),
       // A later issue's single-table reads plug in here: a decode that picks the model by an entity attribute.
       decode: (partial
         ? (item: Item) => this.decodePart(item, partial)
@@ -760,106 +756,12 @@ export class Repository<T extends object> {
    * key) when the item does not fit the model, a required attribute it lacks included.
    */
   decode(item: Item): T {
-    const instance = this.decodeInstance(item, false);
-    recordStored(instance, item, this.connection);
-    return instance;
-  }
-
-  private decodeInstance(item: Item, partial: boolean): T {
-    try {
-      return this.schema.codec.decode(item, undefined, partial);
-    } catch (error) {
-      return this.decodeFailed(error, item);
-    }
+    return this.decoder.decode(item);
   }
 
   /** An instance from part of a stored item (a projection): the other attributes are unknown, not absent. */
   decodePart(item: Item, attributes: ReadonlySet<string>): T {
-    const instance = this.decodeInstance(item, true);
-    for (const field of this.schema.fields) {
-      // An attribute the read did not return is unknown: not the codec's value for "absent" (an empty set).
-      if (field.codec.whenAbsent && !attributes.has(field.name)) setOwn(instance, field.property, undefined);
-    }
-    recordStoredPart(instance, item, attributes);
-    return this.bind(instance);
-  }
-
-  private decodeFailed(error: unknown, item: Item): never {
-    if (!(error instanceof CodecError)) throw error;
-    const key = describeKey(keyOfItem(this.schema, item));
-    throw new DecodeError(
-      `${this.schema.model}.${formatPath(error.path)}: ${error.message} [${error.rule}] ` +
-        `(item ${JSON.stringify(key)} in table ${this.tableName})`,
-      { model: this.schema.model, attribute: formatPath(error.path), rule: error.rule, table: this.tableName, key },
-    );
-  }
-
-  /**
-   * Sends one request, built for `this.tableName`, to the model's table: at once when the
-   * connection is ready (the hot path: no extra await), after `prepare` otherwise. A table found
-   * missing is handled as in `withTable` (created again under the same name).
-   */
-  private send<Op extends OperationName>(
-    operation: Op,
-    params: InputOf<Op>,
-    options: SendOptions,
-  ): Promise<OutputOf<Op>> {
-    const target = this.connection.ready(this.schema);
-    if (target) return this.sendTo(target, operation, params, options);
-    return this.connection.prepare(this.schema).then((prepared) => this.sendTo(prepared, operation, params, options));
-  }
-
-  /** Not an async function: on the hot path that would add a promise and a microtask per request. */
-  private sendTo<Op extends OperationName>(
-    target: SendTarget,
-    operation: Op,
-    params: InputOf<Op>,
-    options: SendOptions,
-  ): Promise<OutputOf<Op>> {
-    let sent: Promise<OutputOf<Op>>;
-    try {
-      sent = target.executor.send(operation, params, options);
-    } catch (error) {
-      return this.sendAgain(error, target.tableName, operation, params, options); // an executor that threw at once
-    }
-    return sent.then(undefined, (error: unknown) =>
-      this.sendAgain(error, target.tableName, operation, params, options),
-    );
-  }
-
-  /** After a failed send: once more if the table was found missing (and created again), else the error. */
-  private async sendAgain<Op extends OperationName>(
-    error: unknown,
-    tableName: string,
-    operation: Op,
-    params: InputOf<Op>,
-    options: SendOptions,
-  ): Promise<OutputOf<Op>> {
-    const again = await this.afterMissingTable(error, tableName);
-    return again.executor.send(operation, params, options);
-  }
-
-  /** `send` for operations of several requests (a create resolving a lost answer). */
-  private async withTable<R>(work: (executor: Executor, tableName: string) => Promise<R>): Promise<R> {
-    const target = this.connection.ready(this.schema) ?? (await this.connection.prepare(this.schema));
-    try {
-      return await work(target.executor, target.tableName);
-    } catch (error) {
-      const again = await this.afterMissingTable(error, target.tableName);
-      return work(again.executor, again.tableName);
-    }
-  }
-
-  /**
-   * Rethrows anything but "this table does not exist". A missing table is forgotten by the
-   * connection; with `autoCreateTables` it is created again and the caller sends once more (nothing
-   * was applied: DynamoDB refused the request), otherwise the error says how to create it.
-   */
-  private async afterMissingTable(error: unknown, tableName: string): Promise<SendTarget> {
-    if (!(error instanceof ResourceNotFoundError) || error.table !== tableName) throw error;
-    await this.connection.forgetTable(tableName);
-    if (!this.connection.autoCreateTables) throw missingTableError(this.schema, tableName, error);
-    return this.connection.prepare(this.schema);
+    return this.decoder.decodePart(item, attributes);
   }
 
   /**
@@ -944,11 +846,7 @@ export class Repository<T extends object> {
 
   /** The item decoded, or `undefined` when it does not fit the model (for errors that carry it). */
   decodeQuietly(item: Item): T | undefined {
-    try {
-      return this.decode(item);
-    } catch {
-      return undefined;
-    }
+    return this.decoder.decodeQuietly(item);
   }
 }
 

@@ -1,0 +1,75 @@
+import { CodecError } from '../codecs/codec';
+import type { Item } from '../codecs/object-codec';
+import { setOwn } from '../codecs/own-property';
+import type { Connection } from '../connection/connection';
+import { DecodeError } from '../errors/item-errors';
+import { keyOfItem } from '../operations/key';
+import { formatPath } from '../operations/to-validation-error';
+import type { ModelSchema } from '../schema/compile-model';
+import { bindConnection } from './instance-slots';
+import { describeKey } from './item-error-messages';
+import { recordStored, recordStoredPart } from './stored-state';
+
+/**
+ * Turns the stored items of one model on one connection into instances, recording on each what it
+ * was read as (what `save()` compares with) and the connection it belongs to. Every read path
+ * (get, query, scan, batches, transactions, update results) decodes through it.
+ */
+export class ItemDecoder<T extends object> {
+  constructor(
+    private readonly schema: ModelSchema<T>,
+    private readonly connection: Connection,
+    /** The table name, for error messages (known once the connection's prefix is applied). */
+    private readonly tableName: () => string,
+  ) {}
+
+  /**
+   * An instance from a stored item; `DecodeError` (naming the model, the attribute and the item's
+   * key) when the item does not fit the model, a required attribute it lacks included.
+   */
+  decode(item: Item): T {
+    const instance = this.instance(item, false);
+    recordStored(instance, item, this.connection);
+    return instance;
+  }
+
+  /** An instance from part of a stored item (a projection): the other attributes are unknown, not absent. */
+  decodePart(item: Item, attributes: ReadonlySet<string>): T {
+    const instance = this.instance(item, true);
+    for (const field of this.schema.fields) {
+      // An attribute the read did not return is unknown: not the codec's value for "absent" (an empty set).
+      if (field.codec.whenAbsent && !attributes.has(field.name)) setOwn(instance, field.property, undefined);
+    }
+    recordStoredPart(instance, item, attributes);
+    bindConnection(instance, this.connection);
+    return instance;
+  }
+
+  /** The item decoded, or `undefined` when it does not fit the model (for errors that carry it). */
+  decodeQuietly(item: Item): T | undefined {
+    try {
+      return this.decode(item);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private instance(item: Item, partial: boolean): T {
+    try {
+      return this.schema.codec.decode(item, undefined, partial);
+    } catch (error) {
+      return this.failed(error, item);
+    }
+  }
+
+  private failed(error: unknown, item: Item): never {
+    if (!(error instanceof CodecError)) throw error;
+    const key = describeKey(keyOfItem(this.schema, item));
+    const table = this.tableName();
+    throw new DecodeError(
+      `${this.schema.model}.${formatPath(error.path)}: ${error.message} [${error.rule}] ` +
+        `(item ${JSON.stringify(key)} in table ${table})`,
+      { model: this.schema.model, attribute: formatPath(error.path), rule: error.rule, table, key },
+    );
+  }
+}
