@@ -13,6 +13,12 @@ export interface FieldCodec {
   readonly required: boolean;
   readonly nullable: boolean;
   readonly validate?: (value: never) => boolean | string | void;
+  /**
+   * A stored attribute the library computes from the whole object rather than reads from a
+   * property (a single-table key rendered from a template, the entity's name): encoded from
+   * `compute(source)`, never set on a decoded object. Its `property` names it in messages only.
+   */
+  readonly compute?: (source: object) => unknown;
 }
 
 export const missingError = (): CodecError => new CodecError('is required but undefined', 'required', undefined);

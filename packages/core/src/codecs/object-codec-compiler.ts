@@ -52,8 +52,9 @@ export function compileObjectFunctions(
           `  e = k${i}.encode(v, depth); ${validate}`,
           `  if (e !== undefined) { item[${name}] = e; if (size !== undefined) size.bytes += ${nameBytes + 1} + ${boundExpression(field.codec.storedType, 'e')}; }`,
         ];
+    const load = field.compute ? `f[${i}].compute(source)` : `source[${property}]`;
     encodeLines.push(
-      `at = ${i}; v = source[${property}];`,
+      `at = ${i}; v = ${load};`,
       `if (v === undefined) { ${onAbsent} } else if (v === null) { ${onNull} } else {`,
       ...encode,
       `}`,
@@ -67,6 +68,8 @@ export function compileObjectFunctions(
     const nullCheck = storesNullAsNull(field.codec)
       ? `else if (a.NULL === true) { ${field.nullable ? `t[${property}] = null;` : `throw storedType(k${i}.label, k${i}.storedType, a);`} }`
       : '';
+    // A computed attribute is the library's, not the object's: nothing to decode.
+    if (field.compute) return;
     decodeLines.push(
       `at = ${i}; a = item[${name}];`,
       `if (a === undefined) ${onStoredAbsent}`,

@@ -124,7 +124,9 @@ export class ObjectCodec<T extends object> {
     try {
       for (; i < fields.length; i++) {
         const field = fields[i] as FieldCodec;
-        const value: unknown = (source as Record<string, unknown>)[field.property];
+        const value: unknown = field.compute
+          ? field.compute(source)
+          : (source as Record<string, unknown>)[field.property];
         if (value === undefined) {
           if (field.required && !field.codec.whenAbsent) throw missingError();
           continue;
@@ -154,6 +156,7 @@ export class ObjectCodec<T extends object> {
     try {
       for (; i < fields.length; i++) {
         const field = fields[i] as FieldCodec;
+        if (field.compute) continue; // the library's attribute, not the object's
         const value = item[field.name];
         if (value === undefined) {
           if (field.required && !field.codec.whenAbsent && !partial) throw missingStoredError();

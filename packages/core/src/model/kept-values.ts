@@ -64,7 +64,19 @@ function textsForm(setType: 'SS' | 'NS'): KeptForm {
 const STRING_SET = textsForm('SS');
 const NUMBER_SET = textsForm('NS');
 
+/**
+ * A computed attribute (`FieldCodec.compute`: a single-table key, the entity's name) has no property
+ * to read: it is kept as the text it was stored as, and compared as stored.
+ */
+const COMPUTED: KeptForm = {
+  keep: '(e === undefined ? undefined : e.S ?? e.N)',
+  matches: '(e === undefined ? k === undefined : (e.S ?? e.N) === k)',
+  stored: (field, kept) =>
+    kept === undefined ? undefined : field.codec.storedType === 'N' ? { N: kept as string } : { S: kept as string },
+};
+
 function formOf(field: Field): KeptForm {
+  if (field.compute) return COMPUTED;
   if (isDateCodec(field.codec)) return TIME;
   if (field.codec.storedType === 'SS') return STRING_SET;
   if (field.codec.storedType === 'NS') return NUMBER_SET;
@@ -149,15 +161,28 @@ function generatedFunctions(schema: ModelSchema): KeptValueFunctions | undefined
 }
 
 function loopFunctions(schema: ModelSchema): KeptValueFunctions {
+  // A computed attribute is kept as its stored text (see COMPUTED), every other in the general form.
+  const storedText = (e: AttributeValue | undefined): string | undefined =>
+    e === undefined ? undefined : (e.S ?? e.N);
   const valueOf = (instance: object, field: Field): unknown => (instance as Record<string, unknown>)[field.property];
-  const matches = (v: unknown, e: AttributeValue | undefined, k: unknown): boolean =>
-    v === k || (typeof v === 'object' && v !== null && keptMatches(v, k, e));
+  const matches = (field: Field, instance: object, e: AttributeValue | undefined, k: unknown): boolean => {
+    if (field.compute) return storedText(e) === k;
+    const v = valueOf(instance, field);
+    return v === k || (typeof v === 'object' && v !== null && keptMatches(v, k, e));
+  };
   return {
-    capture: (instance, item) => schema.fields.map((field) => keptValue(valueOf(instance, field), item[field.name])),
+    capture: (instance, item) =>
+      schema.fields.map((field) =>
+        field.compute ? storedText(item[field.name]) : keptValue(valueOf(instance, field), item[field.name]),
+      ),
     matches: (instance, kept, item) =>
-      schema.fields.every((field, i) => matches(valueOf(instance, field), item[field.name], kept[i])),
-    keep: (_, value, encoded) => keptValue(value, encoded),
-    stored: (index, kept) => storedOfValue(schema.fields[index] as Field, kept),
+      schema.fields.every((field, i) => matches(field, instance, item[field.name], kept[i])),
+    keep: (index, value, encoded) =>
+      (schema.fields[index] as Field).compute ? storedText(encoded) : keptValue(value, encoded),
+    stored: (index, kept) => {
+      const field = schema.fields[index] as Field;
+      return field.compute ? COMPUTED.stored(field, kept) : storedOfValue(field, kept);
+    },
   };
 }
 
