@@ -1,6 +1,9 @@
 import { ModelDefinitionError } from '../errors/model-definition-error';
 import type { AnyClass, AttributeOptions, IndexOptions, KeyOptions, TableOptions } from './options';
+import type { EntityOptions } from '../single-table/compile-entity';
+import type { SharedTable } from '../single-table/define-table';
 import {
+  type ClassDeclaration,
   declarationFor,
   declareAttribute,
   type AttributeDeclaration,
@@ -136,11 +139,44 @@ function typeExample(attribute: AttributeDeclaration): string {
  * declared has a type (so a missing `type` under TC39 decorators fails at class definition).
  */
 export function Table(options: TableOptions = {}): ClassDecorator {
+  return modelDecorator((declaration) => {
+    declaration.table = options;
+  });
+}
+
+/**
+ * Marks a class as one entity of a table several models share (single-table design): its items
+ * live in `table`, keyed by `options.keys` templates built from its attributes, and carry its name
+ * in the table's entity attribute.
+ */
+export function Entity(table: SharedTable, options: EntityOptions): ClassDecorator {
+  return modelDecorator((declaration) => {
+    const { cache, unknownProperties, unknownAttributes } = options;
+    const { billing, stream } = table.options;
+    declaration.table = {
+      name: table.name,
+      prefix: table.prefix,
+      ...(billing !== undefined ? { billing } : {}),
+      ...(stream !== undefined ? { stream } : {}),
+      ...(cache !== undefined ? { cache } : {}),
+      ...(unknownProperties !== undefined ? { unknownProperties } : {}),
+      ...(unknownAttributes !== undefined ? { unknownAttributes } : {}),
+    };
+    declaration.entity = { table, options };
+  });
+}
+
+/**
+ * A class decorator that records what `record` sets on the class's declaration (it is compiled at
+ * first use) and checks that every attribute it declared has a type, so a missing `type` under
+ * TC39 decorators fails at class definition.
+ */
+function modelDecorator(record: (declaration: ClassDeclaration) => void): ClassDecorator {
   return (cls: AnyClass, context?: ClassDecoratorContext): void => {
     const owner = isStandardContext(context) ? (context.metadata as object | undefined) : cls;
     if (!owner) throw new TypeError('TC39 decorator metadata (Symbol.metadata) is not available');
     const declaration = declarationFor(owner);
-    declaration.table = options;
+    record(declaration);
     declaration.className = cls.name;
     for (const attribute of declaration.attributes.values()) {
       const { options: declared, designType } = attribute;

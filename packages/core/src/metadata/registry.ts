@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import type { AttributeOptions, IndexOptions, TableOptions } from './options';
+import type { EntityOptions } from '../single-table/compile-entity';
+import type { SharedTable } from '../single-table/define-table';
 
 /** What the decorators on one property recorded. */
 export interface AttributeDeclaration {
@@ -28,6 +30,8 @@ export type KeyRole = 'hash' | 'range';
 /** What the decorators on one class (not its parents) recorded. */
 export interface ClassDeclaration {
   table?: TableOptions;
+  /** `@Entity(table, options)`: the class is one entity of a shared table (single-table design). */
+  entity?: { readonly table: SharedTable; readonly options: EntityOptions };
   /** Set by a class decorator; a class's fields may be declared before its name is known (TC39). */
   className?: string;
   readonly attributes: Map<string | symbol, AttributeDeclaration>;

@@ -55,6 +55,23 @@ export class ItemDecoder<T extends object> {
   }
 
   private instance(item: Item, partial: boolean): T {
+    const { entity } = this.schema;
+    // An entity never decodes another entity's item (nor one with no entity attribute) as its own.
+    if (entity) {
+      const found = item[entity.entityAttribute];
+      if (found?.S !== entity.name && !(partial && found === undefined)) {
+        this.failed(
+          new CodecError(
+            found === undefined
+              ? `the item has no ${entity.entityAttribute} attribute, so it is not a ${entity.name}`
+              : `the item is a ${JSON.stringify(found.S ?? found)} (its ${entity.entityAttribute}), not a ${entity.name}`,
+            'entity',
+            found,
+          ).withPath(entity.entityAttribute),
+          item,
+        );
+      }
+    }
     try {
       return this.schema.codec.decode(item, undefined, partial);
     } catch (error) {

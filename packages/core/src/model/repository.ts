@@ -154,6 +154,7 @@ export class Repository<T extends object> {
       let options: GetOptions | undefined;
       if (
         this.schema.rangeKey ||
+        this.schema.entity ||
         third !== undefined ||
         isKeyObject(first) ||
         !(second === undefined || isKeyObject(second))
@@ -828,6 +829,7 @@ export class Repository<T extends object> {
     // The common call, `get(id)` or `get(id, options)` on a hash-only model, without the general parsing.
     if (
       !this.schema.rangeKey &&
+      !this.schema.entity &&
       args.length <= 2 &&
       !isKeyObject(args[0]) &&
       (args[1] === undefined || isKeyObject(args[1]))

@@ -33,6 +33,7 @@ function expectedKey({ hashKey, rangeKey }: ModelSchema): string {
  * codecs and checked against DynamoDB's key rules before anything is sent.
  */
 export function keyFromArgs(schema: ModelSchema, args: readonly unknown[]): Item {
+  if (schema.entity) return entityKey(schema, args);
   const { hashKey, rangeKey } = schema;
   let hash: unknown;
   let range: unknown;
@@ -125,6 +126,35 @@ export function keyOfItem(schema: ModelSchema, item: Item): Item {
   for (const field of schema.rangeKey ? [schema.hashKey, schema.rangeKey] : [schema.hashKey]) {
     const value = item[field.name];
     if (value !== undefined) key[field.name] = value;
+  }
+  return key;
+}
+
+/**
+ * The `Key` of an entity of a shared table: its templates rendered from an object holding the
+ * attributes they name (`{ userId: 'u1' }`, or an instance), checked by DynamoDB's key rules.
+ */
+function entityKey(schema: ModelSchema, args: readonly unknown[]): Item {
+  const entity = schema.entity as NonNullable<ModelSchema['entity']>;
+  const needed = [...entity.hashKey.template.properties, ...(entity.rangeKey?.template.properties ?? [])];
+  const names = [...new Set(needed)].join(', ');
+  if (args.length !== 1 || !isKeyObject(args[0])) {
+    throw modelValidationError(
+      schema,
+      `is an entity of table ${entity.table.name}: pass its key as an object${names ? ` holding ${names}` : ''}`,
+      'key-arity',
+    );
+  }
+  const values = args[0];
+  const key: Item = {};
+  for (const [field, template] of [
+    [schema.hashKey, entity.hashKey.template],
+    [schema.rangeKey, entity.rangeKey?.template],
+  ] as const) {
+    if (!field || !template) continue;
+    const value: AttributeValue = { S: template.render(values) };
+    checkKeyValue(schema, field, value);
+    key[field.name] = value;
   }
   return key;
 }

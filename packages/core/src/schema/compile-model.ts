@@ -8,6 +8,8 @@ import { compileFields, type CompiledField } from './compile-fields';
 import { checkTableName, type TableSchema } from './table-schema';
 import { compileIndexes, type IndexSchema } from './compile-indexes';
 import { compileCache, type CacheSchema } from './compile-cache';
+import { compileEntity, type EntitySchema } from '../single-table/compile-entity';
+import { entityKeyFields } from '../single-table/entity-fields';
 
 /** A model class compiled: its table, its fields and the codec for its items. Immutable. */
 export interface ModelSchema<T extends object = object> {
@@ -32,6 +34,8 @@ export interface ModelSchema<T extends object = object> {
   /** What `build` does with input properties the model does not declare (`@Table({ unknownProperties })`). */
   readonly unknownProperties: 'refuse' | 'strip' | 'keep';
   readonly codec: ObjectCodec<T>;
+  /** For an entity of a shared table (`@Entity`): its name, table and key templates. */
+  readonly entity: EntitySchema | undefined;
 }
 
 /** `@Version`, `@CreatedAt` and `@UpdatedAt`, when the model declares them. */
@@ -63,10 +67,15 @@ function compile(cls: AnyClass): ModelSchema {
   const fail = (message: string, rule: string, attribute?: string): never => {
     throw new ModelDefinitionError(message, { model, rule, ...(attribute ? { attribute } : {}) });
   };
-  const { attributes, table, tableClassName } = collectDeclarations(cls);
+  const { attributes, table, tableClassName, entity: declaredEntity } = collectDeclarations(cls);
   if (!table) return fail('is not a model: decorate the class with @Table()', 'not-a-table');
 
   let fields = compileFields(model, attributes);
+  // An entity of a shared table: its keys, index keys and entity name are computed attributes.
+  const entity = declaredEntity
+    ? compileEntity(model, declaredEntity.table, declaredEntity.options, fields)
+    : undefined;
+  if (entity) fields = [...entityKeyFields(entity), ...fields];
   const hashKeys = fields.filter((field) => field.role === 'hash');
   const rangeKeys = fields.filter((field) => field.role === 'range');
   if (hashKeys.length === 0) fail('has no @HashKey: every DynamoDB table needs a partition key', 'missing-hash-key');
@@ -90,6 +99,16 @@ function compile(cls: AnyClass): ModelSchema {
   for (const key of [...hashKeys, ...rangeKeys]) checkKeyField(key, fail);
 
   const ttl = compileTtl(table, fields, fail);
+  if (entity && ttl && ttl.name !== entity.table.options.ttl) {
+    fail(
+      `is the TTL attribute, stored as "${ttl.name}", but table ${entity.table.name}'s TTL attribute is ` +
+        (entity.table.options.ttl === undefined
+          ? 'not defined (defineTable({ ttl }))'
+          : `"${entity.table.options.ttl}"`),
+      'ttl-attribute',
+      ttl.property,
+    );
+  }
   if (ttl) fields = fields.map((field) => (field.property === ttl.property ? ttl : field));
   const hashKey = fields.find((field) => field.role === 'hash') as CompiledField;
   const rangeKey = fields.find((field) => field.role === 'range');
@@ -120,7 +139,7 @@ function compile(cls: AnyClass): ModelSchema {
       keySchema: Object.freeze(keySchema),
       attributeDefinitions: Object.freeze(attributeDefinitions),
       billing: compileBilling(table, fail),
-      ttlAttribute: ttl?.name,
+      ttlAttribute: entity ? entity.table.options.ttl : ttl?.name,
       stream: compileStream(table, fail),
       globalIndexes: Object.freeze(indexes.globalIndexes),
       localIndexes: Object.freeze(indexes.localIndexes),
@@ -136,6 +155,7 @@ function compile(cls: AnyClass): ModelSchema {
     cache: compileCache(table.cache, fail),
     unknownProperties: compileUnknownProperties(table.unknownProperties, fail),
     codec: new ObjectCodec(cls.prototype as object, fields, { keepUnknown: table.unknownAttributes === 'keep' }),
+    entity,
   };
 }
 

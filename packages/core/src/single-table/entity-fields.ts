@@ -1,0 +1,63 @@
+import { stringCodec } from '../codecs/scalar-codecs';
+import type { IndexMembership } from '../metadata/registry';
+import type { CompiledField } from '../schema/compile-fields';
+import type { EntitySchema, TemplateKey } from './compile-entity';
+
+/**
+ * The attributes the library computes on every item of an entity (`FieldCodec.compute`): the
+ * table's keys and the entity's index keys, rendered from its templates, and its name in the
+ * table's entity attribute. They carry the table's index memberships, so the table definition
+ * (every index of the shared table, whichever entity compiles it) comes out of the same index
+ * compiler as for a model of its own table. An index key the entity has no template for is never
+ * written by it (the entity's items are not in that index).
+ */
+export function entityKeyFields(entity: EntitySchema): CompiledField[] {
+  const { table } = entity;
+  const memberships = new Map<string, IndexMembership[]>();
+  const member = (attribute: string | undefined, membership: IndexMembership): void => {
+    if (attribute === undefined) return;
+    memberships.set(attribute, [...(memberships.get(attribute) ?? []), membership]);
+  };
+  for (const [index, options] of table.indexes) {
+    const projection = options.projection ?? 'ALL';
+    member(options.hash, { index, options: { hash: true, projection } });
+    member(options.range, { index, options: { range: true, projection } });
+  }
+  const field = (
+    name: string,
+    role: CompiledField['role'],
+    compute: (source: object) => unknown,
+    required: boolean,
+  ): CompiledField => ({
+    property: name,
+    name,
+    codec: stringCodec,
+    role,
+    required,
+    nullable: false,
+    makeDefault: undefined,
+    options: {},
+    indexes: memberships.get(name) ?? [],
+    lifecycle: [],
+    compute,
+  });
+  const rendered = (key: TemplateKey) => (source: object) => key.template.render(source);
+  const fields = [field(entity.hashKey.name, 'hash', rendered(entity.hashKey), true)];
+  if (entity.rangeKey) fields.push(field(entity.rangeKey.name, 'range', rendered(entity.rangeKey), true));
+  const indexKeys = new Map<string, TemplateKey | undefined>();
+  for (const options of table.indexes.values()) {
+    for (const attribute of [options.hash, options.range]) {
+      if (attribute !== undefined && attribute !== table.hash && attribute !== table.range)
+        indexKeys.set(attribute, undefined);
+    }
+  }
+  for (const keys of entity.indexes.values()) {
+    for (const key of [keys.hashKey, keys.rangeKey]) if (key) indexKeys.set(key.name, key);
+  }
+  for (const [attribute, key] of indexKeys) {
+    fields.push(field(attribute, undefined, key ? rendered(key) : () => undefined, false));
+  }
+  const name = entity.name;
+  fields.push(field(entity.entityAttribute, undefined, () => name, true));
+  return fields;
+}

@@ -1,0 +1,156 @@
+import 'reflect-metadata';
+import { DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { ValidationError } from '@dynamodel/executor';
+import { localTestConfig, uniqueTablePrefix } from '@dynamodel/local/jest';
+import { Entity } from '../src/metadata/decorators';
+import { defineTable } from '../src/single-table/define-table';
+import {
+  Attribute,
+  CreatedAt,
+  DecodeError,
+  ItemExistsError,
+  Model,
+  Version,
+  createConnection,
+  syncTables,
+  type Connection,
+} from '../src';
+
+// Entities of one shared table (issue 26 §1–§2, first part): keys from templates, the entity
+// attribute on every item, and no entity ever reading another's item as its own. Against DynamoDB Local.
+
+const app = defineTable({
+  name: 'entities_app',
+  hash: 'pk',
+  range: 'sk',
+  indexes: { gsi1: { hash: 'gsi1pk', range: 'gsi1sk' }, inverted: { hash: 'sk', range: 'pk' } },
+});
+
+@Entity(app, { keys: { pk: 'USER#{userId}', sk: 'PROFILE' }, indexes: { gsi1: { pk: 'EMAIL#{email}', sk: 'USER' } } })
+class User extends Model {
+  @Attribute() userId!: string;
+  @Attribute() email!: string;
+  @Attribute() displayName!: string;
+  @Version() version?: number;
+}
+
+@Entity(app, { name: 'Order', keys: { pk: 'USER#{userId}', sk: 'ORDER#{placed}#{orderId}' } })
+class Order extends Model {
+  @Attribute() userId!: string;
+  @Attribute() orderId!: string;
+  @Attribute() placed!: Date;
+  @Attribute() total!: number;
+  @CreatedAt() createdAt?: Date;
+}
+
+const config = localTestConfig();
+const raw = new DynamoDBClient(config);
+let connection: Connection;
+let tableName: string;
+
+beforeAll(async () => {
+  connection = createConnection({ ...config, prefix: uniqueTablePrefix('entities') });
+  await syncTables([User, Order], { connection });
+  tableName = connection.tableName(User.schema());
+});
+afterAll(async () => {
+  await connection.close();
+  raw.destroy();
+});
+
+const users = () => User.using(connection);
+const orders = () => Order.using(connection);
+const placed = new Date('2026-12-04T10:00:00.000Z');
+
+describe('a shared table', () => {
+  it('is one table, created with every index whichever entity defines it', async () => {
+    expect(connection.tableName(Order.schema())).toBe(tableName);
+    const { Table } = await raw.send(new DescribeTableCommand({ TableName: tableName }));
+    expect(Table?.KeySchema).toEqual([
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ]);
+    expect(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName).sort()).toEqual(['gsi1', 'inverted']);
+  });
+});
+
+describe('keys from templates', () => {
+  it('writes the keys, the index keys and the entity name on each item, and reads by the template attributes', async () => {
+    await users().create({ userId: 'u1', email: 'ana@example.com', displayName: 'Ana' });
+    await orders().create({ userId: 'u1', orderId: 'o1', placed, total: 30 });
+    const stored = await raw.send(
+      new GetItemCommand({ TableName: tableName, Key: { pk: { S: 'USER#u1' }, sk: { S: 'PROFILE' } } }),
+    );
+    expect(stored.Item).toMatchObject({
+      pk: { S: 'USER#u1' },
+      sk: { S: 'PROFILE' },
+      gsi1pk: { S: 'EMAIL#ana@example.com' },
+      gsi1sk: { S: 'USER' },
+      _et: { S: 'User' },
+      version: { N: '1' },
+    });
+    const user = await users().getOrFail({ userId: 'u1' });
+    expect(user).toBeInstanceOf(User);
+    expect(Object.keys(user).sort()).toEqual(['displayName', 'email', 'userId', 'version']);
+    const order = await orders().getOrFail({ userId: 'u1', orderId: 'o1', placed });
+    expect(order.total).toBe(30);
+    expect(order.createdAt).toBeInstanceOf(Date);
+  });
+
+  it('save, update, delete and create-never-overwrites work through the templates', async () => {
+    const user = await users().create({ userId: 'u2', email: 'bo@example.com', displayName: 'Bo' });
+    user.displayName = 'Bob';
+    await user.save();
+    expect((await users().getOrFail({ userId: 'u2' })).displayName).toBe('Bob');
+    await users().update({ userId: 'u2' }, { displayName: 'Bobby' });
+    expect((await users().getOrFail({ userId: 'u2' })).version).toBe(3);
+    await expect(users().create({ userId: 'u2', email: 'x@example.com', displayName: 'X' })).rejects.toBeInstanceOf(
+      ItemExistsError,
+    );
+    await users().delete({ userId: 'u2' });
+    expect(await users().get({ userId: 'u2' })).toBeUndefined();
+  });
+
+  it('refuses, before sending, a key passed as a value, a missing template attribute, and a separator in a value', async () => {
+    await expect(users().get('USER#u1')).rejects.toThrow(/pass its key as an object holding userId/);
+    await expect(orders().get({ userId: 'u1', orderId: 'o1' })).rejects.toThrow(
+      'Order.placed: is part of a key, so it cannot be undefined [required]',
+    );
+    const error: unknown = await orders()
+      .create({ userId: 'u1#ORDER', orderId: 'o9', placed, total: 1 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ model: 'Order', attribute: 'userId', rule: 'key-separator' });
+  });
+});
+
+describe('no entity reads another entity’s item', () => {
+  it('an item of another entity, or with no entity attribute, under the key is a DecodeError naming both', async () => {
+    // Another program wrote an Order-shaped item where User u3's profile would be.
+    await raw.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: { pk: { S: 'USER#u3' }, sk: { S: 'PROFILE' }, _et: { S: 'Order' }, userId: { S: 'u3' } },
+      }),
+    );
+    const error: unknown = await users()
+      .get({ userId: 'u3' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DecodeError);
+    expect((error as DecodeError).rule).toBe('entity');
+    expect((error as Error).message).toContain('the item is a "Order" (its _et), not a User');
+    await raw.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: {
+          pk: { S: 'USER#u4' },
+          sk: { S: 'PROFILE' },
+          userId: { S: 'u4' },
+          email: { S: 'e' },
+          displayName: { S: 'd' },
+        },
+      }),
+    );
+    await expect(users().get({ userId: 'u4' })).rejects.toThrow(/has no _et attribute, so it is not a User/);
+  });
+});
