@@ -43,6 +43,14 @@ class Order extends Model {
   @CreatedAt() createdAt?: Date;
 }
 
+/** A third entity whose sort keys interleave with Order's (`ORDER#…` and `ORDERLINE#…` share "ORDER"). */
+@Entity(app, { keys: { pk: 'USER#{userId}', sk: 'ORDERLINE#{orderId}#{line:3}' } })
+class OrderLine extends Model {
+  @Attribute() userId!: string;
+  @Attribute() orderId!: string;
+  @Attribute() line!: number;
+}
+
 const config = localTestConfig();
 const raw = new DynamoDBClient(config);
 let connection: Connection;
@@ -50,7 +58,7 @@ let tableName: string;
 
 beforeAll(async () => {
   connection = createConnection({ ...config, prefix: uniqueTablePrefix('entities') });
-  await syncTables([User, Order], { connection });
+  await syncTables([User, Order, OrderLine], { connection });
   tableName = connection.tableName(User.schema());
 });
 afterAll(async () => {
@@ -152,5 +160,50 @@ describe('no entity reads another entity’s item', () => {
       }),
     );
     await expect(users().get({ userId: 'u4' })).rejects.toThrow(/has no _et attribute, so it is not a User/);
+  });
+});
+
+describe('queries and scans of an entity', () => {
+  beforeAll(async () => {
+    for (let i = 0; i < 5; i++) {
+      await orders().create({
+        userId: 'q1',
+        orderId: `o${i}`,
+        placed: new Date(placed.getTime() + i * 1000),
+        total: i,
+      });
+      await OrderLine.using(connection).create({ userId: 'q1', orderId: `o${i}`, line: i });
+    }
+    await users().create({ userId: 'q1', email: 'q1@example.com', displayName: 'Q' });
+    // A raw item of no entity in the same partition, whose sort key even looks like an order's.
+    await raw.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: { pk: { S: 'USER#q1' }, sk: { S: 'ORDER#2026-12-04T09:00:00.000Z#raw' }, total: { N: '1' } },
+      }),
+    );
+  });
+
+  it('yield only their own items from a partition the three share, in sort key order, across pages', async () => {
+    const found = await orders().query({ userId: 'q1' }, { pageSize: 2 }).all();
+    expect(found.map((order) => order.orderId)).toEqual(['o0', 'o1', 'o2', 'o3', 'o4']);
+    expect(found.every((order) => order instanceof Order)).toBe(true);
+    const lines = await OrderLine.using(connection).query({ userId: 'q1' }).all();
+    expect(lines.map((line) => line.line)).toEqual([0, 1, 2, 3, 4]);
+    expect(await users().query({ userId: 'q1' }).all()).toHaveLength(1);
+  });
+
+  it('narrow the sort key by its leading attributes, and refuse where and unknown properties', async () => {
+    const at = new Date(placed.getTime() + 2000);
+    expect((await orders().query({ userId: 'q1', placed: at }).all()).map((o) => o.orderId)).toEqual(['o2']);
+    expect(() => orders().query({ userId: 'q1', total: 1 })).toThrow(/"total" is in no key template/);
+    expect(() => orders().query({ userId: 'q1' }, { where: { orderId: 'o1' } as never })).toThrow(/entity-where/);
+    expect(() => orders().query('USER#q1')).toThrow(/query it with an object holding userId/);
+  });
+
+  it('a scan of the shared table keeps the entity’s own items', async () => {
+    const scanned = await OrderLine.using(connection).scan().all();
+    expect(scanned.length).toBeGreaterThanOrEqual(5);
+    expect(scanned.every((line) => line instanceof OrderLine && typeof line.line === 'number')).toBe(true);
   });
 });

@@ -76,6 +76,7 @@ import { recordNotStored, recordState, snapshotPart, snapshotWritten, storedStat
 import { bindConnection } from './instance-slots';
 import { ItemDecoder } from './item-decoder';
 import { TableSender } from './table-sender';
+import { entityFilter, entityQuery } from '../single-table/entity-read';
 import { begin, outcomeOf, sendTracked, settle, type Assigned, type TrackedWrite } from './tracked-write';
 import { saveParams, type SavePlan } from '../operations/save/save-params';
 import { buildCondition, optionalCondition, type Condition } from '../expressions/condition';
@@ -676,11 +677,20 @@ export class Repository<T extends object> {
         'unknown-index',
       );
     }
+    let read = { partition, where: optionalCondition(options.where), filter: optionalCondition(options.filter) };
+    if (this.schema.entity) {
+      if ((index ?? options.index) !== undefined) {
+        throw modelValidationError(
+          this.schema,
+          'queries of an index of a shared table are not built yet',
+          'entity-index',
+        );
+      }
+      read = entityQuery(this.schema, partition, read.where, read.filter);
+    }
     const plan = queryParams(this.schema, this.tableName, {
       index: index ?? options.index,
-      partition,
-      where: optionalCondition(options.where),
-      filter: optionalCondition(options.filter),
+      ...read,
       reverse: options.reverse,
       consistent: options.consistent,
       projection: options.projection,
@@ -697,9 +707,11 @@ export class Repository<T extends object> {
    * reads n segments in parallel, under the connection's concurrency bound.
    */
   scan<P extends AttributeName<T> = never>(options: ScanOptions<T, P> = {}): ReadResult<Projected<T, P>> {
+    const filter = optionalCondition(options.filter);
     const plan = scanParams(this.schema, this.tableName, {
       index: options.index,
-      filter: optionalCondition(options.filter),
+      // An entity's scan reads its shared table and keeps its own items only.
+      filter: this.schema.entity ? entityFilter(this.schema, filter) : filter,
       consistent: options.consistent,
       projection: options.projection,
       limit: options.limit,

@@ -1,0 +1,78 @@
+import { buildCondition, type Condition, type ConditionBuilder } from '../expressions/condition';
+import { isKeyObject } from '../operations/key';
+import { modelValidationError } from '../operations/to-validation-error';
+import type { ModelSchema } from '../schema/compile-model';
+
+/** A read of an entity's items, as the general query and scan machinery takes it. */
+export interface EntityRead {
+  /** The partition, as the table's partition key attribute holds it (`{ pk: 'USER#u1' }`). */
+  readonly partition: Record<string, string> | undefined;
+  /** The sort key condition: the entity's sort key template, rendered as far as the key object goes. */
+  readonly where: Condition | undefined;
+  /** The caller's filter, and the entity attribute: items of other entities never come back. */
+  readonly filter: Condition;
+}
+
+/**
+ * An entity's query of one partition of its shared table: `key` holds the attributes of its
+ * partition template (and, optionally, the leading attributes of its sort template), e.g.
+ * `Order.query({ userId: 'u1' })` reads partition `USER#u1` where the sort key begins with
+ * `ORDER#`. Only the entity's own items are returned (a filter on the entity attribute). Refused
+ * before sending: a key that is not an object, a property no key template names, and a `where`
+ * (the sort key condition comes from the template).
+ */
+export function entityQuery(
+  schema: ModelSchema,
+  key: unknown,
+  where: Condition | undefined,
+  filter: Condition | undefined,
+): EntityRead {
+  const entity = schema.entity as NonNullable<ModelSchema['entity']>;
+  const { hashKey, rangeKey } = entity;
+  const named = new Set([...hashKey.template.properties, ...(rangeKey?.template.properties ?? [])]);
+  if (!isKeyObject(key)) {
+    throw modelValidationError(
+      schema,
+      `is an entity of table ${entity.table.name}: query it with an object holding ${hashKey.template.properties.join(', ') || 'nothing'} (the attributes of its partition key template)`,
+      'key-arity',
+    );
+  }
+  for (const property of Object.keys(key)) {
+    if (!named.has(property)) {
+      throw modelValidationError(
+        schema,
+        `"${property}" is in no key template of the entity (${[...named].join(', ')}); conditions on other attributes go in filter`,
+        'key-arity',
+        property,
+      );
+    }
+  }
+  if (where !== undefined) {
+    throw modelValidationError(
+      schema,
+      "an entity's sort key condition comes from its template: give the leading sort key attributes in the key object instead of where",
+      'entity-where',
+    );
+  }
+  const partition = { [hashKey.name]: hashKey.template.render(key) };
+  const start = rangeKey?.template.renderStart(key).text ?? '';
+  return {
+    partition,
+    where: rangeKey && start !== '' ? condition((c) => c.beginsWith(rangeKey.name, start)) : undefined,
+    filter: entityFilter(schema, filter),
+  };
+}
+
+/** `filter`, and the entity attribute: what keeps another entity's items out of a read. */
+export function entityFilter(schema: ModelSchema, filter: Condition | undefined): Condition {
+  const entity = schema.entity as NonNullable<ModelSchema['entity']>;
+  return condition((c) => {
+    const own = c.eq(entity.entityAttribute, entity.name);
+    return filter ? c.and(own, filter) : own;
+  });
+}
+
+/** A condition on the stored attributes the library computes (`pk`, `sk`, `_et`: their own paths). */
+function condition(build: (c: ConditionBuilder<Record<string, string>>) => Condition): Condition {
+  return buildCondition<Record<string, string>>(build);
+}
