@@ -207,3 +207,24 @@ describe('queries and scans of an entity', () => {
     expect(scanned.every((line) => line instanceof OrderLine && typeof line.line === 'number')).toBe(true);
   });
 });
+
+describe('queries of the shared table’s indexes', () => {
+  it('an overloaded index, by the entity’s own templates of its keys', async () => {
+    await users().create({ userId: 'i1', email: 'ivy@example.com', displayName: 'Ivy' });
+    const found = await users()
+      .query({ index: 'gsi1', key: { email: 'ivy@example.com' } })
+      .all();
+    expect(found.map((user) => user.userId)).toEqual(['i1']);
+    expect(() => orders().query({ index: 'gsi1', key: { userId: 'x' } })).toThrow(/is not in index "gsi1"/);
+    expect(() => users().query({ index: 'gsi9', key: {} })).toThrow(/has no index "gsi9"/);
+  });
+
+  it('an inverted index (hash sk, range pk), by the table key templates swapped', async () => {
+    await users().create({ userId: 'i2', email: 'inv@example.com', displayName: 'Inv' });
+    const profiles = await users().query({}, { index: 'inverted' }).all();
+    expect(profiles.map((user) => user.userId)).toEqual(expect.arrayContaining(['i1', 'i2']));
+    expect(profiles.every((user) => user instanceof User)).toBe(true);
+    const one = await users().query({ userId: 'i2' }, { index: 'inverted' }).all();
+    expect(one.map((user) => user.userId)).toEqual(['i2']);
+  });
+});

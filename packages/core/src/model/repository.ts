@@ -678,16 +678,7 @@ export class Repository<T extends object> {
       );
     }
     let read = { partition, where: optionalCondition(options.where), filter: optionalCondition(options.filter) };
-    if (this.schema.entity) {
-      if ((index ?? options.index) !== undefined) {
-        throw modelValidationError(
-          this.schema,
-          'queries of an index of a shared table are not built yet',
-          'entity-index',
-        );
-      }
-      read = entityQuery(this.schema, partition, read.where, read.filter);
-    }
+    if (this.schema.entity) read = entityQuery(this.schema, partition, read.where, read.filter, index ?? options.index);
     const plan = queryParams(this.schema, this.tableName, {
       index: index ?? options.index,
       ...read,

@@ -2,6 +2,7 @@ import { buildCondition, type Condition, type ConditionBuilder } from '../expres
 import { isKeyObject } from '../operations/key';
 import { modelValidationError } from '../operations/to-validation-error';
 import type { ModelSchema } from '../schema/compile-model';
+import type { EntitySchema, TemplateKey } from './compile-entity';
 
 /** A read of an entity's items, as the general query and scan machinery takes it. */
 export interface EntityRead {
@@ -26,14 +27,15 @@ export function entityQuery(
   key: unknown,
   where: Condition | undefined,
   filter: Condition | undefined,
+  index?: string,
 ): EntityRead {
   const entity = schema.entity as NonNullable<ModelSchema['entity']>;
-  const { hashKey, rangeKey } = entity;
+  const { hashKey, rangeKey } = index === undefined ? entity : indexKeys(schema, index);
   const named = new Set([...hashKey.template.properties, ...(rangeKey?.template.properties ?? [])]);
   if (!isKeyObject(key)) {
     throw modelValidationError(
       schema,
-      `is an entity of table ${entity.table.name}: query it with an object holding ${hashKey.template.properties.join(', ') || 'nothing'} (the attributes of its partition key template)`,
+      `is an entity of table ${entity.table.name}: query it with an object holding ${hashKey.template.properties.join(', ') || 'nothing'} (the attributes of its ${index === undefined ? '' : `index ${index}'s `}partition key template)`,
       'key-arity',
     );
   }
@@ -75,4 +77,42 @@ export function entityFilter(schema: ModelSchema, filter: Condition | undefined)
 /** A condition on the stored attributes the library computes (`pk`, `sk`, `_et`: their own paths). */
 function condition(build: (c: ConditionBuilder<Record<string, string>>) => Condition): Condition {
   return buildCondition<Record<string, string>>(build);
+}
+
+/**
+ * The key templates an entity's query of `index` uses: the entity's templates of the index's own
+ * key attributes, or of the table's keys where the index keys on them (an inverted index: hash
+ * `sk`, range `pk`). An index the entity has no partition template for holds none of its items.
+ */
+function indexKeys(schema: ModelSchema, index: string): Pick<EntitySchema, 'hashKey' | 'rangeKey'> {
+  const entity = schema.entity as EntitySchema;
+  const definition = entity.table.indexes.get(index);
+  if (!definition) {
+    throw modelValidationError(
+      schema,
+      `table ${entity.table.name} has no index "${index}" (its indexes: ${[...entity.table.indexes.keys()].join(', ') || 'none'})`,
+      'unknown-index',
+    );
+  }
+  const own = entity.indexes.get(index);
+  const templateOf = (attribute: string | undefined): TemplateKey | undefined => {
+    if (attribute === undefined) return undefined;
+    if (attribute === entity.hashKey.name) return entity.hashKey;
+    if (attribute === entity.rangeKey?.name) return entity.rangeKey;
+    return own?.hashKey?.name === attribute
+      ? own.hashKey
+      : own?.rangeKey?.name === attribute
+        ? own.rangeKey
+        : undefined;
+  };
+  // A local index shares the table's partition key.
+  const hashKey = templateOf(definition.hash ?? entity.hashKey.name);
+  if (!hashKey) {
+    throw modelValidationError(
+      schema,
+      `is not in index "${index}": give @Entity({ indexes: { ${index}: { pk, sk } } }) templates to put its items there`,
+      'unknown-index',
+    );
+  }
+  return { hashKey, rangeKey: templateOf(definition.range) };
 }
