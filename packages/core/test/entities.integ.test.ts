@@ -13,6 +13,8 @@ import {
   Version,
   createConnection,
   syncTables,
+  transact,
+  transactGet,
   type Connection,
 } from '../src';
 
@@ -226,5 +228,32 @@ describe('queries of the shared table’s indexes', () => {
     expect(profiles.every((user) => user instanceof User)).toBe(true);
     const one = await users().query({ userId: 'i2' }, { index: 'inverted' }).all();
     expect(one.map((user) => user.userId)).toEqual(['i2']);
+  });
+});
+
+describe('batches and transactions mixing entities', () => {
+  it('a transaction writes two entities of one partition at once, and transactGet reads each as its class', async () => {
+    await transact([
+      users().createOp({ userId: 't1', email: 't1@example.com', displayName: 'T' }),
+      orders().createOp({ userId: 't1', orderId: 'o1', placed, total: 9 }),
+    ]);
+    const [user, order] = await transactGet([
+      users().getOp({ userId: 't1' }),
+      orders().getOp({ userId: 't1', orderId: 'o1', placed }),
+    ]);
+    expect(user).toBeInstanceOf(User);
+    expect(order).toBeInstanceOf(Order);
+    expect((order as Order).total).toBe(9);
+  });
+
+  it('batchPut and batchGet of each entity, keys from templates', async () => {
+    // User is versioned, so it is written one by one (batchPut refuses it); OrderLine goes in a batch.
+    await users().create({ userId: 'b1', email: 'b1@example.com', displayName: 'B1' });
+    await users().create({ userId: 'b2', email: 'b2@example.com', displayName: 'B2' });
+    await OrderLine.using(connection).batchPut([{ userId: 'b1', orderId: 'x', line: 1 }]);
+    const { items } = await users().batchGet([{ userId: 'b1' }, { userId: 'b2' }, { userId: 'missing' }]);
+    expect(items.map((user) => user?.displayName).sort()).toEqual(['B1', 'B2']);
+    const lines = await OrderLine.using(connection).batchGet([{ userId: 'b1', orderId: 'x', line: 1 }]);
+    expect(lines.items[0]).toBeInstanceOf(OrderLine);
   });
 });
