@@ -2,6 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { isDateCodec } from '../codecs/date-codec';
 import type { Item } from '../codecs/object-codec';
 import { canonicalNumber } from '../codecs/number-text';
+import { sameSet } from '../operations/same-item';
 import { flattenStored, matchesFlat, unflattenStored } from './flat-stored';
 import type { ModelSchema } from '../schema/compile-model';
 
@@ -95,23 +96,13 @@ function keptMatches(value: object, kept: unknown, encoded: AttributeValue | und
   return Array.isArray(kept) && encoded !== undefined && matchesFlat(encoded, kept);
 }
 
-/** Two string sets' stored elements: the same in order (no allocation), or as sets. */
-function sameTexts(kept: readonly string[], now: readonly string[] | undefined): boolean {
-  if (now === undefined || kept.length !== now.length) return false;
-  let i = 0;
-  while (i < kept.length && kept[i] === now[i]) i++;
-  if (i === kept.length) return true;
-  const keys = new Set(kept);
-  return now.every((element) => keys.has(element));
-}
+/** Two string sets' stored elements (`sameSet` of `operations/same-item.ts`: in order first, then as sets). */
+const sameTexts = (kept: readonly string[], now: readonly string[] | undefined): boolean =>
+  sameSet(kept, now, (text) => text);
 
 /** Two number sets' stored elements, compared as numbers (`1.0` is `1`). */
-function sameNumbers(kept: readonly string[], now: readonly string[] | undefined): boolean {
-  if (now === undefined || kept.length !== now.length) return false;
-  if (kept.every((element, i) => element === now[i])) return true;
-  const keys = new Set(kept.map(canonicalNumber));
-  return now.every((element) => keys.has(canonicalNumber(element)));
-}
+const sameNumbers = (kept: readonly string[], now: readonly string[] | undefined): boolean =>
+  sameSet(kept, now, canonicalNumber);
 
 /** What generated code calls. */
 const HELPERS = { keptValue, keptMatches, sameTexts, sameNumbers };

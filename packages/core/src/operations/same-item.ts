@@ -26,7 +26,8 @@ function sameList(a: readonly AttributeValue[], b: readonly AttributeValue[]): b
   return true;
 }
 
-function sameSet<E>(a: readonly E[], b: readonly E[] | undefined, key: (element: E) => string): boolean {
+/** Two sets' stored elements, `key` telling elements apart (a number's canonical text, bytes' base64). */
+export function sameSet<E>(a: readonly E[], b: readonly E[] | undefined, key: (element: E) => string): boolean {
   if (!b || a.length !== b.length) return false;
   // Two encodings of one unchanged set list it in the same order: found equal without allocating.
   let i = 0;
