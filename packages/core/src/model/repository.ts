@@ -151,22 +151,11 @@ export class Repository<T extends object> {
   get(first: unknown, second?: unknown, third?: unknown): Promise<T | undefined> {
     // Not an async function, nor a rest parameter: the hot path makes one promise (the `then`) and no array.
     try {
-      let key: Item;
-      let options: GetOptions | undefined;
-      if (
-        this.schema.rangeKey ||
-        this.schema.entity ||
-        third !== undefined ||
-        isKeyObject(first) ||
-        !(second === undefined || isKeyObject(second))
-      ) {
+      let key = third === undefined ? this.simpleKey(first, second) : undefined;
+      let options = second as GetOptions | undefined;
+      if (!key) {
         const args = third !== undefined ? [first, second, third] : second !== undefined ? [first, second] : [first];
         [key, options] = this.splitKeyArgs<GetOptions>(args);
-      } else {
-        // The common call, `get(id)` or `get(id, options)` on a hash-only model, without the general parsing.
-        const { hashKey } = this.schema;
-        key = { [hashKey.name]: encodeKeyPart(this.schema, hashKey, first) };
-        options = second;
       }
       const cache = this.readCache(options);
       if (cache) return this.getThrough(cache, key, options?.signal);
@@ -827,19 +816,22 @@ export class Repository<T extends object> {
     return instance;
   }
 
+  /**
+   * The key of the common call, `get(id)` or `get(id, options)` on a hash-only model of its own
+   * table, without the general parsing; `undefined` for any other call.
+   */
+  private simpleKey(first: unknown, second: unknown): Item | undefined {
+    const { schema } = this;
+    if (schema.rangeKey || schema.entity || isKeyObject(first) || !(second === undefined || isKeyObject(second))) {
+      return undefined;
+    }
+    return { [schema.hashKey.name]: encodeKeyPart(schema, schema.hashKey, first) };
+  }
+
   /** `(key, options)` or `(hash, range, options)`, decided by the model's key schema. */
   private splitKeyArgs<O>(args: readonly unknown[]): [Item, O | undefined] {
-    // The common call, `get(id)` or `get(id, options)` on a hash-only model, without the general parsing.
-    if (
-      !this.schema.rangeKey &&
-      !this.schema.entity &&
-      args.length <= 2 &&
-      !isKeyObject(args[0]) &&
-      (args[1] === undefined || isKeyObject(args[1]))
-    ) {
-      const { hashKey } = this.schema;
-      return [{ [hashKey.name]: encodeKeyPart(this.schema, hashKey, args[0]) }, args[1] as O | undefined];
-    }
+    const simple = args.length <= 2 ? this.simpleKey(args[0], args[1]) : undefined;
+    if (simple) return [simple, args[1] as O | undefined];
     const keyLength = isKeyObject(args[0]) || !this.schema.rangeKey ? 1 : Math.min(2, args.length);
     const options = args[keyLength];
     if (options !== undefined && !isKeyObject(options)) {
