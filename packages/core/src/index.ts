@@ -113,6 +113,7 @@ export { UNKNOWN_ATTRIBUTES, type Item } from './codecs/object-codec';
 export { ModelDefinitionError, type ModelDefinitionErrorOptions } from './errors/model-definition-error';
 export {
   DecodeError,
+  EntityMismatchError,
   ItemExistsError,
   ItemNotFoundError,
   TableMismatchError,

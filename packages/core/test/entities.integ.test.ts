@@ -121,6 +121,26 @@ describe('keys from templates', () => {
     expect(await users().get({ userId: 'u2' })).toBeUndefined();
   });
 
+  it('save() of a changed template attribute rewrites the index key computed from it, whole or partial', async () => {
+    const user = await users().create({ userId: 'u5', email: 'old@example.com', displayName: 'Eve' });
+    user.email = 'new@example.com';
+    await user.save();
+    const byIndex = { key: { email: 'new@example.com' }, index: 'gsi1' } as const;
+    expect((await users().query(byIndex.key, { index: byIndex.index }).all()).map((found) => found.userId)).toEqual([
+      'u5',
+    ]);
+    const [partial] = await users()
+      .query({ userId: 'u5' }, { projection: ['email', 'version'] })
+      .all();
+    expect(partial).toMatchObject({ userId: 'u5', email: 'new@example.com' });
+    (partial as User).email = 'newer@example.com';
+    await (partial as User).save();
+    const stored = await raw.send(
+      new GetItemCommand({ TableName: tableName, Key: { pk: { S: 'USER#u5' }, sk: { S: 'PROFILE' } } }),
+    );
+    expect(stored.Item).toMatchObject({ gsi1pk: { S: 'EMAIL#newer@example.com' }, displayName: { S: 'Eve' } });
+  });
+
   it('refuses, before sending, a key passed as a value, a missing template attribute, and a separator in a value', async () => {
     await expect(users().get('USER#u1')).rejects.toThrow(/pass its key as an object holding userId/);
     await expect(orders().get({ userId: 'u1', orderId: 'o1' })).rejects.toThrow(

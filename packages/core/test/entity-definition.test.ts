@@ -3,6 +3,7 @@ import { compileEntity, type EntityOptions } from '../src/single-table/compile-e
 import { defineTable, type SharedTableOptions } from '../src/single-table/define-table';
 import { collectDeclarations } from '../src/schema/collect-declarations';
 import { compileFields } from '../src/schema/compile-fields';
+import type { AnyClass } from '../src/metadata/options';
 import { Attribute, HashKey, Index, ModelDefinitionError } from '../src';
 
 // A table several models share, and the entities on it (src/single-table/), checked when compiled.
@@ -25,7 +26,8 @@ class User {
 }
 
 const fieldsOf = (cls: object) => compileFields('User', collectDeclarations(cls).attributes);
-const entity = (options: EntityOptions, cls: object = User) => compileEntity('User', app, options, fieldsOf(cls));
+const entity = (options: EntityOptions, cls: AnyClass = User) =>
+  compileEntity('User', cls, app, options, fieldsOf(cls));
 
 describe('defineTable', () => {
   it('keeps the names, with _et as the default entity attribute', () => {

@@ -19,6 +19,8 @@ export interface FieldCodec {
    * `compute(source)`, never set on a decoded object. Its `property` names it in messages only.
    */
   readonly compute?: (source: object) => unknown;
+  /** The properties `compute` reads (a key template's attributes); absent when it reads none. */
+  readonly computedFrom?: readonly string[];
 }
 
 export const missingError = (): CodecError => new CodecError('is required but undefined', 'required', undefined);

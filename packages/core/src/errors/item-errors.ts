@@ -70,6 +70,37 @@ export class VersionConflictError<T = unknown> extends ConditionFailedError {
   }
 }
 
+/**
+ * An entity's write found an item of another entity under its key (single-table design: two
+ * entities whose key templates can render the same key). Nothing was written. `found` is the
+ * stored item's entity name (`undefined` when it has none); `item` the stored AttributeValues.
+ */
+export class EntityMismatchError extends ConditionFailedError {
+  override name = 'EntityMismatchError';
+  readonly model: string;
+  /** The entity that tried to write. */
+  readonly entity: string;
+  readonly found: string | undefined;
+  readonly key: Readonly<Record<string, unknown>>;
+
+  constructor(
+    message: string,
+    options: ServiceErrorOptions & {
+      model: string;
+      entity: string;
+      found: string | undefined;
+      key: Record<string, unknown>;
+      item: Record<string, AttributeValue>;
+    },
+  ) {
+    super(message, options);
+    this.model = options.model;
+    this.entity = options.entity;
+    this.found = options.found;
+    this.key = options.key;
+  }
+}
+
 /** `getOrFail` (or `reload`) found no item under the key. */
 export class ItemNotFoundError extends DynamodelError {
   override name = 'ItemNotFoundError';

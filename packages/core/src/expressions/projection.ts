@@ -10,7 +10,9 @@ export interface CompiledProjection {
 
 /**
  * A `ProjectionExpression` of the given properties plus `always` (the key attributes, so a projected
- * instance can still be saved, reloaded and used as a cursor), every name through `placeholders`.
+ * instance can still be saved, reloaded and used as a cursor) and, for an entity, its entity
+ * attribute (what a read dispatches on) and its key templates' attributes, every name through
+ * `placeholders`.
  * `allowed`, when given, is what an index holds: asking it for more is refused, since a global
  * index would silently return nothing for it.
  */
@@ -23,6 +25,7 @@ export function compileProjection(
 ): CompiledProjection {
   if (properties.length === 0) throw modelValidationError(schema, 'projection names no attribute', 'projection');
   const names = new Set(always);
+  for (const name of entityProjected(schema)) names.add(name);
   for (const property of properties) {
     const field = schema.byProperty.get(property);
     if (!field) {
@@ -38,4 +41,20 @@ export function compileProjection(
     names.add(field.name);
   }
   return { expression: [...names].map((name) => placeholders.name(name)).join(', '), names };
+}
+
+/**
+ * What every projection of an entity's items includes: the entity attribute (what tells its items
+ * from its subclasses' and other entities') and the attributes its key templates name (what its
+ * key is computed from, so a partial instance can be saved and reloaded). None for other models.
+ */
+export function entityProjected(schema: ModelSchema): readonly string[] {
+  const { entity } = schema;
+  if (!entity) return [];
+  const names = [entity.entityAttribute];
+  for (const property of [...entity.hashKey.template.properties, ...(entity.rangeKey?.template.properties ?? [])]) {
+    const field = schema.byProperty.get(property);
+    if (field) names.push(field.name);
+  }
+  return names;
 }

@@ -1,6 +1,7 @@
 import { ModelDefinitionError } from '../errors/model-definition-error';
 import type { AnyClass, AttributeOptions, IndexOptions, KeyOptions, TableOptions } from './options';
 import type { EntityOptions } from '../single-table/compile-entity';
+import { registerEntity } from '../single-table/entity-registry';
 import type { SharedTable } from '../single-table/define-table';
 import {
   type ClassDeclaration,
@@ -147,10 +148,12 @@ export function Table(options: TableOptions = {}): ClassDecorator {
 /**
  * Marks a class as one entity of a table several models share (single-table design): its items
  * live in `table`, keyed by `options.keys` templates built from its attributes, and carry its name
- * in the table's entity attribute.
+ * in the table's entity attribute. A subclass of an entity declared with its own `@Entity` on the
+ * same table inherits its keys (polymorphism): reads through the parent yield subclass instances.
  */
-export function Entity(table: SharedTable, options: EntityOptions): ClassDecorator {
-  return modelDecorator((declaration) => {
+export function Entity(table: SharedTable, options: EntityOptions = {}): ClassDecorator {
+  return modelDecorator((declaration, cls) => {
+    registerEntity(table, options.name ?? cls.name, cls);
     const { cache, unknownProperties, unknownAttributes } = options;
     const { billing, stream } = table.options;
     declaration.table = {
@@ -171,12 +174,12 @@ export function Entity(table: SharedTable, options: EntityOptions): ClassDecorat
  * first use) and checks that every attribute it declared has a type, so a missing `type` under
  * TC39 decorators fails at class definition.
  */
-function modelDecorator(record: (declaration: ClassDeclaration) => void): ClassDecorator {
+function modelDecorator(record: (declaration: ClassDeclaration, cls: AnyClass) => void): ClassDecorator {
   return (cls: AnyClass, context?: ClassDecoratorContext): void => {
     const owner = isStandardContext(context) ? (context.metadata as object | undefined) : cls;
     if (!owner) throw new TypeError('TC39 decorator metadata (Symbol.metadata) is not available');
     const declaration = declarationFor(owner);
-    record(declaration);
+    record(declaration, cls);
     declaration.className = cls.name;
     for (const attribute of declaration.attributes.values()) {
       const { options: declared, designType } = attribute;

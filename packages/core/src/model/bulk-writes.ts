@@ -24,16 +24,15 @@ export function writeMany<T extends object>(
   const keyNames = keyAttributeNames(schema);
   const prepare = (input: T | CreateAttributes<T>): PreparedWrite<Item> => {
     const instance = repository.instanceFrom(input);
+    // A subclass entity's instance is written by its own repository (`Repository.ownerOf`).
+    const owner = repository.ownerOf(instance);
     const planned: PlannedWrite<T> =
-      kind === 'create'
-        ? repository.planCreate(instance, options.condition)
-        : repository.planPutOf(instance, options.condition);
+      kind === 'create' ? owner.planCreate(instance, options.condition) : owner.planPutOf(instance, options.condition);
     const key = keyOfItem(schema, planned.plan.item);
     return {
       id: keyString(key, keyNames),
       key,
-      send: (signal) =>
-        kind === 'create' ? repository.sendCreate(planned, signal) : repository.sendPut(planned, signal),
+      send: (signal) => (kind === 'create' ? owner.sendCreate(planned, signal) : owner.sendPut(planned, signal)),
     };
   };
   const failure = (raw: PoolFailure<T | CreateAttributes<T>, Item>): BatchFailure<T, T | CreateAttributes<T>> => ({

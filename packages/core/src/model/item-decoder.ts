@@ -2,6 +2,8 @@ import { CodecError } from '../codecs/codec';
 import type { Item } from '../codecs/object-codec';
 import { setOwn } from '../codecs/own-property';
 import type { Connection } from '../connection/connection';
+import type { AnyClass } from '../metadata/options';
+import { familyOf } from '../single-table/entity-registry';
 import { DecodeError } from '../errors/item-errors';
 import { keyOfItem } from '../operations/key';
 import { formatPath } from '../operations/to-validation-error';
@@ -21,6 +23,8 @@ export class ItemDecoder<T extends object> {
     private readonly connection: Connection,
     /** The table name, for error messages (known once the connection's prefix is applied). */
     private readonly tableName: () => string,
+    /** The decoder of another model on the same connection: an entity's subclass entity. */
+    private readonly decoderOf?: (cls: AnyClass) => ItemDecoder<object>,
   ) {}
 
   /**
@@ -28,6 +32,8 @@ export class ItemDecoder<T extends object> {
    * key) when the item does not fit the model, a required attribute it lacks included.
    */
   decode(item: Item): T {
+    const subclass = this.subclassDecoder(item);
+    if (subclass) return subclass.decode(item) as T;
     const instance = this.instance(item, false);
     recordStored(instance, item, this.connection);
     return instance;
@@ -35,6 +41,8 @@ export class ItemDecoder<T extends object> {
 
   /** An instance from part of a stored item (a projection): the other attributes are unknown, not absent. */
   decodePart(item: Item, attributes: ReadonlySet<string>): T {
+    const subclass = this.subclassDecoder(item);
+    if (subclass) return subclass.decodePart(item, attributes) as T;
     const instance = this.instance(item, true);
     for (const field of this.schema.fields) {
       // An attribute the read did not return is unknown: not the codec's value for "absent" (an empty set).
@@ -52,6 +60,19 @@ export class ItemDecoder<T extends object> {
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * For an entity's item of one of its subclass entities (a `Car` read through `Vehicle`), the
+   * subclass's decoder: the instance is a `Car`, with every field of `Car`.
+   */
+  private subclassDecoder(item: Item): ItemDecoder<object> | undefined {
+    const { entity } = this.schema;
+    if (!entity || !this.decoderOf) return undefined;
+    const found = item[entity.entityAttribute]?.S;
+    if (found === undefined || found === entity.name) return undefined;
+    const cls = familyOf(entity.table, entity.name, entity.cls).classes.get(found);
+    return cls ? this.decoderOf(cls) : undefined;
   }
 
   private instance(item: Item, partial: boolean): T {

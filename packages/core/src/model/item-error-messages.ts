@@ -1,6 +1,8 @@
 import { ResourceNotFoundError, type CancellationReason, type ConditionFailedError } from '@dynamodel/executor';
 import type { Item } from '../codecs/object-codec';
-import { ItemExistsError, ItemNotFoundError, VersionConflictError } from '../errors/item-errors';
+import { EntityMismatchError, ItemExistsError, ItemNotFoundError, VersionConflictError } from '../errors/item-errors';
+import { keyOfItem } from '../operations/key';
+import { lineageOf } from '../single-table/entity-registry';
 import type { ModelSchema } from '../schema/compile-model';
 
 /** `create` met a stored item: the error carries it raw and decoded (when it fits the model). */
@@ -137,5 +139,31 @@ export function missingTableError(
       ...(error.requestId ? { requestId: error.requestId } : {}),
       cause: error,
     },
+  );
+}
+
+/**
+ * A write of an entity refused by its guard (`operations/condition-expression.ts`): the stored item
+ * under the key is another entity's. `undefined` when the failed condition was something else (no
+ * item came back, or the item is of the writer's lineage).
+ */
+export function entityMismatchError(
+  schema: ModelSchema,
+  tableName: string,
+  error: ConditionFailedError,
+): EntityMismatchError | undefined {
+  const entity = schema.entity;
+  const item = error.item;
+  if (!entity || !item) return undefined;
+  const stored = item[entity.entityAttribute];
+  const found = stored?.S;
+  if (found !== undefined && lineageOf(entity.table, entity.name, entity.cls).names.includes(found)) return undefined;
+  const key = describeKey(keyOfItem(schema, item));
+  return new EntityMismatchError(
+    `${schema.model}: the item under ${JSON.stringify(key)} in table ${tableName} is ` +
+      (found === undefined
+        ? `no entity's (it has no ${entity.entityAttribute} attribute), not a ${entity.name}; nothing was written`
+        : `a ${found}, not a ${entity.name}; nothing was written. Their key templates render the same key: make them differ`),
+    { code: error.code, model: schema.model, entity: entity.name, found, key, item, cause: error },
   );
 }

@@ -35,7 +35,7 @@ import type { ConditionInput } from '../expressions/condition';
 import type { ReadResult } from '../operations/read/paged-read';
 import { boundConnection } from './instance-slots';
 import type { Repository } from './repository';
-import { repositoryFor } from './repositories';
+import { repositoryFor } from './repository';
 import { toJsonObject } from './to-json';
 import { buildInstance } from './build-instance';
 import { instanceFromJson } from './from-json';

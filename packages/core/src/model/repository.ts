@@ -1,4 +1,5 @@
-import type { QueryCommandInput, WriteRequest } from '@aws-sdk/client-dynamodb';
+import type { QueryCommandInput, ScanCommandInput, WriteRequest } from '@aws-sdk/client-dynamodb';
+import { EntityMismatchError } from '../errors/item-errors';
 import {
   ConditionFailedError,
   OutcomeUnknownError,
@@ -9,6 +10,7 @@ import {
 import { UNKNOWN_ATTRIBUTES, type Item } from '../codecs/object-codec';
 import { setOwn } from '../codecs/own-property';
 import type { Connection } from '../connection/connection';
+import { defaultConnection } from '../connection/default-connection';
 import { isVersionConflict, itemExistsError, itemNotFoundError, versionConflictError } from './item-error-messages';
 import { checkedVersion, heldVersion, type VersionCheck } from '../operations/lifecycle';
 import { planPut } from '../operations/put/put-plan';
@@ -113,6 +115,26 @@ export interface PlannedWrite<T extends object> extends TrackedWrite {
  * builders and sent through the connection's executor. `Tweet.get(...)` is
  * `Tweet.using(defaultConnection()).get(...)`.
  */
+const repositories = new WeakMap<Connection, WeakMap<AnyClass, Repository<object>>>();
+
+/** The repository of a model on a connection, created once per pair. */
+export function repositoryFor<T extends object>(
+  model: AnyClass,
+  connection: Connection = defaultConnection(),
+): Repository<T> {
+  let byModel = repositories.get(connection);
+  if (!byModel) {
+    byModel = new WeakMap();
+    repositories.set(connection, byModel);
+  }
+  let repository = byModel.get(model);
+  if (!repository) {
+    repository = new Repository<object>(model, connection);
+    byModel.set(model, repository);
+  }
+  return repository as unknown as Repository<T>;
+}
+
 export class Repository<T extends object> {
   private compiled: ModelSchema<T> | undefined;
   private table: string | undefined;
@@ -133,7 +155,13 @@ export class Repository<T extends object> {
 
   /** How stored items become instances (`item-decoder.ts`). */
   private get decoder(): ItemDecoder<T> {
-    return (this.itemDecoder ??= new ItemDecoder(this.schema, this.connection, () => this.tableName));
+    return (this.itemDecoder ??= new ItemDecoder(
+      this.schema,
+      this.connection,
+      () => this.tableName,
+      // An entity's item of a subclass entity is decoded by the subclass's own decoder.
+      (cls) => repositoryFor(cls, this.connection).decoder,
+    ));
   }
 
   /** How requests reach the table (`table-sender.ts`). */
@@ -324,6 +352,7 @@ export class Repository<T extends object> {
    * returns the instance. For a `@Version` model, only over the version the instance holds.
    */
   put(item: T | CreateAttributes<T>, options?: PutOptions<T>): Promise<T> {
+    if (this.schema.entity && this.ownerOf(item) !== this) return this.ownerOf(item).put(item, options);
     // Not an async function: `sendPut` is one already, and a second frame costs a promise per call.
     let planned: PlannedWrite<T>;
     try {
@@ -416,6 +445,8 @@ export class Repository<T extends object> {
    * never stored is created (or its attributes added to the stored item).
    */
   async save(instance: T, options: SaveOptions<T> = {}): Promise<T> {
+    const owner = this.ownerOf(instance);
+    if (owner !== this) return owner.save(instance, options);
     const before = stateToSave(this.schema, instance, options.attributes);
     const condition = optionalCondition(options.condition);
     const plan = saveParams(this.schema, this.tableName, instance, before, { condition, now: new Date() });
@@ -451,6 +482,8 @@ export class Repository<T extends object> {
    * transaction still depends on it.
    */
   saveOp(instance: T, options: Omit<SaveOptions<T>, 'signal'> = {}): TransactionWrite {
+    const owner = this.ownerOf(instance);
+    if (owner !== this) return owner.saveOp(instance, options);
     const before = stateToSave(this.schema, instance, options.attributes);
     const condition = optionalCondition(options.condition);
     const plan = saveParams(this.schema, this.tableName, instance, before, { condition, now: new Date() });
@@ -471,6 +504,8 @@ export class Repository<T extends object> {
 
   /** Deletes the item under `key`; returns what was deleted, or `undefined` when nothing was there. */
   async delete(...args: KeyArgs<T, DeleteOptions<T>>): Promise<T | undefined> {
+    const owner = this.ownerOf(args[0]);
+    if (owner !== this) return owner.delete(...args);
     const [key, options = {}] = this.splitKeyArgs<DeleteOptions<T>>(args);
     // Deleting an instance checks the version it holds; a bare key only with `expectedVersion`.
     const plan = planDelete(this.schema, this.tableName, key, {
@@ -512,11 +547,14 @@ export class Repository<T extends object> {
     const target = this.connection.ready(schema) ?? (await this.connection.prepare(schema));
     // Attributes are built into instances nobody holds: only instances given as input record what was written.
     const isInstance = (input: T | CreateAttributes<T>): boolean => input instanceof model;
+    // A subclass entity's instance is encoded and tracked by its own repository (`ownerOf`).
     const toRequest = (input: T | CreateAttributes<T>): SizedWriteRequest =>
-      putRequest(schema, isInstance(input) ? input : buildInstance(schema, input as BuildAttributes<T>));
+      isInstance(input)
+        ? putRequest(this.ownerOf(input).schema, input)
+        : putRequest(schema, buildInstance(schema, input as BuildAttributes<T>));
     const tracker = new BatchTracking((instance, request) => {
       const item = request.PutRequest?.Item;
-      return item ? this.trackedWrite(instance, item, []) : undefined;
+      return item ? this.ownerOf(instance).trackedWrite(instance, item, []) : undefined;
     });
     return sendBatchWrite(target.executor, schema, target.tableName, items, toRequest, options, this.cache, {
       tracker,
@@ -607,6 +645,8 @@ export class Repository<T extends object> {
 
   /** A put for `transact`: built and checked now, as `put` would (versions and timestamps included). */
   putOp(item: T | CreateAttributes<T>, options: PutOpOptions<T> = {}): TransactionWrite {
+    const owner = this.ownerOf(item);
+    if (owner !== this) return owner.putOp(item, options);
     const instance = this.instanceFrom(item);
     const condition = optionalCondition(options.condition);
     return putAction(this, instance, { condition, create: false });
@@ -629,6 +669,8 @@ export class Repository<T extends object> {
 
   /** A delete for `transact`; deleting an instance checks the version it holds. */
   deleteOp(key: KeyInput<T> | T, options: DeleteOpOptions<T> = {}): TransactionWrite {
+    const owner = this.ownerOf(key);
+    if (owner !== this) return owner.deleteOp(key, options);
     return deleteAction(this, keyFromArgs(this.schema, [key]), {
       condition: optionalCondition(options.condition),
       mustExist: options.mustExist,
@@ -709,18 +751,27 @@ export class Repository<T extends object> {
   private readIO<R>(plan: ReadPlan, pageCache?: ModelCache): ReadIO<R> {
     const partial = plan.partial;
     const sendQuery = (params: QueryCommandInput, signal: AbortSignal | undefined) =>
-      this.sender.send('Query', params, sendOptions(signal, true));
+      this.sendPage('Query', params, signal);
     const prepare = () => (this.connection.ready(this.schema) ? undefined : this.connection.prepare(this.schema));
     const sendPage = pageCache ? cachedPages(pageCache, this.schema, plan, sendQuery, prepare) : sendQuery;
     return {
       send: (operation, params, signal) =>
-        operation === 'Query' ? sendPage(params, signal) : this.sender.send('Scan', params, sendOptions(signal, true)),
+        operation === 'Query' ? sendPage(params, signal) : this.sendPage('Scan', params, signal),
       // A later issue's single-table reads plug in here: a decode that picks the model by an entity attribute.
       decode: (partial
         ? (item: Item) => this.decodePart(item, partial)
         : (item: Item) => this.decode(item)) as unknown as (item: Item) => R,
       cursorSecret: this.connection.cursorSecret,
     };
+  }
+
+  /** Sends one page of a query or scan of the model's table, uncached (reads are always safe to re-send). */
+  sendPage(
+    operation: 'Query' | 'Scan',
+    params: QueryCommandInput | ScanCommandInput,
+    signal: AbortSignal | undefined,
+  ): Promise<OutputOf<'Query'>> {
+    return this.sender.send(operation, params, sendOptions(signal, true));
   }
 
   /** Reads the instance's item again (strongly consistent) into the instance itself. */
@@ -767,6 +818,17 @@ export class Repository<T extends object> {
   }
 
   /** An instance of the model: `item` itself, or one built from its attributes. */
+  /**
+   * The repository that writes `value`: this one, or for an instance of a subclass entity (a `Car`
+   * given to `Vehicle.put`) the subclass's on the same connection, which writes all its fields and
+   * its own entity name.
+   */
+  ownerOf(value: unknown): Repository<T> {
+    if (!this.schema.entity || !(value instanceof this.model)) return this;
+    const cls = (value as object).constructor as AnyClass;
+    return cls === this.model ? this : repositoryFor<T>(cls, this.connection);
+  }
+
   instanceFrom(item: T | CreateAttributes<T>): T {
     return item instanceof this.model ? (item as T) : this.build(item as BuildAttributes<T>);
   }
@@ -790,7 +852,7 @@ export class Repository<T extends object> {
 
   /** A failed version check as `VersionConflictError`; any other error as it is. */
   private versionConflictOr(error: unknown, key: Item, check: VersionCheck | undefined): unknown {
-    if (!check || !(error instanceof ConditionFailedError)) return error;
+    if (!check || !(error instanceof ConditionFailedError) || error instanceof EntityMismatchError) return error;
     if (!isVersionConflict(this.schema, error.item, check.expected, check.absent)) return error;
     return versionConflictError(this.schema, this.tableName, key, error, check.expected, (item) =>
       this.decodeQuietly(item),

@@ -1,4 +1,5 @@
 import {
+  ConditionFailedError,
   ResourceNotFoundError,
   type Executor,
   type InputOf,
@@ -8,7 +9,7 @@ import {
 } from '@dynamodel/executor';
 import type { Connection, SendTarget } from '../connection/connection';
 import type { ModelSchema } from '../schema/compile-model';
-import { missingTableError } from './item-error-messages';
+import { entityMismatchError, missingTableError } from './item-error-messages';
 
 /**
  * Sends a model's requests to its table through the connection's executor: at once when the
@@ -71,8 +72,14 @@ export class TableSender {
     }
   }
 
-  /** Rethrows anything but "this table does not exist"; see the class comment. */
+  /**
+   * Rethrows anything but "this table does not exist" (see the class comment); an entity's write
+   * refused because the key holds another entity's item as `EntityMismatchError`.
+   */
   private async afterMissingTable(error: unknown, tableName: string): Promise<SendTarget> {
+    if (error instanceof ConditionFailedError && this.schema.entity) {
+      throw entityMismatchError(this.schema, tableName, error) ?? error;
+    }
     if (!(error instanceof ResourceNotFoundError) || error.table !== tableName) throw error;
     await this.connection.forgetTable(tableName);
     if (!this.connection.autoCreateTables) throw missingTableError(this.schema, tableName, error);

@@ -8,8 +8,13 @@ export interface CollectedDeclarations {
   /** The nearest `@Table` options up the chain, and the class that declared them. */
   readonly table: TableOptions | undefined;
   readonly tableClassName: string | undefined;
-  /** The nearest `@Entity` up the chain (it also sets `table`). */
-  readonly entity: ClassDeclaration['entity'];
+  /** The `@Entity`s up the chain, the root's first (each also sets `table`), with the class that declared each. */
+  readonly entities: readonly EntityDeclaration[];
+}
+
+export interface EntityDeclaration {
+  readonly entity: NonNullable<ClassDeclaration['entity']>;
+  readonly owner: object;
 }
 
 /** Merges the declarations of a class and its ancestors (attributes are inherited). */
@@ -17,16 +22,18 @@ export function collectDeclarations(cls: object): CollectedDeclarations {
   const attributes = new Map<string | symbol, AttributeDeclaration>();
   let table: TableOptions | undefined;
   let tableClassName: string | undefined;
-  let entity: ClassDeclaration['entity'];
+  const entities: EntityDeclaration[] = [];
   for (const link of classChain(cls)) {
     for (const declaration of ownDeclarations(link)) {
       for (const [property, attribute] of declaration.attributes) attributes.set(property, attribute);
       if (declaration.table) {
         table = declaration.table;
         tableClassName = declaration.className ?? (link as { name?: string }).name;
-        entity = declaration.entity;
+        // A `@Table` below an entity makes a model of its own table: no entity chain goes on through it.
+        if (declaration.entity) entities.push({ entity: declaration.entity, owner: link });
+        else entities.length = 0;
       }
     }
   }
-  return { attributes: [...attributes.values()], table, tableClassName, entity };
+  return { attributes: [...attributes.values()], table, tableClassName, entities };
 }

@@ -3,7 +3,8 @@ import { ObjectCodec } from '../codecs/object-codec';
 import { dateCodec, isDateCodec } from '../codecs/date-codec';
 import { ModelDefinitionError } from '../errors/model-definition-error';
 import type { AnyClass, TableOptions } from '../metadata/options';
-import { collectDeclarations } from './collect-declarations';
+import type { ClassDeclaration } from '../metadata/registry';
+import { collectDeclarations, type EntityDeclaration } from './collect-declarations';
 import { compileFields, type CompiledField } from './compile-fields';
 import { checkTableName, type TableSchema } from './table-schema';
 import { compileIndexes, type IndexSchema } from './compile-indexes';
@@ -67,13 +68,14 @@ function compile(cls: AnyClass): ModelSchema {
   const fail = (message: string, rule: string, attribute?: string): never => {
     throw new ModelDefinitionError(message, { model, rule, ...(attribute ? { attribute } : {}) });
   };
-  const { attributes, table, tableClassName, entity: declaredEntity } = collectDeclarations(cls);
+  const { attributes, table, tableClassName, entities } = collectDeclarations(cls);
+  const declaredEntity = entityDeclaration(cls, entities, fail);
   if (!table) return fail('is not a model: decorate the class with @Table()', 'not-a-table');
 
   let fields = compileFields(model, attributes);
   // An entity of a shared table: its keys, index keys and entity name are computed attributes.
   const entity = declaredEntity
-    ? compileEntity(model, declaredEntity.table, declaredEntity.options, fields)
+    ? compileEntity(model, cls, declaredEntity.table, declaredEntity.options, fields)
     : undefined;
   if (entity) fields = [...entityKeyFields(entity), ...fields];
   const hashKeys = fields.filter((field) => field.role === 'hash');
@@ -160,6 +162,43 @@ function compile(cls: AnyClass): ModelSchema {
 }
 
 type Fail = (message: string, rule: string, attribute?: string) => never;
+
+/**
+ * The `@Entity` a class is compiled as: its own. An entity's subclass declares its own (with its
+ * own name), or its items would be written and read back as its parent's; it may leave out the
+ * keys and inherit its parent's templates (polymorphism), on the parent's table only.
+ */
+function entityDeclaration(cls: AnyClass, chain: readonly EntityDeclaration[], fail: Fail): ClassDeclaration['entity'] {
+  const nearest = chain[chain.length - 1];
+  if (!nearest) return undefined;
+  const parentName = (owner: object) => (owner as { name?: string }).name ?? 'its parent';
+  if (nearest.owner !== cls) {
+    return fail(
+      `extends entity ${parentName(nearest.owner)} without an @Entity of its own, so its items would be stored and read back as ${parentName(nearest.owner)}: declare it with @Entity(table, { name })`,
+      'entity-subclass',
+    );
+  }
+  for (const ancestor of chain) {
+    if (ancestor.entity.table !== nearest.entity.table) {
+      return fail(
+        `is an entity of table ${nearest.entity.table.name}, but it extends ${parentName(ancestor.owner)}, an entity of table ${ancestor.entity.table.name}: a class hierarchy lives in one table`,
+        'entity-subclass',
+      );
+    }
+  }
+  if (nearest.entity.options.keys !== undefined) return nearest.entity;
+  const keyed = [...chain].reverse().find((ancestor) => ancestor.entity.options.keys !== undefined);
+  if (!keyed) return nearest.entity; // compileEntity says keys are missing
+  const { keys, indexes } = keyed.entity.options;
+  return {
+    table: nearest.entity.table,
+    options: {
+      ...nearest.entity.options,
+      keys,
+      ...(indexes !== undefined && nearest.entity.options.indexes === undefined ? { indexes } : {}),
+    },
+  };
+}
 
 function compileUnknownProperties(value: unknown, fail: Fail): ModelSchema['unknownProperties'] {
   if (value === undefined) return 'refuse';

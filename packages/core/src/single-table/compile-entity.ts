@@ -1,5 +1,5 @@
 import { ModelDefinitionError } from '../errors/model-definition-error';
-import type { ModelCacheOptions, TableOptions } from '../metadata/options';
+import type { AnyClass, ModelCacheOptions, TableOptions } from '../metadata/options';
 import { compileTemplate, type CompiledTemplate, type TemplateField } from './compile-template';
 import type { SharedTable } from './define-table';
 
@@ -16,8 +16,12 @@ export interface EntityOptions {
    * entities apart; default the class name. Unique within a table.
    */
   readonly name?: string;
-  /** The table key's templates: `{ pk: 'USER#{userId}', sk: 'PROFILE' }` (`sk` exactly when the table has a sort key). */
-  readonly keys: KeyTemplates & { readonly pk: string };
+  /**
+   * The table key's templates: `{ pk: 'USER#{userId}', sk: 'PROFILE' }` (`sk` exactly when the table
+   * has a sort key). A subclass of an entity may leave them out: it inherits its parent's, and its
+   * parent's index templates with them.
+   */
+  readonly keys?: KeyTemplates & { readonly pk: string };
   /** Templates of the shared table's indexes this entity is in: `{ gsi1: { pk: 'EMAIL#{email}', sk: 'USER' } }`. */
   readonly indexes?: Readonly<Record<string, KeyTemplates>>;
   /** As in `@Table`. */
@@ -36,6 +40,8 @@ export interface TemplateKey {
 /** An entity compiled: its table, its name, and the templates of its keys and index keys. */
 export interface EntitySchema {
   readonly table: SharedTable;
+  /** The entity's class (a read dispatches to its subclasses by the stored name, `entity-registry.ts`). */
+  readonly cls: AnyClass;
   readonly name: string;
   /** The attribute holding the entity's name on every item. */
   readonly entityAttribute: string;
@@ -60,6 +66,7 @@ export interface EntityField extends TemplateField {
  */
 export function compileEntity(
   model: string,
+  cls: AnyClass,
   table: SharedTable,
   options: EntityOptions,
   fields: readonly EntityField[],
@@ -161,6 +168,7 @@ export function compileEntity(
   }
   return Object.freeze({
     table,
+    cls,
     name,
     entityAttribute: table.entityAttribute,
     hashKey,

@@ -28,6 +28,7 @@ export function entityKeyFields(entity: EntitySchema): CompiledField[] {
     role: CompiledField['role'],
     compute: (source: object) => unknown,
     required: boolean,
+    computedFrom: readonly string[] = [],
   ): CompiledField => ({
     property: name,
     name,
@@ -40,10 +41,17 @@ export function entityKeyFields(entity: EntitySchema): CompiledField[] {
     indexes: memberships.get(name) ?? [],
     lifecycle: [],
     compute,
+    computedFrom,
   });
   const rendered = (key: TemplateKey) => (source: object) => key.template.render(source);
-  const fields = [field(entity.hashKey.name, 'hash', rendered(entity.hashKey), true)];
-  if (entity.rangeKey) fields.push(field(entity.rangeKey.name, 'range', rendered(entity.rangeKey), true));
+  const fields = [
+    field(entity.hashKey.name, 'hash', rendered(entity.hashKey), true, entity.hashKey.template.properties),
+  ];
+  if (entity.rangeKey) {
+    fields.push(
+      field(entity.rangeKey.name, 'range', rendered(entity.rangeKey), true, entity.rangeKey.template.properties),
+    );
+  }
   const indexKeys = new Map<string, TemplateKey | undefined>();
   for (const options of table.indexes.values()) {
     for (const attribute of [options.hash, options.range]) {
@@ -55,7 +63,7 @@ export function entityKeyFields(entity: EntitySchema): CompiledField[] {
     for (const key of [keys.hashKey, keys.rangeKey]) if (key) indexKeys.set(key.name, key);
   }
   for (const [attribute, key] of indexKeys) {
-    fields.push(field(attribute, undefined, key ? rendered(key) : () => undefined, false));
+    fields.push(field(attribute, undefined, key ? rendered(key) : () => undefined, false, key?.template.properties));
   }
   const name = entity.name;
   fields.push(field(entity.entityAttribute, undefined, () => name, true));

@@ -3,6 +3,7 @@ import { isKeyObject } from '../operations/key';
 import { modelValidationError } from '../operations/to-validation-error';
 import type { ModelSchema } from '../schema/compile-model';
 import type { EntitySchema, TemplateKey } from './compile-entity';
+import { familyOf } from './entity-registry';
 
 /** A read of an entity's items, as the general query and scan machinery takes it. */
 export interface EntityRead {
@@ -65,11 +66,16 @@ export function entityQuery(
   };
 }
 
-/** `filter`, and the entity attribute: what keeps another entity's items out of a read. */
+/**
+ * `filter`, and the entity attribute: what keeps another entity's items out of a read. The
+ * entity's subclass entities are its own (a read through `Vehicle` yields `Car`s too).
+ */
 export function entityFilter(schema: ModelSchema, filter: Condition | undefined): Condition {
   const entity = schema.entity as NonNullable<ModelSchema['entity']>;
+  const { names } = familyOf(entity.table, entity.name, entity.cls);
   return condition((c) => {
-    const own = c.eq(entity.entityAttribute, entity.name);
+    const own =
+      names.length === 1 ? c.eq(entity.entityAttribute, entity.name) : c.in(entity.entityAttribute, [...names]);
     return filter ? c.and(own, filter) : own;
   });
 }
@@ -84,7 +90,7 @@ function condition(build: (c: ConditionBuilder<Record<string, string>>) => Condi
  * key attributes, or of the table's keys where the index keys on them (an inverted index: hash
  * `sk`, range `pk`). An index the entity has no partition template for holds none of its items.
  */
-function indexKeys(schema: ModelSchema, index: string): Pick<EntitySchema, 'hashKey' | 'rangeKey'> {
+export function indexKeys(schema: ModelSchema, index: string): Pick<EntitySchema, 'hashKey' | 'rangeKey'> {
   const entity = schema.entity as EntitySchema;
   const definition = entity.table.indexes.get(index);
   if (!definition) {

@@ -22,8 +22,9 @@ export function planDelete(
   });
   return {
     params,
-    // Deleting twice deletes once; a conditional delete is not re-sent after a lost answer.
-    idempotent: params.ConditionExpression === undefined,
+    // Deleting twice deletes once; a conditional delete is not re-sent after a lost answer. An
+    // entity's guard alone (condition-expression.ts) is met again by the re-sent request.
+    idempotent: condition === undefined && !options.mustExist,
     versionCheck,
     assigned: [],
   };

@@ -17,7 +17,7 @@ export function putItemParams(
   item: Item,
   options: { ifAbsent?: boolean | undefined; condition?: Condition | undefined } = {},
 ): PutItemCommandInput {
-  if (!options.ifAbsent && !options.condition) return { TableName: tableName, Item: item };
+  if (!options.ifAbsent && !options.condition && !schema.entity) return { TableName: tableName, Item: item };
   const placeholders = new Placeholders();
   const condition = conditionExpression(
     schema,

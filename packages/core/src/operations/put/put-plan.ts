@@ -33,8 +33,9 @@ export function planPut(
     params,
     item,
     // An unconditional put is a whole-item replace: sending it twice stores the same item
-    // (docs/reliability.md §4). A conditional one is not re-sent after a lost answer.
-    idempotent: params.ConditionExpression === undefined,
+    // (docs/reliability.md §4). A conditional one is not re-sent after a lost answer; an entity's
+    // guard alone (condition-expression.ts) is met again by the re-sent put.
+    idempotent: condition === undefined && !options.create,
     versionCheck,
     assigned: version ? [[version.property, next]] : NOTHING_ASSIGNED,
   };

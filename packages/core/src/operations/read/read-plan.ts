@@ -3,7 +3,7 @@ import type { QueryCommandInput, ScanCommandInput } from '@aws-sdk/client-dynamo
 import { compileCondition } from '../../expressions/compile-condition';
 import type { Condition } from '../../expressions/condition';
 import { Placeholders } from '../../expressions/placeholders';
-import { compileProjection } from '../../expressions/projection';
+import { compileProjection, entityProjected } from '../../expressions/projection';
 import type { Item } from '../../codecs/object-codec';
 import type { IndexSchema } from '../../schema/compile-indexes';
 import type { ModelSchema } from '../../schema/compile-model';
@@ -120,6 +120,13 @@ export interface ReadRequest {
   readonly projection?: readonly string[] | undefined;
   readonly limit?: number | undefined;
   readonly pageSize?: number | undefined;
+  /**
+   * A read over several models (a collection, `model/collection.ts`): its filter, compiled by the
+   * caller through the request's placeholders, instead of `filter`.
+   */
+  readonly compileFilter?: ((placeholders: Placeholders) => string) | undefined;
+  /** Likewise: the stored names to read, instead of `projection`. */
+  readonly projectedNames?: readonly string[] | undefined;
 }
 
 /** The read's target, refusing a consistent read of a global index (DynamoDB has none). */
@@ -157,11 +164,18 @@ export function buildReadPlan(
   const build = (count: boolean): QueryCommandInput => {
     const placeholders = new Placeholders();
     const members = particular.members(placeholders);
-    const filter = request.filter ? compileCondition(schema, request.filter, placeholders) : undefined;
-    const projection =
-      !count && request.projection
-        ? compileProjection(schema, request.projection, target.keyNames, placeholders, allowedNames(target))
+    const filter = request.compileFilter
+      ? request.compileFilter(placeholders)
+      : request.filter
+        ? compileCondition(schema, request.filter, placeholders)
         : undefined;
+    const projection = count
+      ? undefined
+      : request.projectedNames
+        ? { expression: request.projectedNames.map((name) => placeholders.name(name)).join(', ') }
+        : request.projection
+          ? compileProjection(schema, request.projection, target.keyNames, placeholders, allowedNames(target))
+          : undefined;
     return checkExpressionSizes(schema, {
       TableName: tableName,
       ...(target.index ? { IndexName: target.index.name } : {}),
@@ -179,7 +193,7 @@ export function buildReadPlan(
     params,
     countParams: build(true),
     segments: particular.segments,
-    filtered: request.filter !== undefined,
+    filtered: request.filter !== undefined || request.compileFilter !== undefined,
     keyNames: target.keyNames,
     partial: partialNames(schema, target, request.projection),
     limit: checkCount(schema, 'limit', request.limit),
@@ -203,6 +217,7 @@ function partialNames(
 ): ReadonlySet<string> | undefined {
   if (!projection) return target.projected;
   const names = new Set(target.keyNames);
+  for (const name of entityProjected(schema)) names.add(name);
   for (const property of projection) {
     const field = schema.byProperty.get(property);
     if (field) names.add(field.name);
@@ -211,7 +226,7 @@ function partialNames(
 }
 
 /** A global index holds only what it projects; a local one fetches the rest from the table. */
-function allowedNames(target: ReadTarget): { names: ReadonlySet<string>; label: string } | undefined {
+export function allowedNames(target: ReadTarget): { names: ReadonlySet<string>; label: string } | undefined {
   return target.index?.kind === 'global' && target.projected
     ? { names: target.projected, label: `index "${target.index.name}"` }
     : undefined;

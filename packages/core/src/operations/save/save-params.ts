@@ -83,11 +83,11 @@ export function saveParams(
     }
     if (!before) {
       if (now === undefined) return;
-      actions.push(setAction(instance, field.property));
+      actions.push(setAction(instance, field));
     } else {
       if (projected && !projected.has(field.name) && now === undefined) return; // not read, not set: unknown
       if (before.same(schema, index, now)) return;
-      actions.push(now === undefined ? { kind: 'remove', path: field.property } : setAction(instance, field.property));
+      actions.push(now === undefined ? { kind: 'remove', path: field.property } : setAction(instance, field));
     }
     changed.push(field.property);
   });
@@ -139,8 +139,10 @@ export function saveParams(
   return { params, idempotent, changed, current, partialAfter, assigned, versionCheck, mustExist };
 }
 
-function setAction(instance: object, property: string): UpdateAction {
-  return { kind: 'set', path: property, value: (instance as Record<string, unknown>)[property] };
+/** Sets an attribute to the instance's value; a computed one (a single-table key) to what it computes. */
+function setAction(instance: object, field: CompiledField): UpdateAction {
+  const value = field.compute ? field.compute(instance) : (instance as Record<string, unknown>)[field.property];
+  return { kind: 'set', path: field.property, value };
 }
 
 function keyPart(schema: ModelSchema, item: Item, name: string): NonNullable<Item[string]> {
@@ -167,6 +169,10 @@ function keyChanged(schema: ModelSchema, property: string): never {
 function encodeHeld(schema: ModelSchema, instance: object): Item {
   const item: Item = {};
   for (const field of schema.fields) {
+    if (field.compute) {
+      encodeComputed(schema, instance, field, item);
+      continue;
+    }
     const value = (instance as Record<string, unknown>)[field.property];
     try {
       if (value === undefined) {
@@ -187,6 +193,29 @@ function encodeHeld(schema: ModelSchema, instance: object): Item {
     }
   }
   return item;
+}
+
+/**
+ * A computed attribute of a partial instance (a single-table key): computed when the instance holds
+ * every property it is computed from, unknown (left out) when it holds none of them. Holding some
+ * but not all is refused: a change to one of them would leave the stored attribute stale.
+ */
+function encodeComputed(schema: ModelSchema, instance: object, field: CompiledField, item: Item): void {
+  const from = field.computedFrom ?? [];
+  const missing = from.filter((property) => (instance as Record<string, unknown>)[property] === undefined);
+  if (missing.length === from.length && from.length > 0 && !field.role) return;
+  if (missing.length > 0) {
+    throw modelValidationError(
+      schema,
+      `is computed from ${from.join(', ')}, and this partial instance was read without ${missing.join(', ')}: include ${missing.length === 1 ? 'it' : 'them'} in the projection to save()`,
+      'projection',
+      field.property,
+    );
+  }
+  const value = (field.compute as (source: object) => unknown)(instance);
+  if (value === undefined) return; // an index key the entity has no template for
+  const encoded = field.codec.encode(value, 0);
+  if (encoded !== undefined) setOwn(item, field.name, encoded);
 }
 
 /** What a projected instance is known to hold after the save: what it was read with, grown by what was written. */
