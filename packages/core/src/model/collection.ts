@@ -46,6 +46,11 @@ export interface CollectionQueryOptions<M extends CollectionMembers> {
   readonly filter?: { readonly [K in keyof M]?: ConditionInput<InstanceType<M[K]>> };
   /** Per member, the attributes to read (the keys always come back); its items are then partial. */
   readonly projection?: { readonly [K in keyof M]?: readonly AttributeName<InstanceType<M[K]>>[] };
+  /**
+   * `false` reads DynamoDB even when the pages would be cached (they are when every member caches
+   * queries: `cache: { queries: true }`).
+   */
+  readonly cache?: boolean;
   readonly signal?: AbortSignal;
 }
 
@@ -127,8 +132,12 @@ export class Collection<M extends CollectionMembers> {
       projections: perMember(options.projection as Readonly<Record<string, readonly string[]>> | undefined, (p) => p),
     });
     type Result = O extends { projection: object } ? PartialInstance<CollectionItem<M>> : CollectionItem<M>;
+    // Pages are cached when every member caches queries (`cache: { queries: true }`), with the
+    // first member's settings; a write to any entity of the partition invalidates them.
+    const caches = [...repositories.values()].map((repository) => repository.queryCache(options));
+    const pageCache = caches.every((cache) => cache !== undefined) ? caches[0] : undefined;
     const io: ReadIO<Result> = {
-      send: (operation, params, signal) => first.sendPage(operation, params, signal),
+      send: first.pageSender(collection.plan, pageCache),
       decode: (item) => decodeMember(this.label, collection, repositories, item, first) as Result,
       cursorSecret: connection.cursorSecret,
     };

@@ -719,8 +719,7 @@ export class Repository<T extends object> {
       limit: options.limit,
       pageSize: options.pageSize,
     });
-    const cache = this.readCache(options);
-    const io = this.readIO<Projected<T, P>>(plan, cache?.settings?.queries ? cache : undefined);
+    const io = this.readIO<Projected<T, P>>(plan, this.queryCache(options));
     return new ReadResult(this.schema, plan, io, options.signal);
   }
 
@@ -750,19 +749,31 @@ export class Repository<T extends object> {
    */
   private readIO<R>(plan: ReadPlan, pageCache?: ModelCache): ReadIO<R> {
     const partial = plan.partial;
-    const sendQuery = (params: QueryCommandInput, signal: AbortSignal | undefined) =>
-      this.sendPage('Query', params, signal);
-    const prepare = () => (this.connection.ready(this.schema) ? undefined : this.connection.prepare(this.schema));
-    const sendPage = pageCache ? cachedPages(pageCache, this.schema, plan, sendQuery, prepare) : sendQuery;
     return {
-      send: (operation, params, signal) =>
-        operation === 'Query' ? sendPage(params, signal) : this.sendPage('Scan', params, signal),
-      // A later issue's single-table reads plug in here: a decode that picks the model by an entity attribute.
+      send: this.pageSender(plan, pageCache),
+      // An entity's item of a subclass entity is decoded as the subclass (`ItemDecoder`).
       decode: (partial
         ? (item: Item) => this.decodePart(item, partial)
         : (item: Item) => this.decode(item)) as unknown as (item: Item) => R,
       cursorSecret: this.connection.cursorSecret,
     };
+  }
+
+  /** The model's cache for query pages under `options`, when the model caches queries. */
+  queryCache(options: { consistent?: boolean; cache?: boolean }): ModelCache | undefined {
+    const cache = this.readCache(options);
+    return cache?.settings?.queries ? cache : undefined;
+  }
+
+  /** How a read of `plan` sends its pages: a query's through `pageCache` when given, else to DynamoDB. */
+  pageSender(plan: ReadPlan, pageCache: ModelCache | undefined): ReadIO<unknown>['send'] {
+    if (!pageCache) return (operation, params, signal) => this.sendPage(operation, params, signal);
+    const sendQuery = (params: QueryCommandInput, signal: AbortSignal | undefined) =>
+      this.sendPage('Query', params, signal);
+    const prepare = () => (this.connection.ready(this.schema) ? undefined : this.connection.prepare(this.schema));
+    const sendCached = cachedPages(pageCache, this.schema, plan, sendQuery, prepare);
+    return (operation, params, signal) =>
+      operation === 'Query' ? sendCached(params, signal) : this.sendPage('Scan', params, signal);
   }
 
   /** Sends one page of a query or scan of the model's table, uncached (reads are always safe to re-send). */
