@@ -776,6 +776,19 @@ export class Repository<T extends object> {
       operation === 'Query' ? sendCached(params, signal) : this.sendPage('Scan', params, signal);
   }
 
+  /**
+   * The item stored under `key` (the table's key attributes, as stored), read strongly consistent
+   * and not decoded: for readers that learn the model from the item (a stream's keys-only record).
+   */
+  async readItem(key: Item): Promise<Item | undefined> {
+    const output = await this.sender.send(
+      'GetItem',
+      { TableName: this.tableName, Key: key, ConsistentRead: true },
+      sendOptions(undefined, true),
+    );
+    return output.Item;
+  }
+
   /** Sends one page of a query or scan of the model's table, uncached (reads are always safe to re-send). */
   sendPage(
     operation: 'Query' | 'Scan',

@@ -46,6 +46,11 @@ export function entityClass(table: SharedTable, name: string): AnyClass | undefi
   return registries.get(table)?.byName.get(name);
 }
 
+/** Every entity declared on `table`, in declaration order. */
+export function entityClasses(table: SharedTable): readonly AnyClass[] {
+  return [...(registries.get(table)?.byName.values() ?? [])];
+}
+
 /** An entity and its subclasses declared on the same table: what a read through the entity yields. */
 export interface EntityFamily {
   /** Entity name → class, the entity itself first. */
