@@ -5,6 +5,7 @@ import { defaultConnection } from '../connection/default-connection';
 import { DecodeError } from '../errors/item-errors';
 import { buildCondition, type ConditionInput } from '../expressions/condition';
 import {
+  collectionKeep,
   collectionMembers,
   collectionParams,
   type CollectionMember,
@@ -138,6 +139,7 @@ export class Collection<M extends CollectionMembers> {
     const pageCache = caches.every((cache) => cache !== undefined) ? caches[0] : undefined;
     const io: ReadIO<Result> = {
       send: first.pageSender(collection.plan, pageCache),
+      keep: collectionKeep(collection.entityAttribute, members),
       decode: (item) => decodeMember(this.label, collection, repositories, item, first) as Result,
       cursorSecret: connection.cursorSecret,
     };
@@ -173,7 +175,11 @@ function decodeMember(
   first: Repository<Model>,
 ): Model {
   const name = item[collection.entityAttribute]?.S;
-  const member = name === undefined ? undefined : collection.memberOf.get(name);
+  const member =
+    name !== undefined
+      ? collection.memberOf.get(name)
+      : // No entity attribute: the first member that recognises the item (`@Entity({ match })`).
+        [...repositories].find(([, candidate]) => candidate.schema.entity?.recognizes?.(item) === true)?.[0];
   const repository = member === undefined ? undefined : repositories.get(member);
   if (!repository) {
     // The filter keeps other items out; one can only come from an index that does not project the entity attribute.

@@ -80,7 +80,9 @@ export class ItemDecoder<T extends object> {
     // An entity never decodes another entity's item (nor one with no entity attribute) as its own.
     if (entity) {
       const found = item[entity.entityAttribute];
-      if (found?.S !== entity.name && !(partial && found === undefined)) {
+      // An item without it is this entity's when the entity recognises it (`@Entity({ match })`).
+      const recognized = found === undefined && (partial || entity.recognizes?.(item) === true);
+      if (found?.S !== entity.name && !recognized) {
         this.failed(
           new CodecError(
             found === undefined

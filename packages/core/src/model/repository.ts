@@ -78,7 +78,7 @@ import { recordNotStored, recordState, snapshotPart, snapshotWritten, storedStat
 import { bindConnection } from './instance-slots';
 import { ItemDecoder } from './item-decoder';
 import { TableSender } from './table-sender';
-import { entityFilter, entityQuery } from '../single-table/entity-read';
+import { entityFilter, entityKeep, entityQuery } from '../single-table/entity-read';
 import { begin, outcomeOf, sendTracked, settle, type Assigned, type TrackedWrite } from './tracked-write';
 import { saveParams, type SavePlan } from '../operations/save/save-params';
 import { buildCondition, optionalCondition, type Condition } from '../expressions/condition';
@@ -732,7 +732,7 @@ export class Repository<T extends object> {
     const plan = scanParams(this.schema, this.tableName, {
       index: options.index,
       // An entity's scan reads its shared table and keeps its own items only.
-      filter: this.schema.entity ? entityFilter(this.schema, filter) : filter,
+      filter: this.schema.entity ? entityFilter(this.schema, filter, 'scan') : filter,
       consistent: options.consistent,
       projection: options.projection,
       limit: options.limit,
@@ -751,6 +751,7 @@ export class Repository<T extends object> {
     const partial = plan.partial;
     return {
       send: this.pageSender(plan, pageCache),
+      keep: entityKeep(this.schema),
       // An entity's item of a subclass entity is decoded as the subclass (`ItemDecoder`).
       decode: (partial
         ? (item: Item) => this.decodePart(item, partial)

@@ -40,6 +40,9 @@ function entityGuard(schema: ModelSchema, placeholders: Placeholders, present: b
   const { names } = lineageOf(entity.table, entity.name, entity.cls);
   const attribute = placeholders.name(entity.entityAttribute);
   const values = names.map((name) => placeholders.value({ S: name }));
-  const same = values.length === 1 ? `${attribute} = ${values[0] as string}` : `${attribute} IN (${values.join(', ')})`;
+  let same = values.length === 1 ? `${attribute} = ${values[0] as string}` : `${attribute} IN (${values.join(', ')})`;
+  // An entity that recognises items without the attribute (`match`: a table written before
+  // Dynamodel) may replace one; its write stores the attribute from then on.
+  if (entity.recognizes) same = `(${same} OR attribute_not_exists(${attribute}))`;
   return present ? same : `(attribute_not_exists(${placeholders.name(schema.hashKey.name)}) OR ${same})`;
 }

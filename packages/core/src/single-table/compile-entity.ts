@@ -1,4 +1,5 @@
 import { ModelDefinitionError } from '../errors/model-definition-error';
+import type { Item } from '../codecs/object-codec';
 import type { AnyClass, ModelCacheOptions, TableOptions } from '../metadata/options';
 import { compileTemplate, type CompiledTemplate, type TemplateField } from './compile-template';
 import type { SharedTable } from './define-table';
@@ -24,6 +25,13 @@ export interface EntityOptions {
   readonly keys?: KeyTemplates & { readonly pk: string };
   /** Templates of the shared table's indexes this entity is in: `{ gsi1: { pk: 'EMAIL#{email}', sk: 'USER' } }`. */
   readonly indexes?: Readonly<Record<string, KeyTemplates>>;
+  /**
+   * How to recognise the entity's items that lack the entity attribute (a table written before
+   * Dynamodel): `'keys'`, by the literal starts of its key templates (`USER#`, `ORDER#`), or a
+   * predicate of the stored item. Its writes still store the entity attribute. Without it, an item
+   * without the entity attribute is no entity's item.
+   */
+  readonly match?: 'keys' | ((item: Item) => boolean);
   /** As in `@Table`. */
   readonly cache?: ModelCacheOptions;
   readonly unknownProperties?: TableOptions['unknownProperties'];
@@ -49,6 +57,13 @@ export interface EntitySchema {
   readonly rangeKey: TemplateKey | undefined;
   /** The indexes the entity is in, with the templates of their keys. */
   readonly indexes: ReadonlyMap<string, { readonly hashKey?: TemplateKey; readonly rangeKey?: TemplateKey }>;
+  /**
+   * For an entity declared with `match`: whether an item without the entity attribute is its own
+   * (`keys`: its table keys start with the templates' literal prefixes).
+   */
+  readonly recognizes: ((item: Item) => boolean) | undefined;
+  /** With `match: 'keys'`: the literal starts its table keys have (what a scan's filter checks). */
+  readonly keyPrefixes: ReadonlyMap<string, string> | undefined;
 }
 
 /** A model field, as an entity sees it: its stored name and whether it is a key the class declared itself. */
@@ -166,13 +181,49 @@ export function compileEntity(
     }
     indexes.set(indexName, entry);
   }
+  const { recognizes, keyPrefixes } = compileMatch(options.match, hashKey, rangeKey, fail);
   return Object.freeze({
     table,
     cls,
     name,
+    recognizes,
+    keyPrefixes,
     entityAttribute: table.entityAttribute,
     hashKey,
     rangeKey,
     indexes,
   });
+}
+
+/** How an entity recognises its items that lack the entity attribute (`EntityOptions.match`). */
+function compileMatch(
+  match: EntityOptions['match'],
+  hashKey: TemplateKey,
+  rangeKey: TemplateKey | undefined,
+  fail: (message: string, rule: string) => never,
+): Pick<EntitySchema, 'recognizes' | 'keyPrefixes'> {
+  if (match === undefined) return { recognizes: undefined, keyPrefixes: undefined };
+  if (typeof match === 'function') return { recognizes: match, keyPrefixes: undefined };
+  if (match !== 'keys')
+    return fail(`match is 'keys' or a function of the stored item, not ${JSON.stringify(match)}`, 'entity-match');
+  const prefixes = new Map<string, string>();
+  const checks: ((item: Item) => boolean)[] = [];
+  for (const key of [hashKey, rangeKey]) {
+    const prefix = key?.template.prefix ?? '';
+    if (!key || prefix === '') continue;
+    prefixes.set(key.name, prefix);
+    // A template without values (`PROFILE`) is the whole key, not its start.
+    const exact = key.template.properties.length === 0;
+    checks.push((item) => {
+      const text = item[key.name]?.S;
+      return text !== undefined && (exact ? text === prefix : text.startsWith(prefix));
+    });
+  }
+  if (prefixes.size === 0) {
+    return fail(
+      "match: 'keys' needs a key template that starts with literal text (USER#{userId}) to recognise items by",
+      'entity-match',
+    );
+  }
+  return { recognizes: (item) => checks.every((check) => check(item)), keyPrefixes: prefixes };
 }

@@ -1,3 +1,4 @@
+import type { Item } from '../codecs/object-codec';
 import { buildCondition, type Condition, type ConditionBuilder } from '../expressions/condition';
 import { isKeyObject } from '../operations/key';
 import { modelValidationError } from '../operations/to-validation-error';
@@ -62,7 +63,7 @@ export function entityQuery(
   return {
     partition,
     where: rangeKey && start !== '' ? condition((c) => c.beginsWith(rangeKey.name, start)) : undefined,
-    filter: entityFilter(schema, filter),
+    filter: entityFilter(schema, filter, 'query'),
   };
 }
 
@@ -70,14 +71,37 @@ export function entityQuery(
  * `filter`, and the entity attribute: what keeps another entity's items out of a read. The
  * entity's subclass entities are its own (a read through `Vehicle` yields `Car`s too).
  */
-export function entityFilter(schema: ModelSchema, filter: Condition | undefined): Condition {
+export function entityFilter(schema: ModelSchema, filter: Condition | undefined, read: 'query' | 'scan'): Condition {
   const entity = schema.entity as NonNullable<ModelSchema['entity']>;
   const { names } = familyOf(entity.table, entity.name, entity.cls);
   return condition((c) => {
-    const own =
-      names.length === 1 ? c.eq(entity.entityAttribute, entity.name) : c.in(entity.entityAttribute, [...names]);
+    let own = names.length === 1 ? c.eq(entity.entityAttribute, entity.name) : c.in(entity.entityAttribute, [...names]);
+    if (entity.recognizes) {
+      // Items without the attribute the entity recognises (`match`): a scan narrows them by the key
+      // prefixes (a query's filter may not name key attributes); each item read is then tested
+      // (`entityKeep`).
+      const prefixes = read === 'scan' ? [...(entity.keyPrefixes ?? [])] : [];
+      const legacy = [
+        c.notExists(entity.entityAttribute),
+        ...prefixes.map(([name, prefix]) => c.beginsWith(name, prefix)),
+      ];
+      own = c.or(own, c.and(...legacy));
+    }
     return filter ? c.and(own, filter) : own;
   });
+}
+
+/**
+ * For an entity that recognises items without the entity attribute (`match`): which items a read
+ * keeps (the filter lets every such item through; the entity's own test decides). `undefined`
+ * otherwise: the filter alone decides.
+ */
+export function entityKeep(schema: ModelSchema): ((item: Item) => boolean) | undefined {
+  const entity = schema.entity;
+  const recognizes = entity?.recognizes;
+  if (!entity || !recognizes) return undefined;
+  const attribute = entity.entityAttribute;
+  return (item) => item[attribute] !== undefined || recognizes(item);
 }
 
 /** A condition on the stored attributes the library computes (`pk`, `sk`, `_et`: their own paths). */

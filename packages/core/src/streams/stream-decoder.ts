@@ -164,7 +164,8 @@ export class StreamDecoder<T extends object = object> {
   private change(base: StreamChangeBase, newItem: Item | undefined, oldItem: Item | undefined): StreamChange<T> {
     const image = newItem ?? oldItem;
     const stored = image && this.entityAttribute !== undefined ? image[this.entityAttribute]?.S : undefined;
-    const repository = this.only ?? (stored === undefined ? undefined : this.repositoryOf(stored));
+    const repository =
+      this.only ?? (stored !== undefined ? this.repositoryOf(stored) : image ? this.recognizing(image) : undefined);
     if (!repository || !image) {
       return { ...base, entity: undefined, model: undefined, storedEntity: stored, newItem, oldItem };
     }
@@ -194,6 +195,15 @@ export class StreamDecoder<T extends object = object> {
       this.byEntity.set(name, repository);
     }
     return repository ?? undefined;
+  }
+
+  /** For an item without the entity attribute: the first entity that recognises it (`@Entity({ match })`). */
+  private recognizing(item: Item): Repository<T> | undefined {
+    const candidates = this.classes ?? entityClasses(this.table as SharedTable);
+    for (const cls of candidates) {
+      if (compileModel(cls).entity?.recognizes?.(item)) return repositoryFor<T>(cls, this.connection);
+    }
+    return undefined;
   }
 
   /** A repository of the table, to read items whose model is not known yet. */

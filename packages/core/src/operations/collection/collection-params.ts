@@ -1,3 +1,4 @@
+import type { Item } from '../../codecs/object-codec';
 import { compileCondition } from '../../expressions/compile-condition';
 import type { Condition } from '../../expressions/condition';
 import { Placeholders } from '../../expressions/placeholders';
@@ -144,6 +145,19 @@ export function collectionParams(
     for (const member of members) partial.set(member.name, target.projected);
   }
 
+  // Items without the entity attribute cannot be told apart by the request's filter (it may not name
+  // the key attributes a member recognises them by), so a member's filter can apply to them only
+  // when one member alone recognises such items.
+  const recognizing = members.filter((member) => member.schema.entity?.recognizes);
+  const filteredRecognizing = recognizing.filter((member) => request.filters.has(member.name));
+  if (recognizing.length > 1 && filteredRecognizing.length > 0) {
+    const member = filteredRecognizing[0] as CollectionMember;
+    refuse(
+      member.schema,
+      `${member.name} has a filter, but ${recognizing.map((m) => m.name).join(' and ')} all recognise items without ${entity.entityAttribute} (match), which a filter cannot tell apart: filter those members' items after reading them`,
+      'collection-filter',
+    );
+  }
   const plan = queryParams(first.schema, tableName, {
     index: request.index,
     partition: { [hashName]: text },
@@ -162,6 +176,21 @@ export function collectionParams(
     memberOf,
     partial,
   };
+}
+
+/**
+ * Which items a collection read keeps when a member recognises items without the entity attribute
+ * (`@Entity({ match })`): those with it, and those a member recognises. `undefined` otherwise.
+ */
+export function collectionKeep(
+  entityAttribute: string,
+  members: readonly CollectionMember[],
+): ((item: Item) => boolean) | undefined {
+  const tests = members.flatMap((member) =>
+    member.schema.entity?.recognizes ? [member.schema.entity.recognizes] : [],
+  );
+  if (tests.length === 0) return undefined;
+  return (item) => item[entityAttribute] !== undefined || tests.some((test) => test(item));
 }
 
 /** The template a member's items are partitioned by on the table or `index`. */
@@ -191,8 +220,11 @@ function memberFilter(
   if (unfiltered.length > 0) terms.push(isOneOf(unfiltered));
   for (const member of members) {
     const filter = filters.get(member.name);
-    if (filter)
-      terms.push(`(${isOneOf(namesOf(member.name))} AND ${compileCondition(member.schema, filter, placeholders)})`);
+    const own = filter ? ` AND ${compileCondition(member.schema, filter, placeholders)}` : '';
+    if (filter) terms.push(`(${isOneOf(namesOf(member.name))}${own})`);
+    // Items without the attribute a member recognises (`match`) pass, under its own filter; each
+    // item read is then tested (`collectionKeep`): a query's filter may not name key attributes.
+    if (member.schema.entity?.recognizes) terms.push(`(attribute_not_exists(${attribute})${own})`);
   }
   return terms.length === 1 ? (terms[0] as string) : terms.join(' OR ');
 }

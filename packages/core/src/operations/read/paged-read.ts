@@ -12,6 +12,12 @@ export interface ReadIO<T> {
     signal: AbortSignal | undefined,
   ): Promise<Pick<QueryCommandOutput, 'Items' | 'LastEvaluatedKey' | 'Count'>>;
   decode(item: Item): T;
+  /**
+   * Which items of a page the read keeps, when the request's filter cannot tell alone (an entity
+   * recognising items by a predicate, `single-table/entity-read.ts` `entityKeep`). `limit`,
+   * cursors and `count()` count kept items only.
+   */
+  readonly keep?: ((item: Item) => boolean) | undefined;
   readonly cursorSecret?: string | undefined;
 }
 
@@ -87,6 +93,12 @@ export class ReadResult<T> implements AsyncIterable<T> {
 
   /** How many items match (after the filter), counted by DynamoDB without returning them. `limit` does not apply. */
   async count(): Promise<number> {
+    // Items the read keeps only after reading them are counted by reading them.
+    if (this.io.keep) {
+      let total = 0;
+      for await (const items of this.mergedPages(() => Number.POSITIVE_INFINITY)) total += items.length;
+      return total;
+    }
     const counts = await Promise.all(
       this.plan.segments.map(async (segment) => {
         let total = 0;
@@ -130,7 +142,7 @@ export class ReadResult<T> implements AsyncIterable<T> {
         this.request(this.plan.params, { ...current, limit: this.pageLimit(need) }),
         this.signal,
       );
-      const page = output.Items ?? [];
+      const page = this.kept(output.Items);
       const taken = need === undefined ? page : page.slice(0, need);
       for (const item of taken) items.push(this.io.decode(item));
       if (taken.length < page.length) {
@@ -189,9 +201,14 @@ export class ReadResult<T> implements AsyncIterable<T> {
         this.request(this.plan.params, { segment: start.segment, startKey, limit: this.pageLimit(want) }),
         this.signal,
       );
-      yield output.Items ?? [];
+      yield this.kept(output.Items);
       startKey = output.LastEvaluatedKey;
     } while (startKey);
+  }
+
+  private kept(items: Item[] | undefined): Item[] {
+    const { keep } = this.io;
+    return keep ? (items ?? []).filter(keep) : (items ?? []);
   }
 
   /** DynamoDB's `Limit`: the page size, or without a filter no more than what is still wanted. */
