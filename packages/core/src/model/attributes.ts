@@ -24,6 +24,43 @@ export const Defaults: unique symbol = Symbol('dynamodel.defaults');
  */
 export const Indexes: unique symbol = Symbol('dynamodel.indexes');
 
+declare const entityKeys: unique symbol;
+
+/**
+ * The properties a key template names: `TemplateProperties<'ORDER#{placed}#{orderId}'>` is
+ * `'placed' | 'orderId'` (a `{n:8}` width left out).
+ */
+export type TemplateProperties<S extends string> = S extends `${string}{${infer Inside}}${infer Rest}`
+  ? (Inside extends `${infer Name}:${string}` ? Name : Inside) | TemplateProperties<Rest>
+  : never;
+
+/**
+ * An entity's keys for the type checker, from its key templates:
+ * `declare [Keys]?: EntityKeys<{ pk: 'USER#{userId}'; sk: 'ORDER#{orderId}' }>` (or
+ * `EntityKeys<typeof orderKeys>` with `const orderKeys = { pk: …, sk: … } as const` passed to
+ * `@Entity({ keys: orderKeys })`). Keys are then objects of exactly those properties, and a query's
+ * key holds the partition template's and, optionally, the sort template's.
+ */
+export interface EntityKeys<Templates extends { readonly pk: string; readonly sk?: string }> {
+  readonly [entityKeys]: {
+    readonly pk: TemplateProperties<Templates['pk']>;
+    readonly sk: Templates['sk'] extends string ? TemplateProperties<Templates['sk']> : never;
+  };
+}
+
+/** The template properties an `EntityKeys` declaration holds. */
+type EntityKeyParts<D> = D extends { readonly [entityKeys]: { readonly pk: infer P; readonly sk: infer S } }
+  ? { pk: P; sk: S }
+  : never;
+
+/**
+ * An entity's partition key object, from its `EntityKeys` declaration (`Pick<User, 'userId'>`);
+ * `never` for a model without one.
+ */
+export type PartitionKeyOf<T> = [EntityKeyParts<KeyDeclaration<T>>] extends [never]
+  ? never
+  : Pick<T, EntityKeyParts<KeyDeclaration<T>>['pk'] & keyof T>;
+
 /** Function-valued members (methods) are not attributes; nor are symbol-keyed declarations. */
 type DataKeys<T> = {
   [K in keyof T]-?: T[K] extends (...args: never[]) => unknown ? never : K extends symbol ? never : K;
@@ -90,7 +127,13 @@ export type WhereModel<T> = [KeyDeclaration<T>] extends [never]
  */
 export type KeyInput<T> = [KeyDeclaration<T>] extends [never]
   ? KeyValue | Partial<Attributes<T>>
-  : KeyDeclaration<T> extends readonly [infer H extends keyof T, infer R extends keyof T]
+  : [EntityKeyParts<KeyDeclaration<T>>] extends [never]
+    ? PairKeyInput<T>
+    : Pick<T, (EntityKeyParts<KeyDeclaration<T>>['pk'] | EntityKeyParts<KeyDeclaration<T>>['sk']) & keyof T>;
+
+/** A key by `[Keys]` as `'hash'` or `['hash', 'range']`. */
+type PairKeyInput<T> =
+  KeyDeclaration<T> extends readonly [infer H extends keyof T, infer R extends keyof T]
     ? Pick<T, H | R>
     : KeyDeclaration<T> extends keyof T
       ? T[KeyDeclaration<T>] | Pick<T, KeyDeclaration<T>>
@@ -102,7 +145,12 @@ export type KeyInput<T> = [KeyDeclaration<T>] extends [never]
  */
 export type KeyArgs<T, O> = [KeyDeclaration<T>] extends [never]
   ? [key: KeyInput<T>, options?: O] | [hash: KeyValue, range: KeyValue, options?: O]
-  : KeyDeclaration<T> extends readonly [infer H extends keyof T, infer R extends keyof T]
+  : [EntityKeyParts<KeyDeclaration<T>>] extends [never]
+    ? PairKeyArgs<T, O>
+    : [key: KeyInput<T>, options?: O];
+
+type PairKeyArgs<T, O> =
+  KeyDeclaration<T> extends readonly [infer H extends keyof T, infer R extends keyof T]
     ? [key: KeyInput<T>, options?: O] | [hash: T[H], range: T[R], options?: O]
     : [key: KeyInput<T>, options?: O];
 
@@ -248,8 +296,20 @@ export interface ScanOptions<T, P extends AttributeName<T> = never> extends Read
  * What a query runs on: the partition key value (or an object holding the partition key
  * properties: needed for a multi-attribute index key), or `{ index, key }` for an index.
  */
-export type QueryKey<T> =
-  KeyValue | Partial<Attributes<T>> | { readonly index: IndexName<T>; readonly key: KeyValue | Partial<Attributes<T>> };
+export type QueryKey<T> = [EntityKeyParts<KeyDeclaration<T>>] extends [never]
+  ? | KeyValue
+    | Partial<Attributes<T>>
+    | { readonly index: IndexName<T>; readonly key: KeyValue | Partial<Attributes<T>> }
+  : EntityQueryKey<T, EntityKeyParts<KeyDeclaration<T>>>;
+
+/**
+ * An entity's query key (with `EntityKeys` declared): its partition template's properties, and
+ * optionally its sort template's (the leading ones narrow the sort key); or `{ index, key }` with
+ * the index templates' properties.
+ */
+type EntityQueryKey<T, Parts extends { pk: unknown; sk: unknown }> =
+  | (Pick<T, Parts['pk'] & keyof T> & Partial<Pick<T, Parts['sk'] & keyof T>>)
+  | { readonly index: IndexName<T>; readonly key: Partial<Attributes<T>> };
 
 /** Options of `batchPut` and `batchDelete`. */
 export interface BatchWriteOptions<T = unknown, In = unknown> {

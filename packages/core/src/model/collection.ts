@@ -13,7 +13,7 @@ import {
 } from '../operations/collection/collection-params';
 import { ReadResult, type ReadIO } from '../operations/read/paged-read';
 import { keyOfItem } from '../operations/key';
-import type { AttributeName, PartialInstance } from './attributes';
+import type { AttributeName, PartialInstance, PartitionKeyOf } from './attributes';
 import { describeKey } from './item-error-messages';
 import type { Model, ModelClass } from './model';
 import { repositoryFor, type Repository } from './repository';
@@ -29,8 +29,20 @@ export type GroupedItems<M extends CollectionMembers, I = never> = {
   -readonly [K in keyof M]: ([I] extends [never] ? InstanceType<M[K]> : PartialInstance<InstanceType<M[K]>>)[];
 };
 
-/** The attributes of the members' partition templates, by name. */
-export type CollectionKey = Readonly<Record<string, string | number | bigint | boolean | Date>>;
+/** A collection's key without typed members: the attributes of the partition templates, by name. */
+export type LooseCollectionKey = Readonly<Record<string, string | number | bigint | boolean | Date>>;
+
+type Intersection<U> = (U extends unknown ? (value: U) => void : never) extends (value: infer I) => void ? I : never;
+
+/**
+ * What a collection query's key holds: every member's partition template properties, typed when
+ * the members declare `EntityKeys` (`declare [Keys]?: EntityKeys<…>`), loose otherwise.
+ */
+export type CollectionKey<M extends CollectionMembers> = [
+  { [K in keyof M]: PartitionKeyOf<InstanceType<M[K]>> }[keyof M],
+] extends [never]
+  ? LooseCollectionKey
+  : Intersection<{ [K in keyof M]: PartitionKeyOf<InstanceType<M[K]>> }[keyof M]>;
 
 /** Options of `collection.query`: those of `Model.query`, with filters and projections per member. */
 export interface CollectionQueryOptions<M extends CollectionMembers> {
@@ -110,10 +122,15 @@ export class Collection<M extends CollectionMembers> {
    * every member must render the same partition from it. Everything is checked before the first
    * request.
    */
+  query<const O extends CollectionQueryOptions<M> & { readonly index: string }>(
+    key: LooseCollectionKey,
+    options: O,
+  ): CollectionRead<M, O extends { projection: object } ? PartialInstance<CollectionItem<M>> : CollectionItem<M>>;
   query<const O extends CollectionQueryOptions<M> = CollectionQueryOptions<M>>(
-    key: CollectionKey,
-    options: O = {} as O,
-  ): CollectionRead<M, O extends { projection: object } ? PartialInstance<CollectionItem<M>> : CollectionItem<M>> {
+    key: CollectionKey<M>,
+    options?: O,
+  ): CollectionRead<M, O extends { projection: object } ? PartialInstance<CollectionItem<M>> : CollectionItem<M>>;
+  query(key: unknown, options: CollectionQueryOptions<M> = {}): CollectionRead<M, CollectionItem<M>> {
     const connection = this.connection ?? defaultConnection();
     const repositories = new Map(
       Object.entries(this.members).map(([name, cls]) => [name, repositoryFor<Model>(cls, connection)]),
@@ -132,7 +149,7 @@ export class Collection<M extends CollectionMembers> {
       ),
       projections: perMember(options.projection as Readonly<Record<string, readonly string[]>> | undefined, (p) => p),
     });
-    type Result = O extends { projection: object } ? PartialInstance<CollectionItem<M>> : CollectionItem<M>;
+    type Result = CollectionItem<M>;
     // Pages are cached when every member caches queries (`cache: { queries: true }`), with the
     // first member's settings; a write to any entity of the partition invalidates them.
     const caches = [...repositories.values()].map((repository) => repository.queryCache(options));
