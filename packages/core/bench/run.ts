@@ -3,13 +3,15 @@
 // inner codec, for two shapes (each codec in fresh processes, after a warm-up); then Tweet.get,
 // Tweet.update, Tweet.query(...).all() and Tweet.scan().all() against the raw SDK on one DynamoDB
 // Local (bench/local.ts); then Book.batchPut and Book.put against hand-written bulk writes
-// (bench/batch.ts); then hot-key reads through MemoryCache and RedisCache (bench/cache.ts).
+// (bench/batch.ts); then hot-key reads through MemoryCache and RedisCache (bench/cache.ts); then
+// a collection query and stream decoding against the raw SDK and unmarshall (bench/single-table.ts).
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { batchBenchmarks } from './batch';
 import { cacheBenchmarks } from './cache';
 import { localBenchmarks } from './local';
+import { singleTableBenchmarks } from './single-table';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -137,13 +139,14 @@ function pinCodecWorkers(): boolean {
   return pinning;
 }
 
-/** BENCH_PART=codec, local (or get), batch or cache runs one part; by default all four run. */
+/** BENCH_PART=codec, local (or get), batch, cache or single-table runs one part; by default all five run. */
 async function main(): Promise<void> {
   const part = process.env.BENCH_PART;
   if (part === undefined || part === 'codec') codecThroughput();
   if (part === undefined || part === 'local' || part === 'get') await localBenchmarks();
   if (part === undefined || part === 'batch') await batchBenchmarks();
   if (part === undefined || part === 'cache') await cacheBenchmarks();
+  if (part === undefined || part === 'single-table') await singleTableBenchmarks();
 }
 
 main().catch((error: unknown) => {

@@ -1,6 +1,7 @@
 export { Model, type ModelClass } from './model/model';
 export { Repository } from './model/repository';
 export { Defaults, Indexes, Keys } from './model/attributes';
+export type { EntityKeys, PartitionKeyOf, TemplateProperties } from './model/attributes';
 export {
   ConditionBuilder,
   type Condition,
@@ -55,8 +56,52 @@ export { queryParams, type QueryRequest } from './operations/query/query-params'
 export { scanParams, type ScanRequest } from './operations/scan/scan-params';
 export type { ReadPlan } from './operations/read/read-plan';
 export {
+  defineTable,
+  SharedTable,
+  type SharedIndexOptions,
+  type SharedTableOptions,
+} from './single-table/define-table';
+export type { EntityOptions, KeyTemplates } from './single-table/compile-entity';
+export {
+  Collection,
+  CollectionRead,
+  defineCollection,
+  type CollectionItem,
+  type CollectionKey,
+  type CollectionMembers,
+  type CollectionQueryOptions,
+  type GroupedItems,
+  type LooseCollectionKey,
+} from './model/collection';
+export {
+  StreamDecoder,
+  StreamRecordError,
+  streamDecoder,
+  type ModelChange,
+  type StreamChange,
+  type StreamChangeBase,
+  type StreamDecoderOptions,
+  type StreamSource,
+  type UnknownChange,
+} from './streams/stream-decoder';
+export type { ChangeKind, StreamAttributeValue, StreamRecordInput } from './streams/stream-records';
+export {
+  StreamPoller,
+  pollStream,
+  type StreamBatch,
+  type StreamCheckpoint,
+  type StreamPollerOptions,
+  type StreamRecord,
+} from './streams/stream-poller';
+export {
+  StreamInvalidation,
+  invalidateFromStream,
+  type StreamInvalidationOptions,
+} from './streams/stream-invalidation';
+export {
   Attribute,
   CreatedAt,
+  Entity,
   HashKey,
   Index,
   RangeKey,

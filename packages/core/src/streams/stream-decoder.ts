@@ -135,15 +135,17 @@ export class StreamDecoder<T extends object = object> {
     }
     const newItem = data.NewImage ? sdkImage(data.NewImage) : undefined;
     const oldItem = data.OldImage ? sdkImage(data.OldImage) : undefined;
-    const base: StreamChangeBase = {
+    // Built as one object literal (no spread of a base object): 100,000 records a second is the bar.
+    return this.change(
       kind,
-      keys: sdkImage(data.Keys),
-      sequenceNumber: data.SequenceNumber,
-      eventId: record.eventID,
-      time: creationTime(record),
-      expired: kind === 'remove' && isExpiry(record),
-    };
-    return this.change(base, newItem, oldItem);
+      sdkImage(data.Keys),
+      data.SequenceNumber,
+      record.eventID,
+      creationTime(record),
+      kind === 'remove' && isExpiry(record),
+      newItem,
+      oldItem,
+    );
   }
 
   /**
@@ -154,28 +156,49 @@ export class StreamDecoder<T extends object = object> {
     if (change.model !== undefined && change.newImage !== undefined) return change;
     const reader = this.only ?? this.anyRepository();
     const item = await reader.readItem(change.keys);
-    const base = baseOf(change);
-    if (change.model === undefined) return this.change(base, item, change.oldItem);
+    if (change.model === undefined) return this.again(change, item, change.oldItem);
     // A known model's change keeps its old image; the item now may even be another entity's.
-    const now = item ? this.change(base, item, undefined) : undefined;
+    const now = item ? this.again(change, item, undefined) : undefined;
     return { ...change, newImage: now?.model === change.model ? now.newImage : undefined };
   }
 
-  private change(base: StreamChangeBase, newItem: Item | undefined, oldItem: Item | undefined): StreamChange<T> {
+  private change(
+    kind: ChangeKind,
+    keys: Item,
+    sequenceNumber: string | undefined,
+    eventId: string | undefined,
+    time: Date | undefined,
+    expired: boolean,
+    newItem: Item | undefined,
+    oldItem: Item | undefined,
+  ): StreamChange<T> {
     const image = newItem ?? oldItem;
     const stored = image && this.entityAttribute !== undefined ? image[this.entityAttribute]?.S : undefined;
     const repository =
       this.only ?? (stored !== undefined ? this.repositoryOf(stored) : image ? this.recognizing(image) : undefined);
     if (!repository || !image) {
-      return { ...base, entity: undefined, model: undefined, storedEntity: stored, newItem, oldItem };
+      const entity = undefined;
+      const model = undefined;
+      return { kind, keys, sequenceNumber, eventId, time, expired, entity, model, storedEntity: stored, newItem, oldItem };
     }
     return {
-      ...base,
+      kind,
+      keys,
+      sequenceNumber,
+      eventId,
+      time,
+      expired,
       entity: stored ?? repository.schema.model,
       model: repository.model,
       newImage: newItem ? repository.decode(newItem) : undefined,
       oldImage: oldItem ? repository.decode(oldItem) : undefined,
     };
+  }
+
+  /** The same change with its item read again (`fetch`). */
+  private again(change: StreamChangeBase, newItem: Item | undefined, oldItem: Item | undefined): StreamChange<T> {
+    const { kind, keys, sequenceNumber, eventId, time, expired } = change;
+    return this.change(kind, keys, sequenceNumber, eventId, time, expired, newItem, oldItem);
   }
 
   /** The repository that decodes entity `name`: declared on the table (and, given classes, one of them or their subclasses). */
@@ -211,11 +234,6 @@ export class StreamDecoder<T extends object = object> {
     const cls = this.classes?.[0] ?? firstEntity(this.table as SharedTable);
     return repositoryFor<T>(cls, this.connection);
   }
-}
-
-function baseOf(change: StreamChangeBase): StreamChangeBase {
-  const { kind, keys, sequenceNumber, eventId, time, expired } = change;
-  return { kind, keys, sequenceNumber, eventId, time, expired };
 }
 
 function firstEntity(table: SharedTable): AnyClass {
