@@ -1,5 +1,11 @@
 import 'reflect-metadata';
-import { DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { ValidationError } from '@dynamodel/executor';
 import { localTestConfig, uniqueTablePrefix } from '@dynamodel/local/jest';
 import { Entity } from '../src/metadata/decorators';
@@ -10,6 +16,8 @@ import {
   DecodeError,
   ItemExistsError,
   Model,
+  Ttl,
+  UpdatedAt,
   Version,
   createConnection,
   syncTables,
@@ -275,5 +283,38 @@ describe('batches and transactions mixing entities', () => {
     expect(items.map((user) => user?.displayName).sort()).toEqual(['B1', 'B2']);
     const lines = await OrderLine.using(connection).batchGet([{ userId: 'b1', orderId: 'x', line: 1 }]);
     expect(lines.items[0]).toBeInstanceOf(OrderLine);
+  });
+});
+
+describe('TTL and timestamps on a shared table', () => {
+  const sessions = defineTable({ name: 'entities_ttl', hash: 'pk', range: 'sk', ttl: 'expires' });
+
+  @Entity(sessions, { keys: { pk: 'USER#{userId}', sk: 'SESSION#{sessionId}' } })
+  class Session extends Model {
+    @Attribute() userId!: string;
+    @Attribute() sessionId!: string;
+    @Ttl({ type: Date, name: 'expires' }) expiresAt!: Date;
+    @CreatedAt() createdAt?: Date;
+    @UpdatedAt() updatedAt?: Date;
+  }
+
+  it('syncTables turns TTL on for the table, and the entity stores its expiry as epoch seconds', async () => {
+    await syncTables([Session], { connection });
+    const table = connection.tableName(Session.schema());
+    const ttl = await raw.send(new DescribeTimeToLiveCommand({ TableName: table }));
+    expect(ttl.TimeToLiveDescription).toMatchObject({ TimeToLiveStatus: 'ENABLED', AttributeName: 'expires' });
+    const expiresAt = new Date('2027-01-01T00:00:00.000Z');
+    const session = await Session.using(connection).create({ userId: 'u1', sessionId: 's1', expiresAt });
+    const stored = await raw.send(
+      new GetItemCommand({ TableName: table, Key: { pk: { S: 'USER#u1' }, sk: { S: 'SESSION#s1' } } }),
+    );
+    expect(stored.Item?.expires).toEqual({ N: String(expiresAt.getTime() / 1000) });
+    expect(session.createdAt).toBeInstanceOf(Date);
+    const first = session.updatedAt as Date;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await Session.using(connection).update({ userId: 'u1', sessionId: 's1' }, { expiresAt: new Date('2027-02-01T00:00:00.000Z') });
+    const read = await Session.using(connection).getOrFail({ userId: 'u1', sessionId: 's1' });
+    expect(read.updatedAt?.getTime()).toBeGreaterThan(first.getTime());
+    expect(read.createdAt).toEqual(session.createdAt);
   });
 });
