@@ -58,6 +58,8 @@ export type { ReadPlan } from './operations/read/read-plan';
 export {
   defineTable,
   SharedTable,
+  type AttributeIndexOptions,
+  type KeyAttributeType,
   type SharedIndexOptions,
   type SharedTableOptions,
 } from './single-table/define-table';

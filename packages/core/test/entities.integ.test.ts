@@ -312,7 +312,10 @@ describe('TTL and timestamps on a shared table', () => {
     expect(session.createdAt).toBeInstanceOf(Date);
     const first = session.updatedAt as Date;
     await new Promise((resolve) => setTimeout(resolve, 5));
-    await Session.using(connection).update({ userId: 'u1', sessionId: 's1' }, { expiresAt: new Date('2027-02-01T00:00:00.000Z') });
+    await Session.using(connection).update(
+      { userId: 'u1', sessionId: 's1' },
+      { expiresAt: new Date('2027-02-01T00:00:00.000Z') },
+    );
     const read = await Session.using(connection).getOrFail({ userId: 'u1', sessionId: 's1' });
     expect(read.updatedAt?.getTime()).toBeGreaterThan(first.getTime());
     expect(read.createdAt).toEqual(session.createdAt);

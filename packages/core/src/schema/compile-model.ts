@@ -10,7 +10,7 @@ import { checkTableName, type TableSchema } from './table-schema';
 import { compileIndexes, type IndexSchema } from './compile-indexes';
 import { compileCache, type CacheSchema } from './compile-cache';
 import { compileEntity, type EntitySchema } from '../single-table/compile-entity';
-import { entityKeyFields } from '../single-table/entity-fields';
+import { entityKeyFields, withAttributeIndexes } from '../single-table/entity-fields';
 
 /** A model class compiled: its table, its fields and the codec for its items. Immutable. */
 export interface ModelSchema<T extends object = object> {
@@ -77,7 +77,7 @@ function compile(cls: AnyClass): ModelSchema {
   const entity = declaredEntity
     ? compileEntity(model, cls, declaredEntity.table, declaredEntity.options, fields)
     : undefined;
-  if (entity) fields = [...entityKeyFields(entity), ...fields];
+  if (entity) fields = withAttributeIndexes(model, entity, [...entityKeyFields(entity), ...fields]);
   const hashKeys = fields.filter((field) => field.role === 'hash');
   const rangeKeys = fields.filter((field) => field.role === 'range');
   if (hashKeys.length === 0) fail('has no @HashKey: every DynamoDB table needs a partition key', 'missing-hash-key');

@@ -147,6 +147,12 @@ export function compileEntity(
   const indexes = new Map<string, { hashKey?: TemplateKey; rangeKey?: TemplateKey }>();
   for (const [indexName, given] of Object.entries(options.indexes ?? {})) {
     const index = table.indexes.get(indexName);
+    if (!index && table.attributeIndexes.has(indexName)) {
+      fail(
+        `indexes.${indexName}: index ${indexName} is keyed on the entities' own attributes, so it takes no templates: the entity is in it when it declares them`,
+        'entity-index',
+      );
+    }
     if (!index) {
       const known = [...table.indexes.keys()];
       fail(

@@ -12,6 +12,30 @@ export interface SharedIndexOptions {
   readonly projection?: IndexProjection;
 }
 
+/**
+ * A global index of a shared table keyed on the entities' own attributes (DynamoDB's multi-attribute
+ * keys: up to four per key, each S, N or B), in key order. An entity is in it when it declares every
+ * partition key attribute (by stored name, of the declared type); its items are indexed when they
+ * hold them. Queried as `Model.query({ index, key: { tenantId, status } }, { where })`.
+ */
+export interface AttributeIndexOptions {
+  readonly attributes: {
+    readonly hash: Readonly<Record<string, KeyAttributeType>>;
+    readonly range?: Readonly<Record<string, KeyAttributeType>>;
+  };
+  readonly projection?: IndexProjection;
+}
+
+/** A key attribute's stored type. */
+export type KeyAttributeType = 'S' | 'N' | 'B';
+
+/** An attribute-keyed index, checked: its key attributes in key order, with their types. */
+export interface AttributeIndex {
+  readonly hash: readonly (readonly [string, KeyAttributeType])[];
+  readonly range: readonly (readonly [string, KeyAttributeType])[];
+  readonly projection: IndexProjection;
+}
+
 /** A table several models share (single-table design): declared once, with generic key names. */
 export interface SharedTableOptions {
   /** The table name without the connection's prefix. */
@@ -21,8 +45,13 @@ export interface SharedTableOptions {
   readonly hash: string;
   /** The sort key attribute, e.g. `sk`. */
   readonly range?: string;
-  /** Overloaded secondary indexes by name: `{ gsi1: { hash: 'gsi1pk', range: 'gsi1sk' } }`. */
-  readonly indexes?: Readonly<Record<string, SharedIndexOptions>>;
+  /**
+   * Secondary indexes by name: overloaded ones, keyed on string attributes each entity fills with
+   * its templates (`{ gsi1: { hash: 'gsi1pk', range: 'gsi1sk' } }`), and ones keyed on the entities'
+   * own attributes, up to four per key, with their stored types
+   * (`{ byTenant: { attributes: { hash: { tenantId: 'S', status: 'S' }, range: { placed: 'S' } } } }`).
+   */
+  readonly indexes?: Readonly<Record<string, SharedIndexOptions | AttributeIndexOptions>>;
   /** The attribute every item carries its entity's name in; default `_et`. */
   readonly entityAttribute?: string;
   /** The attribute DynamoDB's TTL reads (epoch seconds); entities fill it with `@Ttl`. */
@@ -37,7 +66,10 @@ export class SharedTable {
   readonly prefix: string;
   readonly hash: string;
   readonly range: string | undefined;
+  /** The indexes whose keys entities fill with templates. */
   readonly indexes: ReadonlyMap<string, SharedIndexOptions>;
+  /** The indexes keyed on the entities' own attributes. */
+  readonly attributeIndexes: ReadonlyMap<string, AttributeIndex>;
   readonly entityAttribute: string;
   readonly options: SharedTableOptions;
 
@@ -69,10 +101,16 @@ export class SharedTable {
     this.entityAttribute = claim(options.entityAttribute ?? '_et', 'the entity attribute');
     if (options.ttl !== undefined) claim(options.ttl, 'the TTL attribute');
     const indexes = new Map<string, SharedIndexOptions>();
-    for (const [indexName, index] of Object.entries(options.indexes ?? {})) {
+    const attributeIndexes = new Map<string, AttributeIndex>();
+    for (const [indexName, given] of Object.entries(options.indexes ?? {})) {
       if (!/^[A-Za-z0-9_.-]{3,255}$/.test(indexName)) {
         fail(`index name "${indexName}" is invalid: 3 to 255 characters of A-Z, a-z, 0-9, "_", "." and "-"`);
       }
+      if ('attributes' in given) {
+        attributeIndexes.set(indexName, attributeIndex(indexName, given, roles, checked, fail));
+        continue;
+      }
+      const index = given;
       if (index.hash === undefined && index.range === undefined) fail(`index ${indexName} names no key attribute`);
       if (index.hash === undefined && this.range === undefined) {
         fail(`index ${indexName} is local (no hash), which needs a table with a sort key`);
@@ -96,6 +134,7 @@ export class SharedTable {
       indexes.set(indexName, index);
     }
     this.indexes = indexes;
+    this.attributeIndexes = attributeIndexes;
     this.options = options;
     Object.freeze(this);
   }
@@ -104,4 +143,39 @@ export class SharedTable {
 /** Declares a table several models share; models say which entity they are with `@Entity(table, …)`. */
 export function defineTable(options: SharedTableOptions): SharedTable {
   return new SharedTable(options);
+}
+
+/** Checks an attribute-keyed index: 1–4 attributes per key, each S, N or B, none a role of the table. */
+function attributeIndex(
+  indexName: string,
+  given: AttributeIndexOptions,
+  roles: ReadonlyMap<string, string>,
+  checked: (name: unknown, role: string) => string,
+  fail: (message: string) => never,
+): AttributeIndex {
+  const keyOf = (part: 'hash' | 'range'): [string, KeyAttributeType][] => {
+    const attributes = given.attributes[part];
+    if (attributes === undefined) return [];
+    const entries = Object.entries(attributes);
+    if (entries.length === 0 || entries.length > 4) {
+      fail(`index ${indexName}'s ${part} key has ${entries.length} attributes; a key has 1 to 4`);
+    }
+    return entries.map(([name, type]) => {
+      checked(name, `index ${indexName}'s ${part} key`);
+      if (type !== 'S' && type !== 'N' && type !== 'B') {
+        fail(`index ${indexName}: ${name} is of type ${JSON.stringify(type)}; key attributes are 'S', 'N' or 'B'`);
+      }
+      const role = roles.get(name);
+      if (role !== undefined) fail(`"${name}" is both ${role} and a key of index ${indexName}`);
+      return [name, type];
+    });
+  };
+  if (typeof given.attributes !== 'object' || typeof given.attributes.hash !== 'object') {
+    fail(`index ${indexName}: attributes.hash names its partition key attributes ({ tenantId: 'S' })`);
+  }
+  const hash = keyOf('hash');
+  const range = keyOf('range');
+  const names = [...hash, ...range].map(([name]) => name);
+  if (new Set(names).size !== names.length) fail(`index ${indexName} names an attribute twice`);
+  return Object.freeze({ hash, range, projection: given.projection ?? 'ALL' });
 }

@@ -1,7 +1,11 @@
-import { stringCodec } from '../codecs/scalar-codecs';
+import { uint8ArrayCodec } from '../codecs/binary-codec';
+import type { Codec } from '../codecs/codec';
+import { numberCodec, stringCodec } from '../codecs/scalar-codecs';
+import { ModelDefinitionError } from '../errors/model-definition-error';
 import type { IndexMembership } from '../metadata/registry';
 import type { CompiledField } from '../schema/compile-fields';
 import type { EntitySchema, TemplateKey } from './compile-entity';
+import type { KeyAttributeType } from './define-table';
 
 /**
  * The attributes the library computes on every item of an entity (`FieldCodec.compute`): the
@@ -68,4 +72,66 @@ export function entityKeyFields(entity: EntitySchema): CompiledField[] {
   const name = entity.name;
   fields.push(field(entity.entityAttribute, undefined, () => name, true));
   return fields;
+}
+
+const CODEC_OF_TYPE: Readonly<Record<KeyAttributeType, Codec>> = {
+  S: stringCodec,
+  N: numberCodec,
+  B: uint8ArrayCodec,
+};
+
+/**
+ * The entity's fields with the memberships of the shared table's attribute-keyed indexes
+ * (`AttributeIndexOptions`): a field stored under a key attribute's name is that key (of the
+ * declared type, or a `ModelDefinitionError`); a key attribute the entity does not declare is a
+ * field it never writes (so the table definition, whichever entity compiles it, has every index;
+ * the entity's items are simply not in that index).
+ */
+export function withAttributeIndexes(model: string, entity: EntitySchema, fields: CompiledField[]): CompiledField[] {
+  const { attributeIndexes } = entity.table;
+  if (attributeIndexes.size === 0) return fields;
+  const result = [...fields];
+  for (const [index, definition] of attributeIndexes) {
+    for (const role of ['hash', 'range'] as const) {
+      definition[role].forEach(([name, type], position) => {
+        const membership: IndexMembership = {
+          index,
+          options: { [role]: position + 1, projection: definition.projection },
+        };
+        const at = result.findIndex((field) => field.name === name);
+        const field = result[at];
+        const clash = result.find((candidate) => candidate.property === name && candidate.name !== name);
+        if (clash) {
+          throw new ModelDefinitionError(
+            `is stored as "${clash.name}", but "${name}" is a key of index ${index} of table ${entity.table.name}: store it as "${name}" or rename the property`,
+            { model, attribute: clash.property, rule: 'entity-index' },
+          );
+        }
+        if (!field) {
+          result.push({
+            property: name,
+            name,
+            codec: CODEC_OF_TYPE[type],
+            role: undefined,
+            required: false,
+            nullable: false,
+            makeDefault: undefined,
+            options: {},
+            indexes: [membership],
+            lifecycle: [],
+            compute: () => undefined,
+          });
+          return;
+        }
+        if (field.codec.storedType !== type) {
+          throw new ModelDefinitionError(
+            `is stored as "${name}", a ${role} key of index ${index} of table ${entity.table.name}, declared of type ${type}, but it is a ${field.codec.label} (${field.codec.storedType})`,
+            { model, attribute: field.property, rule: 'key-type' },
+          );
+        }
+        result[at] = { ...field, indexes: [...field.indexes, membership] };
+      });
+    }
+  }
+  return result;
 }

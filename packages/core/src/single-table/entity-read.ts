@@ -8,8 +8,11 @@ import { familyOf } from './entity-registry';
 
 /** A read of an entity's items, as the general query and scan machinery takes it. */
 export interface EntityRead {
-  /** The partition, as the table's partition key attribute holds it (`{ pk: 'USER#u1' }`). */
-  readonly partition: Record<string, string> | undefined;
+  /**
+   * The partition, as the table's partition key attribute holds it (`{ pk: 'USER#u1' }`), or for
+   * an index keyed on attributes, the caller's key as given.
+   */
+  readonly partition: unknown;
   /** The sort key condition: the entity's sort key template, rendered as far as the key object goes. */
   readonly where: Condition | undefined;
   /** The caller's filter, and the entity attribute: items of other entities never come back. */
@@ -32,6 +35,21 @@ export function entityQuery(
   index?: string,
 ): EntityRead {
   const entity = schema.entity as NonNullable<ModelSchema['entity']>;
+  const keyedOnAttributes = index === undefined ? undefined : entity.table.attributeIndexes.get(index);
+  if (keyedOnAttributes) {
+    // An index keyed on the entities' own attributes is queried as any model's index is.
+    const missing = keyedOnAttributes.hash.filter(
+      ([name]) => !schema.fields.some((field) => field.name === name && !field.compute),
+    );
+    if (missing.length > 0) {
+      throw modelValidationError(
+        schema,
+        `is not in index "${index as string}": it declares no attribute stored as ${missing.map(([name]) => name).join(', ')}`,
+        'unknown-index',
+      );
+    }
+    return { partition: key, where, filter: entityFilter(schema, filter, 'query') };
+  }
   const { hashKey, rangeKey } = index === undefined ? entity : indexKeys(schema, index);
   const named = new Set([...hashKey.template.properties, ...(rangeKey?.template.properties ?? [])]);
   if (!isKeyObject(key)) {

@@ -179,7 +179,19 @@ export class StreamDecoder<T extends object = object> {
     if (!repository || !image) {
       const entity = undefined;
       const model = undefined;
-      return { kind, keys, sequenceNumber, eventId, time, expired, entity, model, storedEntity: stored, newItem, oldItem };
+      return {
+        kind,
+        keys,
+        sequenceNumber,
+        eventId,
+        time,
+        expired,
+        entity,
+        model,
+        storedEntity: stored,
+        newItem,
+        oldItem,
+      };
     }
     return {
       kind,

@@ -100,31 +100,27 @@ export function collectionParams(
     return refuse(first.schema, 'query it with an object of the partition template attributes', 'key-arity');
   }
   const key = request.key;
-  const partitions = members.map((member) => ({ member, hashKey: partitionKey(member.schema, request.index) }));
-  const named = new Set(partitions.flatMap(({ hashKey }) => hashKey.template.properties));
-  for (const property of Object.keys(key)) {
-    if (!named.has(property)) {
-      refuse(
-        first.schema,
-        `"${property}" is in no member's partition template (${[...named].join(', ')})`,
-        'key-arity',
-        property,
+  const keyedOnAttributes = request.index === undefined ? undefined : entity.table.attributeIndexes.get(request.index);
+  let partition: unknown;
+  if (keyedOnAttributes) {
+    // An index keyed on the entities' own attributes: every member must hold them; the key is
+    // encoded by the first member's fields (the attributes are matched by stored name).
+    for (const member of members) {
+      const missing = keyedOnAttributes.hash.filter(
+        ([name]) => !member.schema.fields.some((field) => field.name === name && !field.compute),
       );
+      if (missing.length > 0) {
+        refuse(
+          member.schema,
+          `is not in index "${request.index as string}": it declares no attribute stored as ${missing.map(([name]) => name).join(', ')}`,
+          'unknown-index',
+        );
+      }
     }
+    partition = key;
+  } else {
+    partition = templatePartition(members, key, request.index, refuse);
   }
-  let partition: { name: string; text: string; member: string } | undefined;
-  for (const { member, hashKey } of partitions) {
-    const text = hashKey.template.render(key);
-    if (partition && (partition.text !== text || partition.name !== hashKey.name)) {
-      refuse(
-        member.schema,
-        `its partition is ${hashKey.name} ${JSON.stringify(text)}, ${partition.member}'s is ${partition.name} ${JSON.stringify(partition.text)}: a collection reads one partition`,
-        'collection-partition',
-      );
-    }
-    partition ??= { name: hashKey.name, text, member: member.name };
-  }
-  const { name: hashName, text } = partition as { name: string; text: string };
 
   const target = checkedReadTarget(first.schema, request);
   const partial = new Map<string, ReadonlySet<string> | undefined>();
@@ -160,7 +156,7 @@ export function collectionParams(
   }
   const plan = queryParams(first.schema, tableName, {
     index: request.index,
-    partition: { [hashName]: text },
+    partition,
     reverse: request.reverse,
     consistent: request.consistent,
     limit: request.limit,
@@ -191,6 +187,42 @@ export function collectionKeep(
   );
   if (tests.length === 0) return undefined;
   return (item) => item[entityAttribute] !== undefined || tests.some((test) => test(item));
+}
+
+/** The partition every member renders from `key` with its own partition template; they must agree. */
+function templatePartition(
+  members: readonly CollectionMember[],
+  key: Readonly<Record<string, unknown>>,
+  index: string | undefined,
+  refuse: (schema: ModelSchema, message: string, rule: string, attribute?: string) => never,
+): Record<string, string> {
+  const first = members[0] as CollectionMember;
+  const partitions = members.map((member) => ({ member, hashKey: partitionKey(member.schema, index) }));
+  const named = new Set(partitions.flatMap(({ hashKey }) => hashKey.template.properties));
+  for (const property of Object.keys(key)) {
+    if (!named.has(property)) {
+      refuse(
+        first.schema,
+        `"${property}" is in no member's partition template (${[...named].join(', ')})`,
+        'key-arity',
+        property,
+      );
+    }
+  }
+  let partition: { name: string; text: string; member: string } | undefined;
+  for (const { member, hashKey } of partitions) {
+    const text = hashKey.template.render(key);
+    if (partition && (partition.text !== text || partition.name !== hashKey.name)) {
+      refuse(
+        member.schema,
+        `its partition is ${hashKey.name} ${JSON.stringify(text)}, ${partition.member}'s is ${partition.name} ${JSON.stringify(partition.text)}: a collection reads one partition`,
+        'collection-partition',
+      );
+    }
+    partition ??= { name: hashKey.name, text, member: member.name };
+  }
+  const { name: hashName, text } = partition as { name: string; text: string };
+  return { [hashName]: text };
 }
 
 /** The template a member's items are partitioned by on the table or `index`. */
