@@ -204,6 +204,35 @@ describe('a collection query', () => {
   });
 });
 
+describe('a collection batchGet', () => {
+  it('reads keys of several entities in one batch, each as its class, in key order per member', async () => {
+    const result = await collection().batchGet({
+      users: [{ userId: 'u1' }, { userId: 'nobody' }],
+      orders: [
+        { userId: 'u1', orderId: 'o2' },
+        { userId: 'u1', orderId: 'o1' },
+        { userId: 'u1', orderId: 'o2' },
+      ],
+      lines: [{ userId: 'u1', orderId: 'o3', line: 2 }],
+    });
+    expect(result.failures).toEqual([]);
+    expect(result.calls).toBe(1);
+    expect(result.items.users.map((user) => user?.name)).toEqual(['Ana', undefined]);
+    expect(result.items.orders.map((order) => order?.total)).toEqual([20, 10, 20]);
+    expect(result.items.orders[0]).toBeInstanceOf(Order);
+    expect(result.items.lines[0]).toMatchObject({ sku: 'sku-3-2' });
+  });
+
+  it('refuses a bad key or an unknown member before sending', async () => {
+    await expect(collection().batchGet({ orders: [{ userId: 'u1' }] })).rejects.toThrow(
+      /batchGet key 0: .*nothing was read/,
+    );
+    await expect(collection().batchGet({ stores: [{ storeId: 's' }] } as never)).rejects.toThrow(
+      /"stores" is not a member/,
+    );
+  });
+});
+
 describe('refused before sending', () => {
   it('a key property no partition template names, and members that read different partitions', () => {
     expect(() => collection().query({ userId: 'u1', orderId: 'o1' })).toThrow(

@@ -1,3 +1,4 @@
+import { batchGet, ValidationError, type DynamodelError } from '@dynamodel/executor';
 import { CodecError } from '../codecs/codec';
 import type { Item } from '../codecs/object-codec';
 import type { Connection } from '../connection/connection';
@@ -13,7 +14,8 @@ import {
 } from '../operations/collection/collection-params';
 import { ReadResult, type ReadIO } from '../operations/read/paged-read';
 import { keyOfItem } from '../operations/key';
-import type { AttributeName, PartialInstance, PartitionKeyOf } from './attributes';
+import { encodeBatchKeys } from '../operations/batch/send-batch-get';
+import type { AttributeName, KeyInput, PartialInstance, PartitionKeyOf } from './attributes';
 import { describeKey } from './item-error-messages';
 import type { Model, ModelClass } from './model';
 import { repositoryFor, type Repository } from './repository';
@@ -155,7 +157,7 @@ export class Collection<M extends CollectionMembers> {
     const caches = [...repositories.values()].map((repository) => repository.queryCache(options));
     const pageCache = caches.every((cache) => cache !== undefined) ? caches[0] : undefined;
     const io: ReadIO<Result> = {
-      send: first.pageSender(collection.plan, pageCache),
+      send: first.reads.pageSender(collection.plan, pageCache),
       keep: collectionKeep(collection.entityAttribute, members),
       decode: (item) => decodeMember(this.label, collection, repositories, item, first) as Result,
       cursorSecret: connection.cursorSecret,
@@ -163,10 +165,91 @@ export class Collection<M extends CollectionMembers> {
     return new CollectionRead<M, Result>(this.members, first.schema, collection.plan, io, options.signal);
   }
 
+  /**
+   * Reads the items of several entities by key in one stream of `BatchGetItem` calls (the executor's
+   * batch engine: groups of 100, duplicates read once, unprocessed keys re-sent), each as its own
+   * class (a member's subclass item as the subclass). Keys are checked before anything is sent;
+   * an item of another entity under a member's key is a `DecodeError`, as for `get`. Not cached.
+   */
+  async batchGet(
+    keys: CollectionKeys<M>,
+    options: { readonly consistent?: boolean; readonly concurrency?: number; readonly signal?: AbortSignal } = {},
+  ): Promise<CollectionBatchResult<M>> {
+    const connection = this.connection ?? defaultConnection();
+    const repositories = new Map(
+      Object.entries(this.members).map(([name, cls]) => [name, repositoryFor<Model>(cls, connection)]),
+    );
+    const { members } = (this.checked ??= this.check(repositories));
+    const positions: { member: string; index: number }[] = [];
+    const encoded: Item[] = [];
+    for (const [member, memberKeys] of Object.entries(
+      keys as Readonly<Record<string, readonly unknown[] | undefined>>,
+    )) {
+      const repository = repositories.get(member);
+      if (!repository) {
+        throw new ValidationError(
+          `${this.label}.batchGet: "${member}" is not a member (${[...repositories.keys()].join(', ')}); nothing was read`,
+          {
+            model: this.label,
+            rule: 'collection',
+          },
+        );
+      }
+      const batch = await encodeBatchKeys(repository.schema, (memberKeys ?? []) as readonly KeyInput<Model>[]);
+      batch.encoded.forEach((key, index) => {
+        positions.push({ member, index });
+        encoded.push(key);
+      });
+    }
+    const first = repositories.get((members[0] as CollectionMember).name) as Repository<Model>;
+    const target = connection.ready(first.schema) ?? (await connection.prepare(first.schema));
+    const report = await batchGet(target.executor, target.tableName, encoded, {
+      ...(options.consistent ? { consistentRead: true } : {}),
+      ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const items = Object.fromEntries(
+      Object.keys(this.members).map((name) => [
+        name,
+        Array<unknown>(((keys as Record<string, readonly unknown[] | undefined>)[name] ?? []).length).fill(undefined),
+      ]),
+    ) as Record<string, unknown[]>;
+    report.items.forEach((item, at) => {
+      const { member, index } = positions[at] as { member: string; index: number };
+      if (item) (items[member] as unknown[])[index] = (repositories.get(member) as Repository<Model>).decode(item);
+    });
+    return {
+      items: items as CollectionBatchResult<M>['items'],
+      failures: report.failures.map((failure) => {
+        const { member, index } = positions[failure.index] as { member: string; index: number };
+        return { member: member, index, reason: failure.reason };
+      }),
+      calls: report.calls,
+    };
+  }
+
   private check(repositories: ReadonlyMap<string, Repository<Model>>) {
     const members = [...repositories].map(([name, repository]) => ({ name, schema: repository.schema }));
     return { members, memberOf: collectionMembers(this.label, members) };
   }
+}
+
+/** The keys a collection's `batchGet` reads, per member: `{ users: [{ userId }], orders: [...] }`. */
+export type CollectionKeys<M extends CollectionMembers> = {
+  readonly [K in keyof M]?: readonly KeyInput<InstanceType<M[K]>>[];
+};
+
+/** What a collection's `batchGet` found: per member, an instance (or `undefined`) per key, in key order. */
+export interface CollectionBatchResult<M extends CollectionMembers> {
+  readonly items: { -readonly [K in keyof M]: (InstanceType<M[K]> | undefined)[] };
+  /** Keys that could not be read (never reported as absent): the member, the key's position, why. */
+  readonly failures: readonly {
+    readonly member: keyof M & string;
+    readonly index: number;
+    readonly reason: DynamodelError;
+  }[];
+  /** `BatchGetItem` calls made. */
+  readonly calls: number;
 }
 
 /** Declares a collection of entities of one shared table, by the names their items are grouped under. */

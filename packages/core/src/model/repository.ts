@@ -1,4 +1,4 @@
-import type { QueryCommandInput, ScanCommandInput, WriteRequest } from '@aws-sdk/client-dynamodb';
+import type { WriteRequest } from '@aws-sdk/client-dynamodb';
 import { EntityMismatchError } from '../errors/item-errors';
 import {
   ConditionFailedError,
@@ -69,23 +69,19 @@ import { BatchTracking } from '../operations/batch/batch-tracking';
 import { writeMany } from './bulk-writes';
 import { stateToSave, updateResult } from './write-states';
 import { encodeBatchKeys, sendBatchGet } from '../operations/batch/send-batch-get';
-import { queryParams } from '../operations/query/query-params';
-import { scanParams } from '../operations/scan/scan-params';
-import { ReadResult, type ReadIO } from '../operations/read/paged-read';
-import type { ReadPlan } from '../operations/read/read-plan';
+import type { ReadResult } from '../operations/read/paged-read';
 import { modelValidationError } from '../operations/to-validation-error';
 import { recordNotStored, recordState, snapshotPart, snapshotWritten, storedStateOf } from './stored-state';
 import { bindConnection } from './instance-slots';
 import { ItemDecoder } from './item-decoder';
+import { ModelReads } from './model-reads';
 import { TableSender } from './table-sender';
-import { entityFilter, entityKeep, entityQuery } from '../single-table/entity-read';
 import { begin, outcomeOf, sendTracked, settle, type Assigned, type TrackedWrite } from './tracked-write';
 import { saveParams, type SavePlan } from '../operations/save/save-params';
 import { buildCondition, optionalCondition, type Condition } from '../expressions/condition';
 import { ABSENT, ModelCache } from '../cache/model-cache';
 import { itemFromText, itemToText } from '../cache/item-text';
 import { cachedBatchGet } from '../cache/cached-batch-get';
-import { cachedPages } from '../cache/cached-pages';
 
 /** Send options of a request that may be re-sent after a lost answer, when the caller gave no signal. */
 const IDEMPOTENT: SendOptions = Object.freeze({ idempotent: true });
@@ -142,6 +138,7 @@ export class Repository<T extends object> {
   private modelCache: ModelCache | null | undefined;
   private itemDecoder: ItemDecoder<T> | undefined;
   private tableSender: TableSender | undefined;
+  private modelReads: ModelReads<T> | undefined;
 
   constructor(
     readonly model: AnyClass,
@@ -694,33 +691,13 @@ export class Repository<T extends object> {
   /**
    * The items of one partition of the table or an index, in sort key order (`reverse` for
    * descending), read lazily page by page: iterate it, or call `all()`, `first()`, `count()` or
-   * `page({ cursor, limit })`. Everything is checked before the first request.
+   * `page({ cursor, limit })`. Everything is checked before the first request (`model-reads.ts`).
    */
   query<P extends AttributeName<T> = never>(
     key: QueryKey<T>,
     options: QueryOptions<T, P> = {},
   ): ReadResult<Projected<T, P>> {
-    const { index, partition } = splitQueryKey(key);
-    if (index !== undefined && options.index !== undefined && index !== options.index) {
-      throw modelValidationError(
-        this.schema,
-        `query names two indexes ("${index}" and "${options.index}")`,
-        'unknown-index',
-      );
-    }
-    let read = { partition, where: optionalCondition(options.where), filter: optionalCondition(options.filter) };
-    if (this.schema.entity) read = entityQuery(this.schema, partition, read.where, read.filter, index ?? options.index);
-    const plan = queryParams(this.schema, this.tableName, {
-      index: index ?? options.index,
-      ...read,
-      reverse: options.reverse,
-      consistent: options.consistent,
-      projection: options.projection,
-      limit: options.limit,
-      pageSize: options.pageSize,
-    });
-    const io = this.readIO<Projected<T, P>>(plan, this.queryCache(options));
-    return new ReadResult(this.schema, plan, io, options.signal);
+    return this.reads.query(key, options);
   }
 
   /**
@@ -728,75 +705,18 @@ export class Repository<T extends object> {
    * reads n segments in parallel, under the connection's concurrency bound.
    */
   scan<P extends AttributeName<T> = never>(options: ScanOptions<T, P> = {}): ReadResult<Projected<T, P>> {
-    const filter = optionalCondition(options.filter);
-    const plan = scanParams(this.schema, this.tableName, {
-      index: options.index,
-      // An entity's scan reads its shared table and keeps its own items only.
-      filter: this.schema.entity ? entityFilter(this.schema, filter, 'scan') : filter,
-      consistent: options.consistent,
-      projection: options.projection,
-      limit: options.limit,
-      pageSize: options.pageSize,
-      segments: options.segments,
-      segment: options.segment,
-    });
-    return new ReadResult(this.schema, plan, this.readIO<Projected<T, P>>(plan), options.signal);
+    return this.reads.scan(options);
   }
 
-  /**
-   * How a read sends its pages (reads are always safe to re-send) and decodes its items; a query
-   * of a model that caches queries sends its pages through `pageCache`.
-   */
-  private readIO<R>(plan: ReadPlan, pageCache?: ModelCache): ReadIO<R> {
-    const partial = plan.partial;
-    return {
-      send: this.pageSender(plan, pageCache),
-      keep: entityKeep(this.schema),
-      // An entity's item of a subclass entity is decoded as the subclass (`ItemDecoder`).
-      decode: (partial
-        ? (item: Item) => this.decodePart(item, partial)
-        : (item: Item) => this.decode(item)) as unknown as (item: Item) => R,
-      cursorSecret: this.connection.cursorSecret,
-    };
+  /** How the model's queries and scans are planned, sent page by page and decoded (`model-reads.ts`). */
+  get reads(): ModelReads<T> {
+    return (this.modelReads ??= new ModelReads<T>(this, this.sender));
   }
 
   /** The model's cache for query pages under `options`, when the model caches queries. */
   queryCache(options: { consistent?: boolean; cache?: boolean }): ModelCache | undefined {
     const cache = this.readCache(options);
     return cache?.settings?.queries ? cache : undefined;
-  }
-
-  /** How a read of `plan` sends its pages: a query's through `pageCache` when given, else to DynamoDB. */
-  pageSender(plan: ReadPlan, pageCache: ModelCache | undefined): ReadIO<unknown>['send'] {
-    if (!pageCache) return (operation, params, signal) => this.sendPage(operation, params, signal);
-    const sendQuery = (params: QueryCommandInput, signal: AbortSignal | undefined) =>
-      this.sendPage('Query', params, signal);
-    const prepare = () => (this.connection.ready(this.schema) ? undefined : this.connection.prepare(this.schema));
-    const sendCached = cachedPages(pageCache, this.schema, plan, sendQuery, prepare);
-    return (operation, params, signal) =>
-      operation === 'Query' ? sendCached(params, signal) : this.sendPage('Scan', params, signal);
-  }
-
-  /**
-   * The item stored under `key` (the table's key attributes, as stored), read strongly consistent
-   * and not decoded: for readers that learn the model from the item (a stream's keys-only record).
-   */
-  async readItem(key: Item): Promise<Item | undefined> {
-    const output = await this.sender.send(
-      'GetItem',
-      { TableName: this.tableName, Key: key, ConsistentRead: true },
-      sendOptions(undefined, true),
-    );
-    return output.Item;
-  }
-
-  /** Sends one page of a query or scan of the model's table, uncached (reads are always safe to re-send). */
-  sendPage(
-    operation: 'Query' | 'Scan',
-    params: QueryCommandInput | ScanCommandInput,
-    signal: AbortSignal | undefined,
-  ): Promise<OutputOf<'Query'>> {
-    return this.sender.send(operation, params, sendOptions(signal, true));
   }
 
   /** Reads the instance's item again (strongly consistent) into the instance itself. */
@@ -932,15 +852,4 @@ export class Repository<T extends object> {
   decodeQuietly(item: Item): T | undefined {
     return this.decoder.decodeQuietly(item);
   }
-}
-
-/** `{ index, key }`, or a partition key value or object for the table. */
-function splitQueryKey(key: unknown): { index: string | undefined; partition: unknown } {
-  if (isKeyObject(key) && Object.prototype.hasOwnProperty.call(key, 'key')) {
-    const names = Object.keys(key);
-    if (names.every((name) => name === 'key' || name === 'index')) {
-      return { index: key.index as string | undefined, partition: key.key };
-    }
-  }
-  return { index: undefined, partition: key };
 }

@@ -155,7 +155,7 @@ export class StreamDecoder<T extends object = object> {
   async fetch(change: StreamChange<T>): Promise<StreamChange<T>> {
     if (change.model !== undefined && change.newImage !== undefined) return change;
     const reader = this.only ?? this.anyRepository();
-    const item = await reader.readItem(change.keys);
+    const item = await reader.reads.readItem(change.keys);
     if (change.model === undefined) return this.again(change, item, change.oldItem);
     // A known model's change keeps its old image; the item now may even be another entity's.
     const now = item ? this.again(change, item, undefined) : undefined;
