@@ -50,6 +50,13 @@ class Note extends Model {
   @Attribute() text!: string;
 }
 
+/** A model of its own table, cached, whose stream carries keys only. */
+@Table({ name: 'streams_cached', stream: 'KEYS_ONLY', cache: { ttl: '1h' } })
+class Counter extends Model {
+  @HashKey() counterId!: string;
+  @Attribute() value!: number;
+}
+
 @Table({ name: 'streams_none' })
 class Silent extends Model {
   @HashKey() id!: string;
@@ -62,7 +69,7 @@ let tableName: string;
 
 beforeAll(async () => {
   connection = createConnection({ ...config, prefix: uniqueTablePrefix('streams') });
-  await connection.syncTables([User, Note, Silent]);
+  await connection.syncTables([User, Note, Silent, Counter]);
   tableName = connection.tableName(User.schema());
 });
 afterAll(async () => {
@@ -304,6 +311,26 @@ describe('stream-driven cache invalidation', () => {
     await invalidation.stop();
     expect(invalidation.applied).toBeGreaterThanOrEqual(5);
     expect(Math.max(...delays)).toBeLessThan(2_000);
+  });
+
+  it('works for a model of its own table too, from a keys-only stream', async () => {
+    const invalidation = invalidateFromStream({ table: Counter, connection: cached, idleMs: 20 });
+    await invalidation.ready;
+    const counters = Counter.using(cached);
+    await counters.put({ counterId: 'c', value: 1 });
+    expect((await counters.getOrFail('c')).value).toBe(1);
+    const written = Date.now();
+    await raw.send(
+      new PutItemCommand({
+        TableName: connection.tableName(Counter.schema()),
+        Item: { counterId: { S: 'c' }, value: { N: '2' } },
+      }),
+    );
+    while ((await counters.getOrFail('c')).value !== 2) {
+      expect(Date.now() - written).toBeLessThan(2_000);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await invalidation.stop();
   });
 
   it('a table without a stream ends the invalidation with the error', async () => {
