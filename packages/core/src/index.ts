@@ -126,6 +126,7 @@ export type {
   ModelCacheOptions,
   StreamViewType,
   TableOptions,
+  TableSettings,
   TypeSpec,
 } from './metadata/options';
 export {
@@ -143,6 +144,14 @@ export { compileModel, type ModelSchema } from './schema/compile-model';
 export type { CompiledField } from './schema/compile-fields';
 export type { IndexSchema } from './schema/compile-indexes';
 export { createTableInput, type TableSchema } from './schema/table-schema';
+export {
+  tableDefinition,
+  tableDefinitions,
+  type CloudFormationTable,
+  type DefinitionSource,
+  type TableDefinition,
+  type TableDefinitionOptions,
+} from './schema/table-definition';
 export { getItemParams } from './operations/get/get-params';
 export { putItemParams } from './operations/put/put-params';
 export { deleteItemParams } from './operations/delete/delete-params';

@@ -31,6 +31,7 @@ export {
   type ExecutorEventType,
   type CacheEvent,
   type LocalDynamoEvent,
+  type TableSettingEvent,
   type CacheEventKind,
 } from './events/executor-events';
 export * from './errors';

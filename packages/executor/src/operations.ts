@@ -9,6 +9,8 @@ import type {
   DeleteItemCommandOutput,
   DeleteTableCommandInput,
   DeleteTableCommandOutput,
+  DescribeContinuousBackupsCommandInput,
+  DescribeContinuousBackupsCommandOutput,
   DescribeTableCommandInput,
   DescribeTableCommandOutput,
   DescribeTimeToLiveCommandInput,
@@ -29,6 +31,8 @@ import type {
   TransactWriteItemsCommandOutput,
   UpdateItemCommandInput,
   UpdateItemCommandOutput,
+  UpdateContinuousBackupsCommandInput,
+  UpdateContinuousBackupsCommandOutput,
   UpdateTableCommandInput,
   UpdateTableCommandOutput,
   UpdateTimeToLiveCommandInput,
@@ -54,6 +58,11 @@ export interface OperationMap {
   ListTables: { input: ListTablesCommandInput; output: ListTablesCommandOutput };
   UpdateTimeToLive: { input: UpdateTimeToLiveCommandInput; output: UpdateTimeToLiveCommandOutput };
   DescribeTimeToLive: { input: DescribeTimeToLiveCommandInput; output: DescribeTimeToLiveCommandOutput };
+  UpdateContinuousBackups: { input: UpdateContinuousBackupsCommandInput; output: UpdateContinuousBackupsCommandOutput };
+  DescribeContinuousBackups: {
+    input: DescribeContinuousBackupsCommandInput;
+    output: DescribeContinuousBackupsCommandOutput;
+  };
 }
 
 export type OperationName = keyof OperationMap;

@@ -1,5 +1,12 @@
 import type { DescribeTableCommandOutput, TableDescription } from '@aws-sdk/client-dynamodb';
-import { ResourceInUseError, ResourceNotFoundError, ValidationError, sleep, type Executor } from '@dynamodel/executor';
+import {
+  ResourceInUseError,
+  ResourceNotFoundError,
+  ServiceError,
+  ValidationError,
+  sleep,
+  type Executor,
+} from '@dynamodel/executor';
 import { TableMismatchError } from '../errors/item-errors';
 import type { ModelSchema } from '../schema/compile-model';
 import { createTableInput } from '../schema/table-schema';
@@ -63,7 +70,38 @@ export async function ensureTable(
   if (schema.table.ttlAttribute) {
     await ensureTtl(executor, schema, tableName, schema.table.ttlAttribute, options.signal);
   }
+  if (schema.table.pointInTimeRecovery) await ensurePointInTimeRecovery(executor, tableName, options.signal);
   return result;
+}
+
+/**
+ * Turns point-in-time recovery on where it is off (never off: a plan that drops it must say so).
+ * An endpoint without it (DynamoDB Local answers `UnknownOperationException`) is reported as a
+ * `table-setting` event, and the table is used without it.
+ */
+async function ensurePointInTimeRecovery(executor: Executor, tableName: string, signal?: AbortSignal): Promise<void> {
+  try {
+    const { ContinuousBackupsDescription: backups } = await executor.send(
+      'DescribeContinuousBackups',
+      { TableName: tableName },
+      { signal },
+    );
+    if (backups?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus === 'ENABLED') return;
+    await executor.send(
+      'UpdateContinuousBackups',
+      { TableName: tableName, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } },
+      { signal },
+    );
+  } catch (error) {
+    if (!(error instanceof ServiceError) || error.code !== 'UnknownOperationException') throw error;
+    executor.events?.emit({
+      type: 'table-setting',
+      table: tableName,
+      setting: 'pointInTimeRecovery',
+      status: 'unsupported',
+      reason: `the endpoint has no point-in-time recovery (${error.message})`,
+    });
+  }
 }
 
 async function describe(

@@ -155,12 +155,18 @@ export function Entity(table: SharedTable, options: EntityOptions = {}): ClassDe
   return modelDecorator((declaration, cls) => {
     registerEntity(table, options.name ?? cls.name, cls);
     const { cache, unknownProperties, unknownAttributes } = options;
-    const { billing, stream } = table.options;
+    const { billing, stream, warmThroughput, pointInTimeRecovery, deletionProtection, tableClass, tags } =
+      table.options;
     declaration.table = {
       name: table.name,
       prefix: table.prefix,
       ...(billing !== undefined ? { billing } : {}),
       ...(stream !== undefined ? { stream } : {}),
+      ...(warmThroughput !== undefined ? { warmThroughput } : {}),
+      ...(pointInTimeRecovery !== undefined ? { pointInTimeRecovery } : {}),
+      ...(deletionProtection !== undefined ? { deletionProtection } : {}),
+      ...(tableClass !== undefined ? { tableClass } : {}),
+      ...(tags !== undefined ? { tags } : {}),
       ...(cache !== undefined ? { cache } : {}),
       ...(unknownProperties !== undefined ? { unknownProperties } : {}),
       ...(unknownAttributes !== undefined ? { unknownAttributes } : {}),

@@ -47,11 +47,32 @@ export interface AttributeOptions<T = unknown> extends ElementOptions {
 /** Key attributes are always required and never null. */
 export type KeyOptions<T = unknown> = Omit<AttributeOptions<T>, 'optional' | 'nullable'>;
 
-export type BillingOption = 'PAY_PER_REQUEST' | { readonly read: number; readonly write: number };
+/**
+ * On-demand (`'PAY_PER_REQUEST'`, the default), on-demand with maximums of request units per second
+ * (`{ maxRead, maxWrite }`, DynamoDB's `OnDemandThroughput`), or provisioned capacity units
+ * (`{ read, write }`).
+ */
+export type BillingOption =
+  | 'PAY_PER_REQUEST'
+  | { readonly read: number; readonly write: number }
+  | { readonly maxRead?: number; readonly maxWrite?: number };
+
+/** What a table's settings besides keys and indexes can say (`@Table` and `defineTable` alike). */
+export interface TableSettings {
+  /** Read and write units per second the table is prepared for at once (`WarmThroughput`). */
+  readonly warmThroughput?: { readonly read?: number; readonly write?: number };
+  /** Continuous backups with point-in-time recovery (PITR). */
+  readonly pointInTimeRecovery?: boolean;
+  /** Refuse `DeleteTable` until it is turned off. */
+  readonly deletionProtection?: boolean;
+  readonly tableClass?: 'STANDARD' | 'STANDARD_INFREQUENT_ACCESS';
+  /** Tags of the table (key → value). */
+  readonly tags?: Readonly<Record<string, string>>;
+}
 
 export type StreamViewType = 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES' | 'KEYS_ONLY';
 
-export interface TableOptions {
+export interface TableOptions extends TableSettings {
   /** The table name without the connection's prefix; defaults to the class name. */
   readonly name?: string;
   /** Put in front of `name` (after the connection's prefix). */

@@ -9,6 +9,7 @@ import { compileFields, type CompiledField } from './compile-fields';
 import { checkTableName, type TableSchema } from './table-schema';
 import { compileIndexes, type IndexSchema } from './compile-indexes';
 import { compileCache, type CacheSchema } from './compile-cache';
+import { compileTableSettings } from './compile-table-settings';
 import { compileEntity, type EntitySchema } from '../single-table/compile-entity';
 import { entityKeyFields, withAttributeIndexes } from '../single-table/entity-fields';
 
@@ -47,7 +48,6 @@ export interface Lifecycle {
 }
 
 const MAX_KEY_NAME_BYTES = 255;
-const STREAM_VIEWS = new Set(['NEW_IMAGE', 'OLD_IMAGE', 'NEW_AND_OLD_IMAGES', 'KEYS_ONLY']);
 const compiled = new WeakMap<AnyClass, ModelSchema>();
 
 /**
@@ -140,9 +140,8 @@ function compile(cls: AnyClass): ModelSchema {
       baseName,
       keySchema: Object.freeze(keySchema),
       attributeDefinitions: Object.freeze(attributeDefinitions),
-      billing: compileBilling(table, fail),
+      ...compileTableSettings(table, fail),
       ttlAttribute: entity ? entity.table.options.ttl : ttl?.name,
-      stream: compileStream(table, fail),
       globalIndexes: Object.freeze(indexes.globalIndexes),
       localIndexes: Object.freeze(indexes.localIndexes),
     }),
@@ -319,21 +318,4 @@ function compileTtl(table: TableOptions, fields: CompiledField[], fail: Fail): C
     'ttl-type',
     field.property,
   );
-}
-
-function compileBilling(table: TableOptions, fail: Fail): TableSchema['billing'] {
-  const billing = table.billing ?? 'PAY_PER_REQUEST';
-  if (billing === 'PAY_PER_REQUEST') return billing;
-  const valid = (units: unknown): boolean => Number.isInteger(units) && (units as number) >= 1;
-  if (typeof billing !== 'object' || !valid(billing.read) || !valid(billing.write)) {
-    fail("billing must be 'PAY_PER_REQUEST' or { read, write } with whole numbers of at least 1", 'billing');
-  }
-  return Object.freeze({ read: billing.read, write: billing.write });
-}
-
-function compileStream(table: TableOptions, fail: Fail): TableSchema['stream'] {
-  if (table.stream === undefined) return undefined;
-  const view = table.stream === true ? 'NEW_AND_OLD_IMAGES' : table.stream;
-  if (!STREAM_VIEWS.has(view)) fail(`stream must be true or one of ${[...STREAM_VIEWS].join(', ')}`, 'stream');
-  return Object.freeze({ StreamEnabled: true, StreamViewType: view });
 }

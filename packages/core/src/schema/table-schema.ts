@@ -23,6 +23,13 @@ export interface TableSchema {
   readonly stream: StreamSpecification | undefined;
   readonly globalIndexes: readonly GlobalSecondaryIndex[];
   readonly localIndexes: readonly LocalSecondaryIndex[];
+  /** An on-demand table's maximum request units per second (`OnDemandThroughput`), when declared. */
+  readonly onDemandMaximum: { readonly read?: number; readonly write?: number } | undefined;
+  readonly warmThroughput: { readonly read?: number; readonly write?: number } | undefined;
+  readonly pointInTimeRecovery: boolean;
+  readonly deletionProtection: boolean;
+  readonly tableClass: 'STANDARD' | 'STANDARD_INFREQUENT_ACCESS' | undefined;
+  readonly tags: Readonly<Record<string, string>>;
 }
 
 const TABLE_NAME = /^[A-Za-z0-9_.-]+$/;
@@ -66,6 +73,35 @@ export function createTableInput(schema: TableSchema, tableName: string): Create
         }
       : {}),
     ...(schema.stream ? { StreamSpecification: { ...schema.stream } } : {}),
+    ...(schema.onDemandMaximum ? { OnDemandThroughput: onDemandThroughput(schema.onDemandMaximum) } : {}),
+    ...(schema.warmThroughput ? { WarmThroughput: warmThroughput(schema.warmThroughput) } : {}),
+    ...(schema.deletionProtection ? { DeletionProtectionEnabled: true } : {}),
+    ...(schema.tableClass ? { TableClass: schema.tableClass } : {}),
+    ...(Object.keys(schema.tags).length > 0
+      ? { Tags: Object.entries(schema.tags).map(([Key, Value]) => ({ Key, Value })) }
+      : {}),
+  };
+}
+
+/** DynamoDB's `OnDemandThroughput` of declared maximums (an absent one is no maximum). */
+export function onDemandThroughput(maximum: NonNullable<TableSchema['onDemandMaximum']>): {
+  MaxReadRequestUnits?: number;
+  MaxWriteRequestUnits?: number;
+} {
+  return {
+    ...(maximum.read !== undefined ? { MaxReadRequestUnits: maximum.read } : {}),
+    ...(maximum.write !== undefined ? { MaxWriteRequestUnits: maximum.write } : {}),
+  };
+}
+
+/** DynamoDB's `WarmThroughput` of declared units per second. */
+export function warmThroughput(warm: NonNullable<TableSchema['warmThroughput']>): {
+  ReadUnitsPerSecond?: number;
+  WriteUnitsPerSecond?: number;
+} {
+  return {
+    ...(warm.read !== undefined ? { ReadUnitsPerSecond: warm.read } : {}),
+    ...(warm.write !== undefined ? { WriteUnitsPerSecond: warm.write } : {}),
   };
 }
 

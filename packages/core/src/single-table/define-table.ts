@@ -1,4 +1,4 @@
-import type { BillingOption, IndexProjection, StreamViewType } from '../metadata/options';
+import type { BillingOption, IndexProjection, StreamViewType, TableSettings } from '../metadata/options';
 import { ModelDefinitionError } from '../errors/model-definition-error';
 import { checkTableName } from '../schema/table-schema';
 
@@ -37,7 +37,7 @@ export interface AttributeIndex {
 }
 
 /** A table several models share (single-table design): declared once, with generic key names. */
-export interface SharedTableOptions {
+export interface SharedTableOptions extends TableSettings {
   /** The table name without the connection's prefix. */
   readonly name: string;
   readonly prefix?: string;

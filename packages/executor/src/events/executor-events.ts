@@ -24,6 +24,7 @@ export type ExecutorEvent =
   | (EventBase & { readonly type: 'unprocessed-resend'; readonly count: number; readonly delayMs: number })
   | CacheEvent
   | LocalDynamoEvent
+  | TableSettingEvent
   | {
       readonly type: 'concurrency-limit';
       readonly limit: number;
@@ -54,6 +55,19 @@ export interface LocalDynamoEvent {
   readonly type: 'local-dynamo';
   readonly endpoint: string;
   readonly dbPath: string | undefined;
+}
+
+/**
+ * A table setting the models declare that the endpoint cannot apply (DynamoDB Local has no
+ * point-in-time recovery): `syncTables` goes on without it and says so here; on the service it is
+ * applied.
+ */
+export interface TableSettingEvent {
+  readonly type: 'table-setting';
+  readonly table: string;
+  readonly setting: 'pointInTimeRecovery';
+  readonly status: 'unsupported';
+  readonly reason: string;
 }
 
 export type CacheEventKind =

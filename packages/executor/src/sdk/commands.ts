@@ -4,6 +4,7 @@ import {
   CreateTableCommand,
   DeleteItemCommand,
   DeleteTableCommand,
+  DescribeContinuousBackupsCommand,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
   GetItemCommand,
@@ -14,6 +15,7 @@ import {
   TransactGetItemsCommand,
   TransactWriteItemsCommand,
   UpdateItemCommand,
+  UpdateContinuousBackupsCommand,
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type DynamoDBClient,
@@ -47,6 +49,8 @@ const COMMANDS: Record<OperationName, CommandClass> = {
   ListTables: ListTablesCommand,
   UpdateTimeToLive: UpdateTimeToLiveCommand,
   DescribeTimeToLive: DescribeTimeToLiveCommand,
+  UpdateContinuousBackups: UpdateContinuousBackupsCommand,
+  DescribeContinuousBackups: DescribeContinuousBackupsCommand,
 };
 
 /** Builds the SDK command object for an operation name. */
