@@ -7,6 +7,9 @@ import {
   UpdateTimeToLiveCommand,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { CfnTable, type CfnTableProps } from 'aws-cdk-lib/aws-dynamodb';
 import { localTestConfig, uniqueTablePrefix } from '@dynamodel/local/jest';
 import {
   Attribute,
@@ -152,8 +155,8 @@ describe('tableDefinition', () => {
       DeletionProtectionEnabled: true,
       TableClass: 'STANDARD_INFREQUENT_ACCESS',
       Tags: [
-        { Key: 'team', Value: 'shop' },
         { Key: 'cost', Value: 'orders' },
+        { Key: 'team', Value: 'shop' },
       ],
     });
     const byStatus = definition.createTable.GlobalSecondaryIndexes?.find((index) => index.IndexName === 'byStatus');
@@ -184,8 +187,8 @@ describe('tableDefinition', () => {
       DeletionProtectionEnabled: true,
       TableClass: 'STANDARD_INFREQUENT_ACCESS',
       Tags: [
-        { Key: 'team', Value: 'shop' },
         { Key: 'cost', Value: 'orders' },
+        { Key: 'team', Value: 'shop' },
       ],
     });
     // CloudFormation's StreamSpecification takes the view type only.
@@ -202,11 +205,20 @@ describe('tableDefinition', () => {
       timeToLiveSpecification: { attributeName: 'expires', enabled: true },
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       tags: [
-        { key: 'team', value: 'shop' },
         { key: 'cost', value: 'orders' },
+        { key: 'team', value: 'shop' },
       ],
     });
     expect(JSON.stringify(resource)).toBe(JSON.stringify(definition.cloudFormation()));
+  });
+
+  it('synthesises through aws-cdk-lib CfnTable into the same CloudFormation resource', () => {
+    for (const definition of tableDefinitions([Order, shop])) {
+      const stack = new Stack(new App(), 'Definitions');
+      new CfnTable(stack, 'Table', definition.cdkProps() as unknown as CfnTableProps);
+      const resources = Template.fromStack(stack).toJSON() as { Resources: Record<string, unknown> };
+      expect(Object.values(resources.Resources)).toEqual([JSON.parse(JSON.stringify(definition.cloudFormation()))]);
+    }
   });
 
   it('one definition for a shared table, whichever entities are given', () => {
@@ -237,7 +249,7 @@ describe('tableDefinition', () => {
     ['a tag key of the aws: namespace', { tags: { 'aws:x': 'y' } }, /not starting with "aws:"/],
     ['a non-boolean flag', { deletionProtection: 'yes' }, /deletionProtection must be true or false/],
   ])('refuses %s, naming the model', (_what, options, message) => {
-    @Table({ name: 'definition_bad', ...(options) })
+    @Table({ name: 'definition_bad', ...options })
     class Bad extends Model {
       @HashKey() id!: string;
     }

@@ -78,7 +78,12 @@ export function createTableInput(schema: TableSchema, tableName: string): Create
     ...(schema.deletionProtection ? { DeletionProtectionEnabled: true } : {}),
     ...(schema.tableClass ? { TableClass: schema.tableClass } : {}),
     ...(Object.keys(schema.tags).length > 0
-      ? { Tags: Object.entries(schema.tags).map(([Key, Value]) => ({ Key, Value })) }
+      ? {
+          // Sorted by key, as CDK writes them: a definition and its synthesised template agree.
+          Tags: Object.entries(schema.tags)
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+            .map(([Key, Value]) => ({ Key, Value })),
+        }
       : {}),
   };
 }
