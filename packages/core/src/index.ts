@@ -138,6 +138,15 @@ export {
   syncTables,
 } from './connection/default-connection';
 export type { DropTablesOptions, TableDropResult } from './connection/drop-table';
+export { planTables, type PlanOptions, type TablePlan } from './connection/plan-tables';
+export { applyPlan, type ApplyOptions, type ApplyProgress, type ApplyResult } from './connection/apply-plan';
+export {
+  describeChange,
+  type BlockedChange,
+  type LiveTable,
+  type PlannedTable,
+  type TableChange,
+} from './schema/table-diff';
 export { Connection, type ConnectOptions } from './connection/connection';
 export type { TableSyncResult, EnsureTableOptions } from './connection/ensure-table';
 export { compileModel, type ModelSchema } from './schema/compile-model';

@@ -1,0 +1,213 @@
+import 'reflect-metadata';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { localTestConfig, uniqueTablePrefix } from '@dynamodel/local/jest';
+import {
+  Attribute,
+  HashKey,
+  Index,
+  Model,
+  Table,
+  applyPlan,
+  createConnection,
+  planTables,
+  type ApplyProgress,
+  type Connection,
+} from '../src';
+import { gatedExecutor, type GatedExecutor } from './support/gated-executor';
+
+// Issue 27 §2 against DynamoDB Local: a plan of the differences between the models and the live
+// tables, applied one index per UpdateTable in order, interruptible and re-plannable, never
+// dropping anything unless drops are allowed.
+
+@Table({ name: 'plan_items' })
+class ItemV1 extends Model {
+  @HashKey() id!: string;
+  @Attribute() a!: string;
+  @Attribute() b!: string;
+  @Attribute() c!: string;
+  @Attribute() d!: string;
+  @Attribute() e!: string;
+  @Attribute() f!: string;
+}
+
+@Table({ name: 'plan_items' })
+class ItemV2 extends ItemV1 {}
+for (const name of ['a', 'b', 'c'] as const) Index(`by_${name}`, { hash: true })(ItemV2.prototype, name);
+
+@Table({ name: 'plan_items' })
+class ItemV3 extends ItemV2 {}
+for (const name of ['d', 'e', 'f'] as const) Index(`by_${name}`, { hash: true })(ItemV3.prototype, name);
+
+/** ItemV3 without by_a. */
+@Table({ name: 'plan_items', stream: 'NEW_IMAGE', ttl: 'expires' })
+class ItemV4 extends Model {
+  @HashKey() id!: string;
+  @Index('by_b', { hash: true }) @Attribute() b!: string;
+  @Index('by_c', { hash: true }) @Attribute() c!: string;
+  @Index('by_d', { hash: true }) @Attribute() d!: string;
+  @Index('by_e', { hash: true }) @Attribute() e!: string;
+  @Index('by_f', { hash: true }) @Attribute() f!: string;
+  @Attribute({ type: Number, optional: true }) expires?: number;
+}
+
+@Table({ name: 'plan_items' })
+class OtherKey extends Model {
+  @HashKey() otherId!: string;
+}
+
+const config = localTestConfig();
+const raw = new DynamoDBClient(config);
+let executor: GatedExecutor;
+let connection: Connection;
+
+beforeAll(async () => {
+  executor = gatedExecutor(config);
+  connection = createConnection({ executor, prefix: uniqueTablePrefix('plan') });
+  await connection.syncTables([ItemV1]);
+});
+afterAll(async () => {
+  executor.destroy();
+  await connection.close();
+  raw.destroy();
+});
+
+const indexesNow = async () =>
+  (
+    (await raw.send(new DescribeTableCommand({ TableName: connection.tableName(ItemV1.schema()) }))).Table
+      ?.GlobalSecondaryIndexes ?? []
+  )
+    .map((index) => index.IndexName)
+    .sort();
+const updateTables = () =>
+  executor.calls
+    .filter((call) => call.operation === 'UpdateTable')
+    .map(
+      (call) =>
+        (
+          call.input as {
+            GlobalSecondaryIndexUpdates?: { Create?: { IndexName?: string }; Delete?: { IndexName?: string } }[];
+          }
+        ).GlobalSecondaryIndexUpdates?.[0],
+    );
+
+describe('planTables and applyPlan', () => {
+  it('plans nothing for a table as the models describe it', async () => {
+    const plan = await planTables(ItemV1, { connection });
+    expect(plan.pending).toBe(false);
+    expect(plan.format()).toMatch(/plan_items \(ItemV1\): up to date/);
+  });
+
+  it('adds three indexes one UpdateTable at a time, in order, each waited for', async () => {
+    const plan = await planTables(ItemV2, { connection });
+    expect(plan.tables[0]?.changes.map((change) => change.kind)).toEqual(['add-index', 'add-index', 'add-index']);
+    expect(plan.format()).toContain('+ add global index "by_a" (HASH a; ALL)');
+    const before = executor.calls.length;
+    const progress: ApplyProgress[] = [];
+    const result = await applyPlan(plan, { connection, onProgress: (event) => progress.push(event) });
+    expect(result.applied).toHaveLength(3);
+    const updates = executor.calls.slice(before).filter((call) => call.operation === 'UpdateTable');
+    expect(
+      updates.map(
+        (call) =>
+          (call.input as { GlobalSecondaryIndexUpdates: { Create: { IndexName: string } }[] })
+            .GlobalSecondaryIndexUpdates[0]?.Create.IndexName,
+      ),
+    ).toEqual(['by_a', 'by_b', 'by_c']);
+    // Each index was ACTIVE before the next one was asked for.
+    const done = progress.filter((event) => event.status === 'done').map((event) => `${event.step}/${event.steps}`);
+    expect(done).toEqual(['1/3', '2/3', '3/3']);
+    expect(await indexesNow()).toEqual(['by_a', 'by_b', 'by_c']);
+    expect((await planTables(ItemV2, { connection })).pending).toBe(false);
+  });
+
+  it('interrupted after its first index, a new plan lists only what remains', async () => {
+    const plan = await planTables(ItemV3, { connection });
+    expect(plan.tables[0]?.changes).toHaveLength(3);
+    const stop = new AbortController();
+    const applying = applyPlan(plan, {
+      connection,
+      signal: stop.signal,
+      onProgress: (event) => {
+        if (event.status === 'done') stop.abort();
+      },
+    });
+    await expect(applying).rejects.toThrow();
+    expect(await indexesNow()).toEqual(['by_a', 'by_b', 'by_c', 'by_d']);
+    const remaining = await planTables(ItemV3, { connection });
+    expect(
+      remaining.tables[0]?.changes.map((change) => (change.kind === 'add-index' ? change.index : change.kind)),
+    ).toEqual(['by_e', 'by_f']);
+    await applyPlan(remaining, { connection });
+    expect((await planTables(ItemV3, { connection })).pending).toBe(false);
+  });
+
+  it('keeps an index the models no longer declare unless drops are allowed; turns the stream and TTL on', async () => {
+    const plan = await planTables(ItemV4, { connection });
+    expect(plan.destructive).toBe(true);
+    expect(plan.tables[0]?.changes.map((change) => change.kind)).toEqual(['drop-index', 'enable-ttl', 'enable-stream']);
+    expect(plan.format()).toMatch(/- drop global index "by_a": the models do not declare it \[needs allowDrops\]/);
+    const kept = await applyPlan(plan, { connection });
+    expect(kept.skipped.map(({ change }) => change.kind)).toEqual(['drop-index']);
+    expect(await indexesNow()).toContain('by_a');
+    const { Table } = await raw.send(new DescribeTableCommand({ TableName: connection.tableName(ItemV4.schema()) }));
+    expect(Table?.StreamSpecification).toMatchObject({ StreamEnabled: true, StreamViewType: 'NEW_IMAGE' });
+
+    const before = updateTables().length;
+    await applyPlan(await planTables(ItemV4, { connection }), { connection, allowDrops: true });
+    expect(updateTables().slice(before)).toEqual([{ Delete: { IndexName: 'by_a' } }]);
+    expect(await indexesNow()).toEqual(['by_b', 'by_c', 'by_d', 'by_e', 'by_f']);
+    const settled = await planTables(ItemV4, { connection });
+    expect(settled.pending).toBe(false);
+  });
+
+  it('a key that differs is blocked, with the way out, and applying leaves the table alone', async () => {
+    const plan = await planTables(OtherKey, { connection });
+    expect(plan.blocked).toBe(true);
+    expect(plan.tables[0]?.blocked[0]).toMatchObject({
+      what: 'the key is HASH id in the table, HASH otherId in the models',
+      wayOut: expect.stringMatching(/create a table with the new key and copy the items over/),
+    });
+    const before = executor.calls.length;
+    const result = await applyPlan(plan, { connection, allowDrops: true });
+    expect(result.blocked).toHaveLength(1);
+    expect(result.applied).toEqual([]);
+    expect(executor.calls.slice(before).filter((call) => call.operation !== 'DescribeTable')).toEqual([]);
+  });
+
+  it('two appliers of one plan at once (two processes) both finish, each index made once', async () => {
+    @Table({ name: 'plan_concurrent' })
+    class Base extends Model {
+      @HashKey() id!: string;
+      @Attribute() x!: string;
+      @Attribute() y!: string;
+    }
+    @Table({ name: 'plan_concurrent' })
+    class Grown extends Model {
+      @HashKey() id!: string;
+      @Index('by_x', { hash: true }) @Attribute() x!: string;
+      @Index('by_y', { hash: true }) @Attribute() y!: string;
+    }
+    await applyPlan(await planTables(Base, { connection }), { connection });
+    const plan = await planTables(Grown, { connection });
+    const other = createConnection({ ...config, prefix: connection.prefix });
+    try {
+      const results = await Promise.all([applyPlan(plan, { connection }), applyPlan(plan, { connection: other })]);
+      expect(results.map((result) => result.applied.length)).toEqual([2, 2]);
+    } finally {
+      await other.close();
+    }
+    expect((await planTables(Grown, { connection })).pending).toBe(false);
+  });
+
+  it('plans a table that does not exist as a creation with its TTL', async () => {
+    @Table({ name: 'plan_new', ttl: 'expires' })
+    class Fresh extends Model {
+      @HashKey() id!: string;
+      @Attribute({ type: Number, optional: true }) expires?: number;
+    }
+    const plan = await planTables(Fresh, { connection });
+    expect(plan.tables[0]?.changes.map((change) => change.kind)).toEqual(['create-table', 'enable-ttl']);
+    await applyPlan(plan, { connection });
+    expect((await planTables(Fresh, { connection })).pending).toBe(false);
+  });
+});
