@@ -199,6 +199,35 @@ describe('planTables and applyPlan', () => {
     expect((await planTables(Grown, { connection })).pending).toBe(false);
   });
 
+  it('an index replaced by one of the same name with another key: both steps need allowDrops', async () => {
+    @Table({ name: 'plan_replace' })
+    class Before extends Model {
+      @HashKey() id!: string;
+      @Index('by_owner', { hash: true }) @Attribute() owner!: string;
+      @Attribute() team!: string;
+    }
+    @Table({ name: 'plan_replace' })
+    class After extends Model {
+      @HashKey() id!: string;
+      @Attribute() owner!: string;
+      @Index('by_owner', { hash: true }) @Attribute() team!: string;
+    }
+    await applyPlan(await planTables(Before, { connection }), { connection });
+    const plan = await planTables(After, { connection });
+    expect(plan.tables[0]?.changes.map((change) => change.kind)).toEqual(['drop-index', 'add-index']);
+    expect(plan.format()).toMatch(
+      /drop global index "by_owner": replaced: HASH owner \(ALL\) in the table, HASH team \(ALL\) in the models/,
+    );
+    const kept = await applyPlan(plan, { connection });
+    expect(kept.skipped.map(({ change }) => change.kind)).toEqual(['drop-index', 'add-index']);
+    expect(kept.applied).toEqual([]);
+    await applyPlan(plan, { connection, allowDrops: true });
+    const described = await raw.send(new DescribeTableCommand({ TableName: connection.tableName(After.schema()) }));
+    expect(described.Table?.GlobalSecondaryIndexes?.[0]?.KeySchema).toEqual([
+      { AttributeName: 'team', KeyType: 'HASH' },
+    ]);
+  });
+
   it('plans a table that does not exist as a creation with its TTL', async () => {
     @Table({ name: 'plan_new', ttl: 'expires' })
     class Fresh extends Model {

@@ -1,5 +1,6 @@
 import type { TableDescription, UpdateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { ResourceInUseError, ResourceNotFoundError, ValidationError, sleep, type Executor } from '@dynamodel/executor';
+import { TableMismatchError } from '../errors/item-errors';
 import { describeChange, type PlannedTable, type TableChange } from '../schema/table-diff';
 import type { Connection } from './connection';
 import { defaultConnection } from './default-connection';
@@ -54,6 +55,8 @@ export async function applyPlan(plan: TablePlan, options: ApplyOptions = {}): Pr
   const steps = runnable.reduce((sum, table) => sum + table.changes.length, 0);
   let step = 0;
   for (const table of runnable) {
+    // An index replaced (dropped, then created with another key) is left whole when its drop is skipped.
+    const kept = new Set<string>();
     for (const change of table.changes) {
       step++;
       const progress = (status: ApplyProgress['status']) =>
@@ -65,7 +68,9 @@ export async function applyPlan(plan: TablePlan, options: ApplyOptions = {}): Pr
           steps,
           status,
         });
-      if (change.destructive && !options.allowDrops) {
+      const keptIndex = change.kind === 'add-index' && kept.has(change.index);
+      if ((change.destructive && !options.allowDrops) || keptIndex) {
+        if (change.kind === 'drop-index') kept.add(change.index);
         skipped.push({ table: table.tableName, change });
         progress('skipped');
         continue;
@@ -113,9 +118,10 @@ async function applyChange(executor: Executor, tableName: string, change: TableC
           GlobalSecondaryIndexUpdates: [{ Create: change.input }],
         }),
       );
-      return settled(executor, tableName, wait, (table) =>
+      await settled(executor, tableName, wait, (table) =>
         (table.GlobalSecondaryIndexes ?? []).some((index) => index.IndexName === change.index),
       );
+      return checkIndexKey(executor, tableName, change, signal);
     case 'drop-index':
       await whenIdle(executor, tableName, wait);
       await tolerating(/does not exist|not found|being deleted|in progress/i, () =>
@@ -158,6 +164,25 @@ async function applyChange(executor: Executor, tableName: string, change: TableC
     case 'set-deletion-protection':
       await update({ DeletionProtectionEnabled: change.enabled });
       return settled(executor, tableName, wait, () => true);
+  }
+}
+
+/** The index made (by this applier or another) has the key asked for, or the table does not match the models. */
+async function checkIndexKey(
+  executor: Executor,
+  tableName: string,
+  change: Extract<TableChange, { kind: 'add-index' }>,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const { Table } = await executor.send('DescribeTable', { TableName: tableName }, { signal });
+  const made = Table?.GlobalSecondaryIndexes?.find((index) => index.IndexName === change.index);
+  const keys = (schema: { AttributeName?: string | undefined; KeyType?: string | undefined }[] | undefined) =>
+    (schema ?? []).map((element) => `${element.KeyType} ${element.AttributeName}`).join(', ');
+  if (keys(made?.KeySchema) !== keys(change.input.KeySchema)) {
+    throw new TableMismatchError(
+      `table ${tableName}: index "${change.index}" is ${keys(made?.KeySchema)}, not ${keys(change.input.KeySchema)} as planned: plan again`,
+      { model: 'applyPlan', table: tableName, differences: [`index "${change.index}" has another key`] },
+    );
   }
 }
 
