@@ -7,6 +7,7 @@ import {
   Index,
   Model,
   Table,
+  TableMismatchError,
   applyPlan,
   createConnection,
   planTables,
@@ -226,6 +227,34 @@ describe('planTables and applyPlan', () => {
     expect(described.Table?.GlobalSecondaryIndexes?.[0]?.KeySchema).toEqual([
       { AttributeName: 'team', KeyType: 'HASH' },
     ]);
+  });
+
+  it('syncTables applies the safe part: a stream and deletion protection declared later; another stream view is refused', async () => {
+    @Table({ name: 'plan_sync' })
+    class Plain extends Model {
+      @HashKey() id!: string;
+    }
+    @Table({ name: 'plan_sync', stream: 'KEYS_ONLY', deletionProtection: true })
+    class Streamed extends Model {
+      @HashKey() id!: string;
+    }
+    @Table({ name: 'plan_sync', stream: 'NEW_IMAGE' })
+    class OtherView extends Model {
+      @HashKey() id!: string;
+    }
+    await connection.syncTables([Plain]);
+    await connection.syncTables([Streamed]);
+    const described = await raw.send(new DescribeTableCommand({ TableName: connection.tableName(Plain.schema()) }));
+    expect(described.Table).toMatchObject({
+      StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' },
+      DeletionProtectionEnabled: true,
+    });
+    const error = await connection.syncTables([OtherView]).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TableMismatchError);
+    expect((error as Error).message).toMatch(/has a KEYS_ONLY stream, but the model declares NEW_IMAGE/);
+    // Turning protection off (for the cleanup) is destructive: only applyPlan with allowDrops does it.
+    await applyPlan(await planTables(OtherView, { connection }), { connection, allowDrops: true });
+    expect((await planTables(OtherView, { connection })).pending).toBe(false);
   });
 
   it('plans a table that does not exist as a creation with its TTL', async () => {

@@ -11,6 +11,10 @@ import { TableMismatchError } from '../errors/item-errors';
 import type { ModelSchema } from '../schema/compile-model';
 import { createTableInput } from '../schema/table-schema';
 import { ensureIndexes } from './ensure-indexes';
+import { readLiveTable } from './live-table';
+import { applyChange } from './table-changes';
+import { definitionOf } from '../schema/table-definition';
+import { diffTable } from '../schema/table-diff';
 
 /** What `syncTables` did to a table: created it, found it as the model needs it, or added indexes to it. */
 /**
@@ -71,7 +75,46 @@ export async function ensureTable(
     await ensureTtl(executor, schema, tableName, schema.table.ttlAttribute, options.signal);
   }
   if (schema.table.pointInTimeRecovery) await ensurePointInTimeRecovery(executor, tableName, options.signal);
+  await applySafeSettings(executor, schema, tableName, options);
   return result;
+}
+
+/**
+ * The rest of "plan, then apply the safe part" (`schema/table-diff.ts`): a stream the models declare
+ * and the table lacks is turned on, and so is deletion protection. A stream of another view type
+ * would be a new stream, so it is a `TableMismatchError`; turning anything off, billing changes and
+ * index drops are left to `planTables`/`applyPlan`.
+ */
+async function applySafeSettings(
+  executor: Executor,
+  schema: ModelSchema,
+  tableName: string,
+  options: EnsureTableOptions,
+): Promise<void> {
+  const planned = diffTable(
+    definitionOf(tableName, [schema]),
+    await readLiveTable(executor, tableName, options.signal),
+  );
+  const wantedStream = planned.changes.find((change) => change.kind === 'enable-stream');
+  const otherStream = planned.changes.find((change) => change.kind === 'disable-stream');
+  if (wantedStream && otherStream) {
+    throw new TableMismatchError(
+      `${schema.model}: table ${tableName} has a ${otherStream.viewType} stream, but the model declares ${wantedStream.viewType}; ` +
+        'changing it makes a new stream: apply it with planTables/applyPlan({ allowDrops: true })',
+      {
+        model: schema.model,
+        table: tableName,
+        differences: [`stream ${otherStream.viewType} in the table, ${wantedStream.viewType} in the model`],
+      },
+    );
+  }
+  const safe = planned.changes.filter(
+    (change) => change.kind === 'enable-stream' || (change.kind === 'set-deletion-protection' && change.enabled),
+  );
+  const deadline = Date.now() + (options.timeoutMs ?? 300_000);
+  for (const change of safe) {
+    await applyChange(executor, tableName, change, { deadline, signal: options.signal, waiting: () => undefined });
+  }
 }
 
 /**

@@ -1,8 +1,8 @@
-import { ResourceNotFoundError, ServiceError, type Executor } from '@dynamodel/executor';
-import { describeChange, diffTable, type LiveTable, type PlannedTable } from '../schema/table-diff';
+import { describeChange, diffTable, type PlannedTable } from '../schema/table-diff';
 import { tableDefinitions, type DefinitionSource } from '../schema/table-definition';
 import type { Connection } from './connection';
 import { defaultConnection } from './default-connection';
+import { readLiveTable } from './live-table';
 
 /** What `planTables` found: per table, the changes that bring it to the models. Nothing was sent but reads. */
 export interface TablePlan {
@@ -52,36 +52,6 @@ export function planOf(tables: readonly PlannedTable[]): TablePlan {
     blocked: tables.some((table) => table.blocked.length > 0),
     format: () => formatPlan(tables),
   });
-}
-
-/** What the endpoint says of a table now. */
-export async function readLiveTable(executor: Executor, tableName: string, signal?: AbortSignal): Promise<LiveTable> {
-  let table;
-  try {
-    table = (await executor.send('DescribeTable', { TableName: tableName }, { signal })).Table;
-  } catch (error) {
-    if (error instanceof ResourceNotFoundError) return { table: undefined, ttl: undefined, pointInTimeRecovery: false };
-    throw error;
-  }
-  const { TimeToLiveDescription: ttl } = await executor.send(
-    'DescribeTimeToLive',
-    { TableName: tableName },
-    { signal },
-  );
-  const on = ttl?.TimeToLiveStatus === 'ENABLED' || ttl?.TimeToLiveStatus === 'ENABLING';
-  let pointInTimeRecovery: LiveTable['pointInTimeRecovery'];
-  try {
-    const { ContinuousBackupsDescription: backups } = await executor.send(
-      'DescribeContinuousBackups',
-      { TableName: tableName },
-      { signal },
-    );
-    pointInTimeRecovery = backups?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus === 'ENABLED';
-  } catch (error) {
-    if (!(error instanceof ServiceError) || error.code !== 'UnknownOperationException') throw error;
-    pointInTimeRecovery = 'unsupported';
-  }
-  return { table, ttl: on ? ttl?.AttributeName : undefined, pointInTimeRecovery };
 }
 
 function formatPlan(tables: readonly PlannedTable[]): string {

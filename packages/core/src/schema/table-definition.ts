@@ -86,7 +86,8 @@ function sharedTableModels(table: SharedTable): AnyClass[] {
   return [...entities];
 }
 
-function definitionOf(tableName: string, schemas: readonly ModelSchema[]): TableDefinition {
+/** The definition of the table `schemas` (models of one table, under its full name) live in. */
+export function definitionOf(tableName: string, schemas: readonly ModelSchema[]): TableDefinition {
   const [first] = schemas as [ModelSchema];
   const createTable = createTableInput(first.table, tableName);
   // Entities of one table list attribute definitions and indexes in their own field order.
