@@ -122,6 +122,7 @@ export type {
   ElementOptions,
   IndexOptions,
   IndexProjection,
+  ItemUpgrades,
   KeyOptions,
   ModelCacheOptions,
   StreamViewType,

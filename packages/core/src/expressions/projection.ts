@@ -44,14 +44,17 @@ export function compileProjection(
 }
 
 /**
- * What every projection of an entity's items includes: the entity attribute (what tells its items
- * from its subclasses' and other entities') and the attributes its key templates name (what its
- * key is computed from, so a partial instance can be saved and reloaded). None for other models.
+ * What every projection includes besides the keys: an item's schema version, for a model that
+ * migrates on read (whether it must be upgraded); for an entity, the entity attribute (what tells
+ * its items from its subclasses' and other entities') and the attributes its key templates name
+ * (what its key is computed from, so a partial instance can be saved and reloaded).
  */
 export function entityProjected(schema: ModelSchema): readonly string[] {
-  const { entity } = schema;
-  if (!entity) return [];
-  const names = [entity.entityAttribute];
+  const { entity, upgrades } = schema;
+  // An item's schema version decides whether it is upgraded (`@Table({ upgrades })`).
+  const version = upgrades ? [upgrades.attribute] : [];
+  if (!entity) return version;
+  const names = [...version, entity.entityAttribute];
   for (const property of [...entity.hashKey.template.properties, ...(entity.rangeKey?.template.properties ?? [])]) {
     const field = schema.byProperty.get(property);
     if (field) names.push(field.name);

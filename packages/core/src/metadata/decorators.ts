@@ -154,7 +154,7 @@ export function Table(options: TableOptions = {}): ClassDecorator {
 export function Entity(table: SharedTable, options: EntityOptions = {}): ClassDecorator {
   return modelDecorator((declaration, cls) => {
     registerEntity(table, options.name ?? cls.name, cls);
-    const { cache, unknownProperties, unknownAttributes } = options;
+    const { cache, unknownProperties, unknownAttributes, upgrades } = options;
     const { billing, stream, warmThroughput, pointInTimeRecovery, deletionProtection, tableClass, tags } =
       table.options;
     declaration.table = {
@@ -170,6 +170,7 @@ export function Entity(table: SharedTable, options: EntityOptions = {}): ClassDe
       ...(cache !== undefined ? { cache } : {}),
       ...(unknownProperties !== undefined ? { unknownProperties } : {}),
       ...(unknownAttributes !== undefined ? { unknownAttributes } : {}),
+      ...(upgrades !== undefined ? { upgrades } : {}),
     };
     declaration.entity = { table, options };
   });

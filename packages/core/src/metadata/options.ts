@@ -102,6 +102,27 @@ export interface TableOptions extends TableSettings {
    * invalidates what it changed. Off when absent, and for a connection without a cache.
    */
   readonly cache?: ModelCacheOptions;
+  /**
+   * Migrate on read: the item schema's version, and how an item of each older version becomes one of
+   * the next. Every write stores `version` in `attribute` (default `_v`); an item read with an older
+   * version (or none: version 1) is upgraded step by step before it is decoded, so a deploy need not
+   * wait for a backfill. `save()` of an upgraded instance writes what the upgrade changed.
+   */
+  readonly upgrades?: ItemUpgrades;
+}
+
+/** `@Table({ upgrades })`: the item schema's version and the steps from each older one. */
+export interface ItemUpgrades {
+  /** The current version, a whole number of at least 1 (items without the attribute are version 1). */
+  readonly version: number;
+  /** The stored attribute holding an item's version; default `_v`. */
+  readonly attribute?: string;
+  /**
+   * By version n (1 … version − 1): the step from an item of version n to version n + 1, on the item
+   * as plain values (`unmarshall`ed: numbers as JavaScript numbers, sets as `Set`s, bytes as
+   * `Uint8Array`s, dates as the text or number they are stored as).
+   */
+  readonly steps: Readonly<Record<number, (item: Record<string, unknown>) => Record<string, unknown>>>;
 }
 
 /** A length of time: seconds, or a number with a unit (`'500ms'`, `'30s'`, `'15m'`, `'1h'`, `'1d'`). */

@@ -9,6 +9,7 @@ import { keyOfItem } from '../operations/key';
 import { formatPath } from '../operations/to-validation-error';
 import type { ModelSchema } from '../schema/compile-model';
 import { bindConnection } from './instance-slots';
+import { upgradeItem } from './upgrade-item';
 import { describeKey } from './item-error-messages';
 import { recordStored, recordStoredPart } from './stored-state';
 
@@ -96,7 +97,10 @@ export class ItemDecoder<T extends object> {
       }
     }
     try {
-      return this.schema.codec.decode(item, undefined, partial);
+      // Migrate on read: an item of an older item-schema version is decoded as upgraded; what
+      // save() compares with stays the item as stored, so it writes what the upgrade changed.
+      const current = this.schema.upgrades ? upgradeItem(this.schema.upgrades, item, partial) : item;
+      return this.schema.codec.decode(current, undefined, partial);
     } catch (error) {
       return this.failed(error, item);
     }

@@ -10,6 +10,7 @@ import { checkTableName, type TableSchema } from './table-schema';
 import { compileIndexes, type IndexSchema } from './compile-indexes';
 import { compileCache, type CacheSchema } from './compile-cache';
 import { compileTableSettings } from './compile-table-settings';
+import { compileUpgrades, versionAttributeField, type UpgradeSchema } from './compile-upgrades';
 import { compileEntity, type EntitySchema } from '../single-table/compile-entity';
 import { entityKeyFields, withAttributeIndexes } from '../single-table/entity-fields';
 
@@ -38,6 +39,8 @@ export interface ModelSchema<T extends object = object> {
   readonly codec: ObjectCodec<T>;
   /** For an entity of a shared table (`@Entity`): its name, table and key templates. */
   readonly entity: EntitySchema | undefined;
+  /** Migrate on read (`@Table({ upgrades })`): the item schema's version and the steps from older ones. */
+  readonly upgrades: UpgradeSchema | undefined;
 }
 
 /** `@Version`, `@CreatedAt` and `@UpdatedAt`, when the model declares them. */
@@ -78,6 +81,9 @@ function compile(cls: AnyClass): ModelSchema {
     ? compileEntity(model, cls, declaredEntity.table, declaredEntity.options, fields)
     : undefined;
   if (entity) fields = withAttributeIndexes(model, entity, [...entityKeyFields(entity), ...fields]);
+  // Migrate on read: the item schema's version is a computed attribute every write stores.
+  const upgrades = compileUpgrades(table.upgrades, fields, fail);
+  if (upgrades) fields = [...fields, versionAttributeField(upgrades)];
   const hashKeys = fields.filter((field) => field.role === 'hash');
   const rangeKeys = fields.filter((field) => field.role === 'range');
   if (hashKeys.length === 0) fail('has no @HashKey: every DynamoDB table needs a partition key', 'missing-hash-key');
@@ -157,6 +163,7 @@ function compile(cls: AnyClass): ModelSchema {
     unknownProperties: compileUnknownProperties(table.unknownProperties, fail),
     codec: new ObjectCodec(cls.prototype as object, fields, { keepUnknown: table.unknownAttributes === 'keep' }),
     entity,
+    upgrades,
   };
 }
 

@@ -35,6 +35,8 @@ export interface EntityOptions {
   /** As in `@Table`. */
   readonly cache?: ModelCacheOptions;
   readonly unknownProperties?: TableOptions['unknownProperties'];
+  /** As in `@Table`: migrate on read. */
+  readonly upgrades?: TableOptions['upgrades'];
   readonly unknownAttributes?: TableOptions['unknownAttributes'];
 }
 
