@@ -139,6 +139,7 @@ export {
   syncTables,
 } from './connection/default-connection';
 export type { DropTablesOptions, TableDropResult } from './connection/drop-table';
+export { moveEntityKeys, type MoveEntityKeysOptions, type MoveEntityKeysResult } from './migrations/move-entity-keys';
 export { planTables, type PlanOptions, type TablePlan } from './connection/plan-tables';
 export { applyPlan, type ApplyOptions, type ApplyProgress, type ApplyResult } from './connection/apply-plan';
 export {
