@@ -119,8 +119,9 @@ async function moveOne(
   for (const field of schema.fields) {
     if (!field.compute || field.name === entity.entityAttribute) continue;
     const value = field.compute(instance);
-    if (value === undefined) delete moved[field.name];
-    else moved[field.name] = { S: String(value) };
+    const encoded = value === undefined ? undefined : field.codec.encode(value, 0);
+    if (encoded === undefined) delete moved[field.name];
+    else moved[field.name] = encoded;
   }
   const sameKey =
     moved[hashName]?.S === oldKey[hashName]?.S && (!rangeName || moved[rangeName]?.S === oldKey[rangeName]?.S);
