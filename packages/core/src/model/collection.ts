@@ -6,7 +6,6 @@ import { defaultConnection } from '../connection/default-connection';
 import { DecodeError } from '../errors/item-errors';
 import { buildCondition, type ConditionInput } from '../expressions/condition';
 import {
-  collectionKeep,
   collectionMembers,
   collectionParams,
   type CollectionMember,
@@ -158,7 +157,7 @@ export class Collection<M extends CollectionMembers> {
     const pageCache = caches.every((cache) => cache !== undefined) ? caches[0] : undefined;
     const io: ReadIO<Result> = {
       send: first.reads.pageSender(collection.plan, pageCache),
-      keep: collectionKeep(collection.entityAttribute, members),
+      keep: collection.keep,
       decode: (item) => decodeMember(this.label, collection, repositories, item, first) as Result,
       cursorSecret: connection.cursorSecret,
     };

@@ -42,6 +42,8 @@ export interface CollectionPlan {
   readonly memberOf: ReadonlyMap<string, string>;
   /** Member name → the stored names its items hold when partial (`undefined`: whole items). */
   readonly partial: ReadonlyMap<string, ReadonlySet<string> | undefined>;
+  /** Which items of a page are the members' (`ReadIO.keep`), where the request's filter does not say. */
+  readonly keep: ((item: Item) => boolean) | undefined;
 }
 
 /**
@@ -80,7 +82,9 @@ export function collectionMembers(label: string, members: readonly CollectionMem
  * A query of one partition of a shared table (or of an overloaded index) that returns the items of
  * several entities. Every member renders the partition from `key` with its own partition template;
  * they must agree (the collection's members share that partition). Only the members' items come
- * back: a filter on the entity attribute, with each member's own filter joined to its names.
+ * back: told by the entity attribute as pages are read, or, when a member has a filter of its own
+ * (or recognises items without the attribute), by a filter on the entity attribute with each
+ * member's filter joined to its names.
  * Refused before sending: a key that is not an object, a property no member's partition template
  * names, members that render different partitions, a member not in the index.
  */
@@ -154,6 +158,7 @@ export function collectionParams(
       'collection-filter',
     );
   }
+  const whole = request.filters.size === 0 && recognizing.length === 0;
   const plan = queryParams(first.schema, tableName, {
     index: request.index,
     partition,
@@ -162,8 +167,14 @@ export function collectionParams(
     limit: request.limit,
     pageSize: request.pageSize,
     projectedNames,
-    compileFilter: (placeholders) =>
-      memberFilter(entity.entityAttribute, members, memberOf, request.filters, placeholders),
+    // Without member filters, which items are the members' is told as they are read (a filter does
+    // not save capacity in DynamoDB: it reads the items either way), sparing the server the filter.
+    ...(whole
+      ? {}
+      : {
+          compileFilter: (placeholders: Placeholders) =>
+            memberFilter(entity.entityAttribute, members, memberOf, request.filters, placeholders),
+        }),
   });
   return {
     // A cursor of this collection is refused by any other read of the partition, and the reverse.
@@ -171,6 +182,15 @@ export function collectionParams(
     entityAttribute: entity.entityAttribute,
     memberOf,
     partial,
+    keep: whole ? memberItems(entity.entityAttribute, memberOf) : collectionKeep(entity.entityAttribute, members),
+  };
+}
+
+/** The members' items: those whose entity attribute names a member (or a member's subclass entity). */
+function memberItems(entityAttribute: string, memberOf: ReadonlyMap<string, string>): (item: Item) => boolean {
+  return (item) => {
+    const name = item[entityAttribute]?.S;
+    return name !== undefined && memberOf.has(name);
   };
 }
 
