@@ -5,10 +5,11 @@ import type {
   Projection,
   TableDescription,
 } from '@aws-sdk/client-dynamodb';
-import { ResourceInUseError, ValidationError, sleep, type Executor } from '@dynamodel/executor';
+import { ResourceInUseError, sleep, type Executor } from '@dynamodel/executor';
 import { TableMismatchError } from '../errors/item-errors';
 import type { ModelSchema } from '../schema/compile-model';
 import { globalIndexInput } from '../schema/table-schema';
+import { INDEX_BEING_MADE, isConcurrentChange } from './table-changes';
 
 export interface EnsureIndexesOptions {
   /** When to give up waiting for a new index to become ACTIVE (epoch ms). */
@@ -173,10 +174,7 @@ async function createIndex(
     );
     return true;
   } catch (error) {
-    if (error instanceof ResourceInUseError) return false;
-    if (error instanceof ValidationError && /already exists|being (created|updated)|in progress/i.test(error.message)) {
-      return false;
-    }
+    if (isConcurrentChange(error, INDEX_BEING_MADE)) return false;
     throw error;
   }
 }

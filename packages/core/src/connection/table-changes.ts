@@ -32,7 +32,7 @@ export async function applyChange(
     case 'add-index':
       await whenIdle(executor, tableName, wait);
       // Another applier (a second process, a plan retried after a crash) may have asked first.
-      await tolerating(/already exists|being (created|updated)|in progress/i, () =>
+      await tolerating(INDEX_BEING_MADE, () =>
         update({
           AttributeDefinitions: [...change.attributeDefinitions],
           GlobalSecondaryIndexUpdates: [{ Create: change.input }],
@@ -106,6 +106,14 @@ async function checkIndexKey(
   }
 }
 
+/** What DynamoDB says to a creation of an index that exists or is being made (another process's). */
+export const INDEX_BEING_MADE = /already exists|being (created|updated)|in progress/i;
+
+/** Whether `error` says an index change is already made or under way, rather than that it failed. */
+export function isConcurrentChange(error: unknown, already: RegExp): boolean {
+  return error instanceof ResourceInUseError || (error instanceof ValidationError && already.test(error.message));
+}
+
 /**
  * Sends `request`; an answer saying the change is already made or under way (another applier's) is
  * not an error: the caller waits for the outcome either way.
@@ -114,9 +122,7 @@ async function tolerating(already: RegExp, request: () => Promise<unknown>): Pro
   try {
     await request();
   } catch (error) {
-    const concurrent =
-      error instanceof ResourceInUseError || (error instanceof ValidationError && already.test(error.message));
-    if (!concurrent) throw error;
+    if (!isConcurrentChange(error, already)) throw error;
   }
 }
 
