@@ -140,6 +140,25 @@ export {
 } from './connection/default-connection';
 export type { DropTablesOptions, TableDropResult } from './connection/drop-table';
 export { moveEntityKeys, type MoveEntityKeysOptions, type MoveEntityKeysResult } from './migrations/move-entity-keys';
+export {
+  defineMigration,
+  type Migration,
+  type MigrationDefinition,
+  type MigrationStep,
+  type PlainItem,
+} from './migrations/define-migration';
+export {
+  Migrator,
+  migrator,
+  type MigrationReport,
+  type MigrationRunOptions,
+  type MigrationStatus,
+  type MigratorOptions,
+} from './migrations/migrator';
+export type { MigrationProgress } from './migrations/migration-worker';
+export type { HistoryRecord, RunCounts, RunState } from './migrations/migration-store';
+export { deadLettersToFile, type DeadLetter, type DeadLetterSink } from './migrations/dead-letters';
+export { MigrationError, type MigrationErrorCode } from './errors/migration-error';
 export { planTables, type PlanOptions, type TablePlan } from './connection/plan-tables';
 export { applyPlan, type ApplyOptions, type ApplyProgress, type ApplyResult } from './connection/apply-plan';
 export {

@@ -157,6 +157,15 @@ describe('withRateLimit', () => {
     expect(seconds).toBeGreaterThanOrEqual(0.45);
     expect(limited.write?.available).toBeLessThanOrEqual(5);
   });
+
+  it('reserves each request before sending it, so requests in flight at once cannot overshoot the budget', async () => {
+    const limited = withRateLimit(executor, { writeUnits: 50, burstSeconds: 0.1 });
+    const started = performance.now();
+    // Without the reservation all 30 would pass on the first positive balance and finish at once.
+    await Promise.all(Array.from({ length: 30 }, (_, i) => limited.send('PutItem', put(100 + i))));
+    const seconds = (performance.now() - started) / 1000;
+    expect(seconds).toBeGreaterThanOrEqual(0.45);
+  });
 });
 
 describe('Semaphore and TokenBucket (no server)', () => {

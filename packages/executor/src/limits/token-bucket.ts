@@ -42,6 +42,17 @@ export class TokenBucket {
     }
   }
 
+  /**
+   * Waits until the balance is positive, then spends `units` in the same step: concurrent callers
+   * cannot all pass on one positive balance (what `ready` then `spend` would allow).
+   */
+  async take(units: number, signal?: AbortSignal): Promise<void> {
+    for (let wait = this.waitMs(); wait > 0; wait = this.waitMs()) {
+      await sleep(wait, signal);
+    }
+    this.spend(units);
+  }
+
   private refill(): void {
     const time = this.now();
     this.tokens = Math.min(this.burst, this.tokens + ((time - this.updatedAt) / 1000) * this.ratePerSecond);

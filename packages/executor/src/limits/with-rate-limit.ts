@@ -39,10 +39,15 @@ export function withRateLimit(executor: Executor, options: RateLimitOptions): Ra
     async (operation, input, sendOptions, next) => {
       const target = !CAPACITY_OPERATIONS.has(operation) ? undefined : READS.has(operation) ? read : write;
       if (!target) return next(operation, input, sendOptions);
-      await target.ready(sendOptions.signal);
+      // The request's cost is reserved before it is sent and corrected once DynamoDB tells it:
+      // otherwise every request in flight would pass on the same positive balance, and a worker
+      // with many of them would overshoot its budget by as many units.
+      const reserved = estimatedUnits(input);
+      await target.take(reserved, sendOptions.signal);
       const withCapacity = { ReturnConsumedCapacity: 'TOTAL', ...input } as typeof input;
+      // A request that fails keeps its reservation: a failed condition check consumes capacity too.
       const output = await next(operation, withCapacity, sendOptions);
-      target.spend(consumedUnits(output, withCapacity));
+      target.spend(consumedUnits(output, withCapacity) - reserved);
       return output;
     },
     { read, write },
@@ -54,6 +59,11 @@ export function consumedUnits(output: object, input: object): number {
   const reported = (output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity;
   const list = reported === undefined ? [] : Array.isArray(reported) ? reported : [reported];
   if (list.length > 0) return list.reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
+  return estimatedUnits(input);
+}
+
+/** What a request is expected to cost before it is sent: 1 unit per item it names. */
+function estimatedUnits(input: object): number {
   const batch = (input as { RequestItems?: Record<string, unknown[] | { Keys?: unknown[] }> }).RequestItems;
   if (batch) {
     return Object.values(batch).reduce(
