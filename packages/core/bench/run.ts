@@ -4,13 +4,16 @@
 // Tweet.update, Tweet.query(...).all() and Tweet.scan().all() against the raw SDK on one DynamoDB
 // Local (bench/local.ts); then Book.batchPut and Book.put against hand-written bulk writes
 // (bench/batch.ts); then hot-key reads through MemoryCache and RedisCache (bench/cache.ts); then
-// a collection query and stream decoding against the raw SDK and unmarshall (bench/single-table.ts).
+// a collection query and stream decoding against the raw SDK and unmarshall (bench/single-table.ts);
+// then a 100,000-item migration against a hand-written parallel scan + batch write pipeline
+// (bench/migration.ts).
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { batchBenchmarks } from './batch';
 import { cacheBenchmarks } from './cache';
 import { localBenchmarks } from './local';
+import { migrationBenchmarks } from './migration';
 import { singleTableBenchmarks } from './single-table';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -139,7 +142,7 @@ function pinCodecWorkers(): boolean {
   return pinning;
 }
 
-/** BENCH_PART=codec, local (or get), batch, cache or single-table runs one part; by default all five run. */
+/** BENCH_PART=codec, local (or get), batch, cache, single-table or migration runs one part; by default all six run. */
 async function main(): Promise<void> {
   const part = process.env.BENCH_PART;
   if (part === undefined || part === 'codec') codecThroughput();
@@ -147,6 +150,7 @@ async function main(): Promise<void> {
   if (part === undefined || part === 'batch') await batchBenchmarks();
   if (part === undefined || part === 'cache') await cacheBenchmarks();
   if (part === undefined || part === 'single-table') await singleTableBenchmarks();
+  if (part === undefined || part === 'migration') await migrationBenchmarks();
 }
 
 main().catch((error: unknown) => {
