@@ -158,6 +158,7 @@ export {
 export type { MigrationProgress } from './migrations/migration-worker';
 export type { HistoryRecord, RunCounts, RunState } from './migrations/migration-store';
 export { deadLettersToFile, type DeadLetter, type DeadLetterSink } from './migrations/dead-letters';
+export { upgradeBackfill } from './migrations/upgrade-backfill';
 export { MigrationError, type MigrationErrorCode } from './errors/migration-error';
 export { planTables, type PlanOptions, type TablePlan } from './connection/plan-tables';
 export { applyPlan, type ApplyOptions, type ApplyProgress, type ApplyResult } from './connection/apply-plan';

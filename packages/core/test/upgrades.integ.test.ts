@@ -9,8 +9,11 @@ import {
   Model,
   ModelDefinitionError,
   Table,
+  MigrationError,
   createConnection,
   defineTable,
+  migrator,
+  upgradeBackfill,
   type Connection,
 } from '../src';
 
@@ -182,5 +185,59 @@ describe('migrate on read', () => {
     }
     expect(() => Bad.schema()).toThrow(ModelDefinitionError);
     expect(() => Bad.schema()).toThrow(message);
+  });
+});
+
+describe('a backfill of the upgrades', () => {
+  it('upgrades every older item in place as a read would; one the model cannot read is a dead letter', async () => {
+    const backfill = createConnection({ ...config, prefix: uniqueTablePrefix('upgrades_backfill') });
+    await backfill.syncTables([Person]);
+    const table = backfill.tableName(Person.schema());
+    const items: Record<string, AttributeValue>[] = [
+      { id: { S: 'p1' }, name: { S: 'Ana Lima' }, visits: { N: '3' } },
+      { id: { S: 'p2' }, _v: { N: '2' }, first: { S: 'Bo' }, last: { S: 'Berg' } },
+      { id: { S: 'p3' }, _v: { N: '3' }, first: { S: 'Cy' }, last: { S: 'Cole' }, display: { S: 'Cy C.' } },
+      { id: { S: 'bad' }, name: { S: 'Di Dee' }, visits: { S: 'many' } },
+    ];
+    for (const Item of items) await raw.send(new PutItemCommand({ TableName: table, Item }));
+    const migrations = migrator(Person, [upgradeBackfill(Person)], { connection: backfill });
+    expect((await migrations.outstanding()).map((m) => [m.version, m.description, m.down])).toEqual([
+      [3, 'backfill: items upgraded to version 3 as reads upgrade them', undefined],
+    ]);
+    const [report] = await migrations.apply({ segments: 2 });
+    expect(report?.counts).toMatchObject({ scanned: 4, migrated: 2, notDue: 1, deadLettered: 1 });
+    expect(report?.state).toBe('incomplete');
+    expect(report?.deadLetters.map((letter) => [letter.key, letter.reason])).toEqual([
+      [{ id: { S: 'bad' } }, expect.stringMatching(/^up threw: .*visits/)],
+    ]);
+    const read = async (id: string) =>
+      (await raw.send(new GetItemCommand({ TableName: table, Key: { id: { S: id } }, ConsistentRead: true }))).Item;
+    expect(await read('p1')).toEqual({
+      id: { S: 'p1' },
+      first: { S: 'Ana' },
+      last: { S: 'Lima' },
+      display: { S: 'Ana Lima' },
+      visits: { N: '3' },
+      _v: { N: '3' },
+    });
+    expect(await read('p2')).toEqual({
+      id: { S: 'p2' },
+      first: { S: 'Bo' },
+      last: { S: 'Berg' },
+      display: { S: 'Bo Berg' },
+      _v: { N: '3' },
+    });
+    expect(await read('bad')).toEqual(items[3]);
+    expect((await Person.using(backfill).getOrFail('p1')).display).toBe('Ana Lima');
+    await backfill.close();
+  });
+
+  it('is refused for a model that declares no upgrades', () => {
+    @Table({ name: 'upgrades_none' })
+    class Plain extends Model {
+      @HashKey() id!: string;
+    }
+    expect(() => upgradeBackfill(Plain)).toThrow(MigrationError);
+    expect(() => upgradeBackfill(Plain)).toThrow(/Plain: declares no upgrades/);
   });
 });
