@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-// docs/single-table.md quotes the example: every code block marked `<!-- from: path -->` must appear,
-// line for line, in that file, so the page cannot drift from code that runs (test/demo.test.ts).
+// docs/single-table.md quotes this example, and docs/tables.md the migrations the tests run
+// (packages/core/test/support/migration-models.ts): every code block marked `<!-- from: path -->`
+// must appear, line for line, in that file, so a page cannot drift from code that runs.
 
 const repository = join(__dirname, '..', '..', '..');
-const page = readFileSync(join(repository, 'docs', 'single-table.md'), 'utf8');
-const quoted = [...page.matchAll(/<!-- from: ([^ ]+) -->\s*```ts\n([\s\S]*?)```/g)].map((match) => ({
-  path: match[1] as string,
-  code: match[2] as string,
-}));
+const quotes = (name: string) =>
+  [
+    ...readFileSync(join(repository, 'docs', name), 'utf8').matchAll(/<!-- from: ([^ ]+) -->\s*```ts\n([\s\S]*?)```/g),
+  ].map((match) => ({ path: match[1] as string, code: match[2] as string }));
 
 /** Lines without their indentation and blank lines: Prettier may wrap the example differently from the page. */
 const lines = (text: string): string[] =>
@@ -18,9 +18,13 @@ const lines = (text: string): string[] =>
     .map((line) => line.trim())
     .filter((line) => line !== '');
 
-describe('docs/single-table.md', () => {
-  it('quotes the example', () => {
-    expect(quoted.length).toBeGreaterThanOrEqual(4);
+describe.each([
+  ['single-table.md', 4],
+  ['tables.md', 1],
+])('docs/%s', (name, least) => {
+  const quoted = quotes(name);
+  it('quotes code that runs', () => {
+    expect(quoted.length).toBeGreaterThanOrEqual(least);
   });
 
   it.each(quoted.map((block) => [block.path, block] as const))('quotes %s as it is', (_path, block) => {
