@@ -268,6 +268,20 @@ describe('dry runs and dead letters', () => {
     expect(await scanAll()).toEqual(new Map(people(4).map((item) => [item.id.S, item])));
   });
 
+  test('a failure in one segment stops the others before apply rejects: nothing goes on writing', async () => {
+    await load([...people(2_000), { id: { S: 'bad' }, name: { S: 'poison' }, n: { N: '1' } }]);
+    const run = migrator(Person, [splitName], { connection }).apply({
+      segments: 8,
+      parallel: 8,
+      pageSize: 25,
+      deadLetters: () => Promise.reject(new Error('disk full')),
+    });
+    await expect(run).rejects.toMatchObject({ code: 'dead-letter' });
+    const after = await scanAll();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await scanAll()).toEqual(after);
+  });
+
   test('a dead-letter sink that throws stops the run; nothing reported is lost', async () => {
     await load([...people(20), { id: { S: 'bad' }, name: { S: 'poison' }, n: { N: '1' } }]);
     const migrations = migrator(Person, [splitName], { connection });
@@ -338,6 +352,20 @@ describe('writes beside other writers', () => {
     expect(report?.counts.migrated).toBe(3);
     for (const [, item] of await scanAll())
       expect(item).toMatchObject({ extra: { S: 'kept' }, touched: { BOOL: true } });
+  });
+
+  test("an item too wide for the item guard is a dead letter that says to use guard 'version', which migrates it", async () => {
+    const wide: Stored = { ...personItem(1) };
+    for (let i = 0; i < 400; i++) wide[`attribute_${i}`] = { N: String(i) };
+    await load([wide]);
+    const migrations = migrator(Person, [splitName], { connection });
+    const [refused] = await migrations.apply();
+    expect(refused?.deadLetters.map((letter) => letter.reason)).toEqual([
+      expect.stringMatching(/expression size.*too many attributes for guard 'item': run with guard 'version'/i),
+    ]);
+    const [report] = await migrations.apply({ guard: 'version' });
+    expect(report?.counts).toMatchObject({ migrated: 1, deadLettered: 0 });
+    expect((await scanAll()).get('p000001')).toMatchObject({ attribute_399: { N: '399' }, _v: { N: '2' } });
   });
 
   test('batch writes migrate whole items through the batch engine', async () => {

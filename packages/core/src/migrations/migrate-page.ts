@@ -133,7 +133,14 @@ async function writeConditionally(
       );
       return result;
     } catch (error) {
-      if (error instanceof ValidationError) return { kind: 'failed', reason: `not written: ${error.message}` };
+      if (error instanceof ValidationError) {
+        // The item guard names every attribute; DynamoDB allows 4 KB of expression.
+        const hint =
+          writing.guard === 'item' && /expression size/i.test(error.message)
+            ? " (the item has too many attributes for guard 'item': run with guard 'version')"
+            : '';
+        return { kind: 'failed', reason: `not written: ${error.message}${hint}` };
+      }
       if (!(error instanceof ConditionFailedError)) throw error;
     }
     const output = await writing.executor.send(

@@ -67,43 +67,62 @@ function scanPage(
  * (waiting while other workers hold the rest, and taking over those whose lease runs out), and
  * returns what it did itself.
  */
-export async function runSegments(
-  plan: MigrationStepPlan,
-  runId: string,
-  settings: WorkerSettings,
-): Promise<RunCounts> {
+export async function runSegments(plan: MigrationStepPlan, runId: string, caller: WorkerSettings): Promise<RunCounts> {
+  // The first lane to fail stops the others, and the run returns only once every lane has stopped:
+  // nothing goes on writing after the caller has been told of the failure.
+  const stop = new AbortController();
+  const signal = caller.signal ? AbortSignal.any([caller.signal, stop.signal]) : stop.signal;
+  setMaxListeners(0, signal);
+  const settings: WorkerSettings = { ...caller, signal, writing: { ...caller.writing, signal } };
   const meter = new ProgressMeter(plan, settings);
   const store = settings.store;
   const lanes = Math.max(1, Math.min(settings.parallel, settings.segments));
-  if (!store) {
-    // A dry run: this process reads every segment; nothing is leased or recorded.
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: lanes }, async () => {
-        while (next < settings.segments) await migrateSegment(plan, settings, meter, next++, undefined, undefined);
+  const lane = store ? leasedLane(plan, runId, settings, store, meter) : dryRunLane(plan, settings, meter);
+  let first: { error: unknown } | undefined;
+  await Promise.allSettled(
+    Array.from({ length: lanes }, (_, index) =>
+      lane(index).catch((error: unknown) => {
+        first ??= { error }; // the others then fail with the abort it caused
+        stop.abort(error);
       }),
-    );
-    return meter.own;
-  }
-  const pollMs = Math.min(1_000, Math.max(50, settings.leaseMs / 4));
-  await Promise.all(
-    Array.from({ length: lanes }, async (_, lane) => {
-      const offset = Math.floor(Math.random() * settings.segments) + lane;
-      for (;;) {
-        settings.signal?.throwIfAborted();
-        const records = await store.segments(runId, settings.signal);
-        meter.observe(records);
-        if (records.length === settings.segments && records.every((record) => record.done)) return;
-        const claimed = await claimOne(store, runId, settings, records, offset);
-        if (claimed)
-          await migrateSegment(plan, settings, meter, claimed.record.segment, claimed.record.cursor, claimed);
-        else if (records.every((record) => record.done || record.owner === settings.workerId))
-          return; // this worker's other lanes finish the rest
-        else await sleep(pollMs, settings.signal); // other workers hold the rest: wait for them to finish, or their leases to run out
-      }
-    }),
+    ),
   );
+  if (first) throw first.error;
   return meter.own;
+}
+
+/** A dry run's lane: this process reads every segment; nothing is leased or recorded. */
+function dryRunLane(plan: MigrationStepPlan, settings: WorkerSettings, meter: ProgressMeter) {
+  let next = 0;
+  return async (): Promise<void> => {
+    while (next < settings.segments) await migrateSegment(plan, settings, meter, next++, undefined, undefined);
+  };
+}
+
+/** A lane of a leased run: it claims segments until every one is done, waiting while other workers hold the rest. */
+function leasedLane(
+  plan: MigrationStepPlan,
+  runId: string,
+  settings: WorkerSettings,
+  store: MigrationStore,
+  meter: ProgressMeter,
+) {
+  const pollMs = Math.min(1_000, Math.max(50, settings.leaseMs / 4));
+  return async (lane: number): Promise<void> => {
+    const offset = Math.floor(Math.random() * settings.segments) + lane;
+    for (;;) {
+      settings.signal?.throwIfAborted();
+      const records = await store.segments(runId, settings.signal);
+      meter.observe(records);
+      if (records.length === settings.segments && records.every((record) => record.done)) return;
+      const claimed = await claimOne(store, runId, settings, records, offset);
+      if (claimed) await migrateSegment(plan, settings, meter, claimed.record.segment, claimed.record.cursor, claimed);
+      // This worker's other lanes finish the rest.
+      else if (records.every((record) => record.done || record.owner === settings.workerId)) return;
+      // Other workers hold the rest: wait for them to finish, or for their leases to run out.
+      else await sleep(pollMs, settings.signal);
+    }
+  };
 }
 
 /** The first free segment from `offset` on that this worker manages to claim. */
