@@ -268,4 +268,54 @@ describe('planTables and applyPlan', () => {
     await applyPlan(plan, { connection });
     expect((await planTables(Fresh, { connection })).pending).toBe(false);
   });
+
+  it('a change the endpoint cannot make (point-in-time recovery on DynamoDB Local) is reported, and the rest goes on', async () => {
+    @Table({ name: 'plan_pitr', pointInTimeRecovery: true, ttl: 'expires' })
+    class Recovered extends Model {
+      @HashKey() id!: string;
+      @Attribute({ type: Number, optional: true }) expires?: number;
+    }
+    const events: string[] = [];
+    connection.events.on('table-setting', (event) => events.push(`${event.setting} ${event.status}`));
+    const statuses: string[] = [];
+    const result = await applyPlan(await planTables(Recovered, { connection }), {
+      connection,
+      onProgress: (progress) => {
+        if (progress.status !== 'waiting') statuses.push(`${progress.change.kind} ${progress.status}`);
+      },
+    });
+    expect(result.applied.map((entry) => entry.change.kind)).toEqual(['create-table', 'enable-ttl']);
+    expect(result.unsupported.map((entry) => entry.change.kind)).toEqual(['enable-pitr']);
+    expect(statuses).toEqual([
+      'create-table started',
+      'create-table done',
+      'enable-ttl started',
+      'enable-ttl done',
+      'enable-pitr started',
+      'enable-pitr unsupported',
+    ]);
+    expect(events).toEqual(['pointInTimeRecovery unsupported']);
+    // Planned again, the table is up to date, with a note on what the endpoint lacks.
+    const again = await planTables(Recovered, { connection });
+    expect(again.pending).toBe(false);
+    expect(again.tables[0]?.notes).toEqual(['point-in-time recovery: the endpoint has none (DynamoDB Local)']);
+  });
+
+  it('syncTables refuses a table whose TTL is on another attribute, and changes nothing', async () => {
+    @Table({ name: 'plan_ttl', ttl: 'expires' })
+    class Expiring extends Model {
+      @HashKey() id!: string;
+      @Attribute({ type: Number, optional: true }) expires?: number;
+    }
+    @Table({ name: 'plan_ttl', ttl: 'deadline' })
+    class OtherTtl extends Model {
+      @HashKey() id!: string;
+      @Attribute({ type: Number, optional: true }) deadline?: number;
+    }
+    await connection.syncTables([Expiring]);
+    const error = await connection.syncTables([OtherTtl]).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TableMismatchError);
+    expect((error as Error).message).toMatch(/has TTL on "expires", but the model declares "deadline"/);
+    expect((await planTables(Expiring, { connection })).pending).toBe(false);
+  });
 });

@@ -25,7 +25,8 @@ export interface ApplyProgress {
   /** 1-based position of the change among all the plan's changes, and their number. */
   readonly step: number;
   readonly steps: number;
-  readonly status: 'started' | 'waiting' | 'done' | 'skipped';
+  /** `unsupported`: the endpoint cannot make the change (point-in-time recovery on DynamoDB Local). */
+  readonly status: 'started' | 'waiting' | 'done' | 'skipped' | 'unsupported';
 }
 
 export interface ApplyResult {
@@ -34,6 +35,8 @@ export interface ApplyResult {
   readonly skipped: readonly { readonly table: string; readonly change: TableChange }[];
   /** Tables left as they are because some difference cannot be made in place (`PlannedTable.blocked`). */
   readonly blocked: readonly PlannedTable[];
+  /** Changes the endpoint cannot make (point-in-time recovery on DynamoDB Local); the rest went on. */
+  readonly unsupported: readonly { readonly table: string; readonly change: TableChange }[];
 }
 
 /**
@@ -47,6 +50,7 @@ export async function applyPlan(plan: TablePlan, options: ApplyOptions = {}): Pr
   const executor = await (options.connection ?? defaultConnection()).executor();
   const applied: { table: string; change: TableChange }[] = [];
   const skipped: { table: string; change: TableChange }[] = [];
+  const unsupported: { table: string; change: TableChange }[] = [];
   const blocked = plan.tables.filter((table) => table.blocked.length > 0);
   const runnable = plan.tables.filter((table) => table.blocked.length === 0);
   const steps = runnable.reduce((sum, table) => sum + table.changes.length, 0);
@@ -74,14 +78,19 @@ export async function applyPlan(plan: TablePlan, options: ApplyOptions = {}): Pr
       }
       options.signal?.throwIfAborted();
       progress('started');
-      await applyChange(executor, table.tableName, change, {
+      const outcome = await applyChange(executor, table.tableName, change, {
         deadline: Date.now() + (options.timeoutMs ?? 30 * 60_000),
         signal: options.signal,
         waiting: () => progress('waiting'),
       });
+      if (outcome === 'unsupported') {
+        unsupported.push({ table: table.tableName, change });
+        progress('unsupported');
+        continue;
+      }
       applied.push({ table: table.tableName, change });
       progress('done');
     }
   }
-  return { applied, skipped, blocked };
+  return { applied, skipped, blocked, unsupported };
 }

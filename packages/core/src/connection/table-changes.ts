@@ -1,5 +1,12 @@
 import type { TableDescription, UpdateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { ResourceInUseError, ResourceNotFoundError, ValidationError, sleep, type Executor } from '@dynamodel/executor';
+import {
+  ResourceInUseError,
+  ResourceNotFoundError,
+  ServiceError,
+  ValidationError,
+  sleep,
+  type Executor,
+} from '@dynamodel/executor';
 import { TableMismatchError } from '../errors/item-errors';
 import type { TableChange } from '../schema/table-diff';
 
@@ -10,29 +17,40 @@ export interface Waiting {
   readonly waiting: () => void;
 }
 
+/**
+ * What became of a change: made by this request (`done`), found made or under way by another
+ * applier and waited for (`already`), or not possible on this endpoint (`unsupported`: point-in-time
+ * recovery on DynamoDB Local; a `table-setting` event says so, and the table is used without it).
+ */
+export type ChangeOutcome = 'done' | 'already' | 'unsupported';
+
 /** One change: its request, then the wait until DynamoDB has finished it. */
 export async function applyChange(
   executor: Executor,
   tableName: string,
   change: TableChange,
   wait: Waiting,
-): Promise<void> {
+): Promise<ChangeOutcome> {
   const { signal } = wait;
   const update = (input: Omit<UpdateTableCommandInput, 'TableName'>) =>
     executor.send('UpdateTable', { TableName: tableName, ...input }, { signal });
   switch (change.kind) {
-    case 'create-table':
+    case 'create-table': {
+      let outcome: ChangeOutcome = 'done';
       try {
         await executor.send('CreateTable', change.input, { signal });
       } catch (error) {
         // Created meanwhile by another process (or by this plan before an interruption): wait for it.
         if (!(error instanceof ResourceInUseError)) throw error;
+        outcome = 'already';
       }
-      return settled(executor, tableName, wait, () => true);
-    case 'add-index':
+      await settled(executor, tableName, wait, () => true);
+      return outcome;
+    }
+    case 'add-index': {
       await whenIdle(executor, tableName, wait);
       // Another applier (a second process, a plan retried after a crash) may have asked first.
-      await tolerating(INDEX_BEING_MADE, () =>
+      const made = await tolerating(INDEX_BEING_MADE, () =>
         update({
           AttributeDefinitions: [...change.attributeDefinitions],
           GlobalSecondaryIndexUpdates: [{ Create: change.input }],
@@ -41,50 +59,103 @@ export async function applyChange(
       await settled(executor, tableName, wait, (table) =>
         (table.GlobalSecondaryIndexes ?? []).some((index) => index.IndexName === change.index),
       );
-      return checkIndexKey(executor, tableName, change, signal);
+      await checkIndexKey(executor, tableName, change, signal);
+      return made ? 'done' : 'already';
+    }
     case 'drop-index':
       await whenIdle(executor, tableName, wait);
       await tolerating(/does not exist|not found|being deleted|in progress/i, () =>
         update({ GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: change.index } }] }),
       );
-      return settled(executor, tableName, wait, (table) =>
+      await settled(executor, tableName, wait, (table) =>
         (table.GlobalSecondaryIndexes ?? []).every((index) => index.IndexName !== change.index),
       );
+      return 'done';
     case 'enable-ttl':
     case 'disable-ttl':
-      await executor.send(
-        'UpdateTimeToLive',
-        {
-          TableName: tableName,
-          TimeToLiveSpecification: { AttributeName: change.attribute, Enabled: change.kind === 'enable-ttl' },
-        },
-        { signal },
-      );
-      return;
+      await setTimeToLive(executor, tableName, change.attribute, change.kind === 'enable-ttl', signal);
+      return 'done';
     case 'enable-stream':
       await update({ StreamSpecification: { StreamEnabled: true, StreamViewType: change.viewType } });
-      return settled(executor, tableName, wait, () => true);
+      await settled(executor, tableName, wait, () => true);
+      return 'done';
     case 'disable-stream':
       await update({ StreamSpecification: { StreamEnabled: false } });
-      return settled(executor, tableName, wait, () => true);
+      await settled(executor, tableName, wait, () => true);
+      return 'done';
     case 'enable-pitr':
     case 'disable-pitr':
-      await executor.send(
-        'UpdateContinuousBackups',
-        {
-          TableName: tableName,
-          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: change.kind === 'enable-pitr' },
-        },
-        { signal },
-      );
-      return;
+      return setPointInTimeRecovery(executor, tableName, change.kind === 'enable-pitr', signal);
     case 'set-billing':
       await update({ ...change.input });
-      return settled(executor, tableName, wait, () => true);
+      await settled(executor, tableName, wait, () => true);
+      return 'done';
     case 'set-deletion-protection':
       await update({ DeletionProtectionEnabled: change.enabled });
-      return settled(executor, tableName, wait, () => true);
+      await settled(executor, tableName, wait, () => true);
+      return 'done';
   }
+}
+
+/**
+ * Turns TTL on or off for `attribute`. Another applier that did the same first makes DynamoDB
+ * refuse the request (a `ValidationError`): what is described then decides whether that is done.
+ */
+async function setTimeToLive(
+  executor: Executor,
+  tableName: string,
+  attribute: string,
+  enabled: boolean,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  try {
+    await executor.send(
+      'UpdateTimeToLive',
+      { TableName: tableName, TimeToLiveSpecification: { AttributeName: attribute, Enabled: enabled } },
+      { signal },
+    );
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    const { TimeToLiveDescription: ttl } = await executor.send(
+      'DescribeTimeToLive',
+      { TableName: tableName },
+      { signal },
+    );
+    const on = ttl?.TimeToLiveStatus === 'ENABLED' || ttl?.TimeToLiveStatus === 'ENABLING';
+    if (enabled ? !(on && ttl?.AttributeName === attribute) : on) throw error;
+  }
+}
+
+/** Point-in-time recovery on or off; `unsupported` (and a `table-setting` event) where the endpoint has none. */
+async function setPointInTimeRecovery(
+  executor: Executor,
+  tableName: string,
+  enabled: boolean,
+  signal: AbortSignal | undefined,
+): Promise<ChangeOutcome> {
+  try {
+    await executor.send(
+      'UpdateContinuousBackups',
+      { TableName: tableName, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: enabled } },
+      { signal },
+    );
+    return 'done';
+  } catch (error) {
+    if (!(error instanceof ServiceError) || error.code !== 'UnknownOperationException') throw error;
+    reportNoPointInTimeRecovery(executor, tableName, error.message);
+    return 'unsupported';
+  }
+}
+
+/** Tells the connection's listeners that the endpoint has no point-in-time recovery (DynamoDB Local). */
+export function reportNoPointInTimeRecovery(executor: Executor, tableName: string, detail: string): void {
+  executor.events?.emit({
+    type: 'table-setting',
+    table: tableName,
+    setting: 'pointInTimeRecovery',
+    status: 'unsupported',
+    reason: `the endpoint has no point-in-time recovery (${detail})`,
+  });
 }
 
 /** The index made (by this applier or another) has the key asked for, or the table does not match the models. */
@@ -116,13 +187,15 @@ export function isConcurrentChange(error: unknown, already: RegExp): boolean {
 
 /**
  * Sends `request`; an answer saying the change is already made or under way (another applier's) is
- * not an error: the caller waits for the outcome either way.
+ * not an error: the caller waits for the outcome either way. `false` for such an answer.
  */
-async function tolerating(already: RegExp, request: () => Promise<unknown>): Promise<void> {
+async function tolerating(already: RegExp, request: () => Promise<unknown>): Promise<boolean> {
   try {
     await request();
+    return true;
   } catch (error) {
     if (!isConcurrentChange(error, already)) throw error;
+    return false;
   }
 }
 
