@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { localTestConfig, uniqueTablePrefix } from '@dynamodel/local/jest';
+import { ResourceInUseError, createDynamoExecutor, wrapExecutor } from '@dynamodel/executor';
 import {
   Attribute,
   compileModel,
@@ -115,5 +116,28 @@ describe('syncTables and indexes', () => {
     expect(error.differences).toEqual([
       'local index "byReply" is missing, and local indexes can only be created with the table',
     ]);
+  });
+
+  it('an index creation refused as "in use" is sent again once the table is idle, not waited for (regression)', async () => {
+    const base = createDynamoExecutor(config);
+    let refused = 0;
+    const busyOnce = wrapExecutor(base, async (operation, input, options, next) => {
+      const creates = (input as { GlobalSecondaryIndexUpdates?: { Create?: unknown }[] }).GlobalSecondaryIndexUpdates;
+      if (operation === 'UpdateTable' && creates?.some((update) => update.Create) && refused === 0) {
+        refused++;
+        throw new ResourceInUseError('Attempt to change a resource which is still in use: Table is being updated', {
+          table: (input as { TableName?: string }).TableName,
+          operation,
+        });
+      }
+      return next(operation, input, options);
+    });
+    const busy = createConnection({ executor: busyOnce, prefix: uniqueTablePrefix('idxbusy') });
+    await busy.syncTables([ArticleV1]);
+    // Before, the refusal was taken for another applier's creation and waited for until the deadline.
+    expect(Object.values(await busy.syncTables([ArticleV2], { timeoutMs: 20_000 }))).toEqual(['indexes-added']);
+    expect(refused).toBe(1);
+    await busy.close();
+    base.destroy();
   });
 });

@@ -48,29 +48,33 @@ export async function applyChange(
       return outcome;
     }
     case 'add-index': {
-      await whenIdle(executor, tableName, wait);
+      const hasIndex = (table: TableDescription) =>
+        (table.GlobalSecondaryIndexes ?? []).some((index) => index.IndexName === change.index);
       // Another applier (a second process, a plan retried after a crash) may have asked first.
-      const made = await tolerating(INDEX_BEING_MADE, () =>
+      const made = await untilAccepted(executor, tableName, wait, hasIndex, INDEX_BEING_MADE, () =>
         update({
           AttributeDefinitions: [...change.attributeDefinitions],
           GlobalSecondaryIndexUpdates: [{ Create: change.input }],
         }),
       );
-      await settled(executor, tableName, wait, (table) =>
-        (table.GlobalSecondaryIndexes ?? []).some((index) => index.IndexName === change.index),
-      );
+      await settled(executor, tableName, wait, hasIndex);
       await checkIndexKey(executor, tableName, change, signal);
       return made ? 'done' : 'already';
     }
-    case 'drop-index':
-      await whenIdle(executor, tableName, wait);
-      await tolerating(/does not exist|not found|being deleted|in progress/i, () =>
-        update({ GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: change.index } }] }),
+    case 'drop-index': {
+      const gone = (table: TableDescription) =>
+        (table.GlobalSecondaryIndexes ?? []).every((index) => index.IndexName !== change.index);
+      const made = await untilAccepted(
+        executor,
+        tableName,
+        wait,
+        gone,
+        /does not exist|not found|being deleted|in progress/i,
+        () => update({ GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: change.index } }] }),
       );
-      await settled(executor, tableName, wait, (table) =>
-        (table.GlobalSecondaryIndexes ?? []).every((index) => index.IndexName !== change.index),
-      );
-      return 'done';
+      await settled(executor, tableName, wait, gone);
+      return made ? 'done' : 'already';
+    }
     case 'enable-ttl':
     case 'disable-ttl':
       await setTimeToLive(executor, tableName, change.attribute, change.kind === 'enable-ttl', signal);
@@ -186,16 +190,38 @@ export function isConcurrentChange(error: unknown, already: RegExp): boolean {
 }
 
 /**
- * Sends `request`; an answer saying the change is already made or under way (another applier's) is
- * not an error: the caller waits for the outcome either way. `false` for such an answer.
+ * Sends an index change once the table is idle, until DynamoDB accepts it (`true`) or the change is
+ * found made (`false`: another applier's). A refusal saying the table or index is busy is not an
+ * error, but neither does it mean that someone is making this change: the request is sent again
+ * once the table is idle, rather than the change waited for (which, after a refusal for any other
+ * busy reason, would wait for an index nobody is making until the deadline).
  */
-async function tolerating(already: RegExp, request: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await request();
-    return true;
-  } catch (error) {
-    if (!isConcurrentChange(error, already)) throw error;
-    return false;
+async function untilAccepted(
+  executor: Executor,
+  tableName: string,
+  wait: Waiting,
+  made: (table: TableDescription) => boolean,
+  already: RegExp,
+  request: () => Promise<unknown>,
+): Promise<boolean> {
+  for (let delay = 50; ; delay = Math.min(delay * 2, 2_000)) {
+    const table = await whenIdle(executor, tableName, wait);
+    if (made(table)) return false;
+    try {
+      await request();
+      return true;
+    } catch (error) {
+      if (!isConcurrentChange(error, already)) throw error;
+    }
+    if (Date.now() > wait.deadline) {
+      throw new ResourceInUseError(`table ${tableName} kept refusing the change as busy until the deadline`, {
+        code: 'TableNotActive',
+        table: tableName,
+        operation: 'UpdateTable',
+      });
+    }
+    wait.waiting();
+    await sleep(delay, wait.signal);
   }
 }
 
@@ -205,7 +231,7 @@ async function settled(
   tableName: string,
   wait: Waiting,
   done: (table: TableDescription) => boolean,
-): Promise<void> {
+): Promise<TableDescription> {
   let delay = 50;
   for (;;) {
     let table: TableDescription | undefined;
@@ -214,7 +240,7 @@ async function settled(
     } catch (error) {
       if (!(error instanceof ResourceNotFoundError)) throw error;
     }
-    if (table && isIdle(table) && done(table)) return;
+    if (table && isIdle(table) && done(table)) return table;
     if (Date.now() > wait.deadline) {
       throw new ResourceInUseError(
         `table ${tableName} did not settle in time (status ${table?.TableStatus ?? 'absent'})`,
@@ -228,7 +254,7 @@ async function settled(
 }
 
 /** A table accepts one index change at a time: wait until nothing is being built or deleted. */
-function whenIdle(executor: Executor, tableName: string, wait: Waiting): Promise<void> {
+function whenIdle(executor: Executor, tableName: string, wait: Waiting): Promise<TableDescription> {
   return settled(executor, tableName, wait, () => true);
 }
 
