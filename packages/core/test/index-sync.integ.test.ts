@@ -126,6 +126,7 @@ describe('syncTables and indexes', () => {
       if (operation === 'UpdateTable' && creates?.some((update) => update.Create) && refused === 0) {
         refused++;
         throw new ResourceInUseError('Attempt to change a resource which is still in use: Table is being updated', {
+          code: 'ResourceInUseException',
           table: (input as { TableName?: string }).TableName,
           operation,
         });
