@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
-const PACKAGES = ['local', 'executor', 'cache', 'core'];
+const PACKAGES = ['local', 'executor', 'cache', 'core', 'cli'];
 const work = mkdtempSync(join(tmpdir(), 'dynamodel-pack-'));
 const failures = [];
 const check = (ok, what) => {
@@ -134,6 +134,18 @@ try {
     }
     check(output === '', `types resolve under ${label}${output ? `:\n${output}` : ''}`);
   }
+
+  // The installed command runs (npm links the bin; its first line says `node`).
+  let help = '';
+  try {
+    help = run(join(project, 'node_modules', '.bin', 'dynamodel'), ['--help'], project);
+  } catch (error) {
+    help = `${error.stdout ?? ''}${error.stderr ?? ''}`;
+  }
+  check(
+    help.includes('Usage: dynamodel') && help.includes('local'),
+    `the dynamodel command runs${help.includes('Usage: dynamodel') ? '' : `:\n${help}`}`,
+  );
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -1,0 +1,2 @@
+export { createProgram, run, type Output } from './program';
+export { describeServers, startLocalServers, type LocalCommandOptions, type LocalServers } from './commands/local';
