@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { localTestConfig, uniqueTablePrefix } from '@dynamodel/local/jest';
+import { ResourceInUseError, createDynamoExecutor, wrapExecutor } from '@dynamodel/executor';
 import {
   Attribute,
   HashKey,
@@ -317,5 +318,42 @@ describe('planTables and applyPlan', () => {
     expect(error).toBeInstanceOf(TableMismatchError);
     expect((error as Error).message).toMatch(/has TTL on "expires", but the model declares "deadline"/);
     expect((await planTables(Expiring, { connection })).pending).toBe(false);
+  });
+
+  it('an index creation refused as "in use" is sent again once the table is idle, not waited for (regression)', async () => {
+    @Table({ name: 'plan_busy' })
+    class Unindexed extends Model {
+      @HashKey() id!: string;
+      @Attribute() a!: string;
+    }
+    @Table({ name: 'plan_busy' })
+    class Indexed extends Model {
+      @HashKey() id!: string;
+      @Index('by_a', { hash: true }) @Attribute() a!: string;
+    }
+    const base = createDynamoExecutor(config);
+    let refused = 0;
+    const busyOnce = wrapExecutor(base, async (operation, input, options, next) => {
+      const updates = (input as { GlobalSecondaryIndexUpdates?: { Create?: unknown }[] }).GlobalSecondaryIndexUpdates;
+      if (operation === 'UpdateTable' && updates?.some((update) => update.Create) && refused === 0) {
+        refused++;
+        throw new ResourceInUseError('Attempt to change a resource which is still in use: Table is being updated', {
+          code: 'ResourceInUseException',
+          operation,
+        });
+      }
+      return next(operation, input, options);
+    });
+    const busy = createConnection({ executor: busyOnce, prefix: uniqueTablePrefix('plan_busy') });
+    await busy.syncTables([Unindexed]);
+    // Before, the refusal was taken for another applier's creation and waited for until the deadline.
+    const result = await applyPlan(await planTables(Indexed, { connection: busy }), {
+      connection: busy,
+      timeoutMs: 20_000,
+    });
+    expect(result.applied.map((entry) => entry.change.kind)).toEqual(['add-index']);
+    expect(refused).toBe(1);
+    await busy.close();
+    base.destroy();
   });
 });

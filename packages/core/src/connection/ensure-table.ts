@@ -1,13 +1,22 @@
-import type { TableDescription } from '@aws-sdk/client-dynamodb';
-import { ResourceInUseError, ResourceNotFoundError, sleep, type Executor } from '@dynamodel/executor';
+import type { DescribeTableCommandOutput, TableDescription } from '@aws-sdk/client-dynamodb';
+import {
+  ResourceInUseError,
+  ResourceNotFoundError,
+  ServiceError,
+  ValidationError,
+  sleep,
+  type Executor,
+} from '@dynamodel/executor';
 import { TableMismatchError } from '../errors/item-errors';
 import type { ModelSchema } from '../schema/compile-model';
-import { definitionOf } from '../schema/table-definition';
-import { diffTable, type LiveTable, type PlannedTable, type TableChange } from '../schema/table-diff';
-import { indexDifferences } from './index-differences';
+import { createTableInput } from '../schema/table-schema';
+import { ensureIndexes } from './ensure-indexes';
 import { readLiveTable } from './live-table';
-import { applyChange, reportNoPointInTimeRecovery, type Waiting } from './table-changes';
+import { applyChange } from './table-changes';
+import { definitionOf } from '../schema/table-definition';
+import { diffTable } from '../schema/table-diff';
 
+/** What `syncTables` did to a table: created it, found it as the model needs it, or added indexes to it. */
 /**
  * What `syncTables` did to one table: `created` it (and waited until ACTIVE, TTL enabled), found it
  * `existed` as the models describe it (TTL enabled where it was off), or `indexes-added`: created the
@@ -21,19 +30,12 @@ export interface EnsureTableOptions {
   readonly signal?: AbortSignal;
 }
 
-/** How many times the table is planned again after applying (another process may have changed it meanwhile). */
-const MAX_ROUNDS = 4;
-
 /**
- * "Plan, then apply the safe part" for one model's table: the same comparison as `planTables`
- * (`schema/table-diff.ts`), and of its changes only those that lose nothing — create the table,
- * add a global index, turn TTL, the stream, point-in-time recovery or deletion protection on —
- * applied as `applyPlan` applies them (`connection/table-changes.ts`). Idempotent and safe when
- * several processes do it at once: a table or index another process is making is waited for,
- * never made twice. What it will not do is an error before anything is sent: a key, a local index
- * or an index of the same name that differs, TTL on another attribute or a stream of another view
- * type is a `TableMismatchError` saying how (`planTables`/`applyPlan` change what can be changed).
- * Indexes the model does not declare are left alone.
+ * Creates the model's table when it does not exist, waits until it is ACTIVE and enables TTL.
+ * Idempotent and safe when several processes do it at once: a table another process is creating
+ * is waited for, never re-created. An existing table gets the global indexes it lacks and is
+ * otherwise never changed; if its keys or indexes differ from the model's, `TableMismatchError`
+ * says how.
  */
 export async function ensureTable(
   executor: Executor,
@@ -41,122 +43,125 @@ export async function ensureTable(
   tableName: string,
   options: EnsureTableOptions = {},
 ): Promise<TableSyncResult> {
-  const wait: Waiting = {
-    deadline: Date.now() + (options.timeoutMs ?? 300_000),
-    signal: options.signal,
-    waiting: () => undefined,
-  };
-  const definition = definitionOf(tableName, [schema]);
   let result: TableSyncResult = 'existed';
-  let toldNoRecovery = false;
-  for (let round = 0; round < MAX_ROUNDS; round++) {
-    const live = await readSettledTable(executor, tableName, wait);
-    const planned = diffTable(definition, live);
-    refuseUnsafe(schema, tableName, planned, live);
-    const safe = planned.changes.filter(isSafe);
-    if (safe.length === 0) {
-      if (definition.pointInTimeRecovery && live.pointInTimeRecovery === 'unsupported' && !toldNoRecovery) {
-        reportNoPointInTimeRecovery(executor, tableName, 'DescribeContinuousBackups is unknown to it');
+  const deadline = Date.now() + (options.timeoutMs ?? 300_000);
+  let delay = 50;
+  for (;;) {
+    const table = await describe(executor, tableName, options.signal);
+    if (!table) {
+      // Absent (or gone while being deleted): create it. ResourceInUse means another process is.
+      try {
+        await executor.send('CreateTable', createTableInput(schema.table, tableName), { signal: options.signal });
+        result = 'created';
+      } catch (error) {
+        if (!(error instanceof ResourceInUseError)) throw error;
       }
-      return result;
+    } else if (table.TableStatus === 'ACTIVE') {
+      checkKeySchema(schema, tableName, table);
+      const added = await ensureIndexes(executor, schema, tableName, table, { deadline, signal: options.signal });
+      if (added.length > 0 && result === 'existed') result = 'indexes-added';
+      break;
     }
-    for (const change of safe) {
-      const outcome = await applyChange(executor, tableName, change, wait);
-      if (outcome === 'unsupported') toldNoRecovery = true;
-      // Made by another process meanwhile (`already`): this one waited for it, and says `existed`.
-      if (outcome !== 'done') continue;
-      if (change.kind === 'create-table') result = 'created';
-      else if (change.kind === 'add-index' && result === 'existed') result = 'indexes-added';
+    if (Date.now() > deadline) {
+      throw new ResourceInUseError(
+        `table ${tableName} did not become ACTIVE in time (status ${table?.TableStatus ?? 'absent'})`,
+        { code: 'TableNotActive', table: tableName, operation: 'DescribeTable' },
+      );
     }
+    await sleep(delay, options.signal);
+    delay = Math.min(delay * 2, 2_000);
   }
-  throw new TableMismatchError(
-    `${schema.model}: table ${tableName} still differs from the model after ${MAX_ROUNDS} rounds of changes: plan it (planTables) to see how`,
-    { model: schema.model, table: tableName },
+  if (schema.table.ttlAttribute) {
+    await ensureTtl(executor, schema, tableName, schema.table.ttlAttribute, options.signal);
+  }
+  if (schema.table.pointInTimeRecovery) await ensurePointInTimeRecovery(executor, tableName, options.signal);
+  await applySafeSettings(executor, schema, tableName, options);
+  return result;
+}
+
+/**
+ * The rest of "plan, then apply the safe part" (`schema/table-diff.ts`): a stream the models declare
+ * and the table lacks is turned on, and so is deletion protection. A stream of another view type
+ * would be a new stream, so it is a `TableMismatchError`; turning anything off, billing changes and
+ * index drops are left to `planTables`/`applyPlan`.
+ */
+async function applySafeSettings(
+  executor: Executor,
+  schema: ModelSchema,
+  tableName: string,
+  options: EnsureTableOptions,
+): Promise<void> {
+  const planned = diffTable(
+    definitionOf(tableName, [schema]),
+    await readLiveTable(executor, tableName, options.signal),
   );
-}
-
-/** The changes `syncTables` makes: those that add and lose nothing. */
-function isSafe(change: TableChange): boolean {
-  switch (change.kind) {
-    case 'create-table':
-    case 'add-index':
-    case 'enable-ttl':
-    case 'enable-pitr':
-    case 'enable-stream':
-      return true;
-    case 'set-deletion-protection':
-      return change.enabled;
-    default:
-      // Drops and turning things off need allowDrops; billing changes are limited in number per
-      // day by DynamoDB, so they are planned and applied on purpose (planTables/applyPlan).
-      return false;
-  }
-}
-
-/** A difference `syncTables` would have to lose something to make is a `TableMismatchError`, before anything is sent. */
-function refuseUnsafe(schema: ModelSchema, tableName: string, planned: PlannedTable, live: LiveTable): void {
-  const table = live.table;
-  if (!table) return;
-  checkKeySchema(schema, tableName, table);
-  // An index of the model that differs in the table (key, projection, global or local), a missing
-  // local index, a key attribute of another type: in the words of indexDifferences, or else of the plan.
-  const found = indexDifferences(schema, table);
-  if (found.length > 0 || planned.blocked.length > 0) {
-    const differences = found.length > 0 ? found : planned.blocked.map((blocked) => blocked.what);
+  const wantedStream = planned.changes.find((change) => change.kind === 'enable-stream');
+  const otherStream = planned.changes.find((change) => change.kind === 'disable-stream');
+  if (wantedStream && otherStream) {
     throw new TableMismatchError(
-      `${schema.model}: table ${tableName} differs from the model: ${differences.join('; ')}. Dynamodel never ` +
-        'drops or changes an index — migrate the table, or rename the index in the model',
-      { model: schema.model, table: tableName, differences },
-    );
-  }
-  const ttlOff = planned.changes.find((change) => change.kind === 'disable-ttl');
-  const ttlOn = planned.changes.find((change) => change.kind === 'enable-ttl');
-  if (ttlOff && ttlOn) {
-    throw new TableMismatchError(
-      `${schema.model}: table ${tableName} has TTL on "${ttlOff.attribute}", but the model declares "${ttlOn.attribute}"`,
-      { model: schema.model, table: tableName },
-    );
-  }
-  const streamOff = planned.changes.find((change) => change.kind === 'disable-stream');
-  const streamOn = planned.changes.find((change) => change.kind === 'enable-stream');
-  if (streamOff && streamOn) {
-    throw new TableMismatchError(
-      `${schema.model}: table ${tableName} has a ${streamOff.viewType} stream, but the model declares ${streamOn.viewType}; ` +
+      `${schema.model}: table ${tableName} has a ${otherStream.viewType} stream, but the model declares ${wantedStream.viewType}; ` +
         'changing it makes a new stream: apply it with planTables/applyPlan({ allowDrops: true })',
       {
         model: schema.model,
         table: tableName,
-        differences: [`stream ${streamOff.viewType} in the table, ${streamOn.viewType} in the model`],
+        differences: [`stream ${otherStream.viewType} in the table, ${wantedStream.viewType} in the model`],
       },
     );
+  }
+  const safe = planned.changes.filter(
+    (change) => change.kind === 'enable-stream' || (change.kind === 'set-deletion-protection' && change.enabled),
+  );
+  const deadline = Date.now() + (options.timeoutMs ?? 300_000);
+  for (const change of safe) {
+    await applyChange(executor, tableName, change, { deadline, signal: options.signal, waiting: () => undefined });
   }
 }
 
 /**
- * The table once nothing is under way: absent (or gone, if it was being deleted), or ACTIVE with
- * every index ACTIVE — a table or index another process is making is waited for, not planned.
+ * Turns point-in-time recovery on where it is off (never off: a plan that drops it must say so).
+ * An endpoint without it (DynamoDB Local answers `UnknownOperationException`) is reported as a
+ * `table-setting` event, and the table is used without it.
  */
-async function readSettledTable(executor: Executor, tableName: string, wait: Waiting): Promise<LiveTable> {
-  let delay = 50;
-  for (;;) {
-    let table: TableDescription | undefined;
-    try {
-      table = (await executor.send('DescribeTable', { TableName: tableName }, { signal: wait.signal })).Table;
-    } catch (error) {
-      if (!(error instanceof ResourceNotFoundError)) throw error;
-    }
-    const idle =
-      table?.TableStatus === 'ACTIVE' &&
-      (table.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === 'ACTIVE');
-    if (!table || idle) return readLiveTable(executor, tableName, wait.signal);
-    if (Date.now() > wait.deadline) {
-      throw new ResourceInUseError(
-        `table ${tableName} did not become ACTIVE in time (status ${table.TableStatus ?? 'unknown'})`,
-        { code: 'TableNotActive', table: tableName, operation: 'DescribeTable' },
-      );
-    }
-    await sleep(delay, wait.signal);
-    delay = Math.min(delay * 2, 2_000);
+async function ensurePointInTimeRecovery(executor: Executor, tableName: string, signal?: AbortSignal): Promise<void> {
+  try {
+    const { ContinuousBackupsDescription: backups } = await executor.send(
+      'DescribeContinuousBackups',
+      { TableName: tableName },
+      { signal },
+    );
+    if (backups?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus === 'ENABLED') return;
+    await executor.send(
+      'UpdateContinuousBackups',
+      { TableName: tableName, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } },
+      { signal },
+    );
+  } catch (error) {
+    if (!(error instanceof ServiceError) || error.code !== 'UnknownOperationException') throw error;
+    executor.events?.emit({
+      type: 'table-setting',
+      table: tableName,
+      setting: 'pointInTimeRecovery',
+      status: 'unsupported',
+      reason: `the endpoint has no point-in-time recovery (${error.message})`,
+    });
+  }
+}
+
+async function describe(
+  executor: Executor,
+  tableName: string,
+  signal?: AbortSignal,
+): Promise<TableDescription | undefined> {
+  try {
+    const output: DescribeTableCommandOutput = await executor.send(
+      'DescribeTable',
+      { TableName: tableName },
+      { signal },
+    );
+    return output.Table;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundError) return undefined;
+    throw error;
   }
 }
 
@@ -180,5 +185,40 @@ function checkKeySchema(schema: ModelSchema, tableName: string, table: TableDesc
         'Dynamodel never changes an existing table — migrate it, or point the model at another table',
       { model: schema.model, table: tableName },
     );
+  }
+}
+
+async function ensureTtl(
+  executor: Executor,
+  schema: ModelSchema,
+  tableName: string,
+  attribute: string,
+  signal?: AbortSignal,
+): Promise<void> {
+  const current = async (): Promise<{ status?: string; attribute?: string }> => {
+    const output = await executor.send('DescribeTimeToLive', { TableName: tableName }, { signal });
+    const ttl = output.TimeToLiveDescription;
+    return { status: ttl?.TimeToLiveStatus, attribute: ttl?.AttributeName };
+  };
+  let ttl = await current();
+  if (ttl.status === 'ENABLED' || ttl.status === 'ENABLING') {
+    if (ttl.attribute === attribute) return;
+    throw new TableMismatchError(
+      `${schema.model}: table ${tableName} has TTL on "${ttl.attribute}", but the model declares "${attribute}"`,
+      { model: schema.model, table: tableName },
+    );
+  }
+  try {
+    await executor.send(
+      'UpdateTimeToLive',
+      { TableName: tableName, TimeToLiveSpecification: { Enabled: true, AttributeName: attribute } },
+      { signal },
+    );
+  } catch (error) {
+    // Another process enabled it between our describe and update: the service says it is already on.
+    if (!(error instanceof ValidationError)) throw error;
+    ttl = await current();
+    if ((ttl.status === 'ENABLED' || ttl.status === 'ENABLING') && ttl.attribute === attribute) return;
+    throw error;
   }
 }
