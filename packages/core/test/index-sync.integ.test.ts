@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { localTestConfig, uniqueTablePrefix } from '@dynamodel/local/jest';
-import { ResourceInUseError, createDynamoExecutor, wrapExecutor } from '@dynamodel/executor';
 import {
   Attribute,
   compileModel,
@@ -15,6 +14,7 @@ import {
   TableMismatchError,
   type Connection,
 } from '../src';
+import { busyOnceExecutor } from './support/busy-once-executor';
 
 // Issue 11 §4: syncTables adds a GSI the model gained to the existing table (UpdateTable, waited
 // for until ACTIVE) and never drops or changes an index: a difference is a typed error saying what.
@@ -119,26 +119,13 @@ describe('syncTables and indexes', () => {
   });
 
   it('an index creation refused as "in use" is sent again once the table is idle, not waited for (regression)', async () => {
-    const base = createDynamoExecutor(config);
-    let refused = 0;
-    const busyOnce = wrapExecutor(base, async (operation, input, options, next) => {
-      const creates = (input as { GlobalSecondaryIndexUpdates?: { Create?: unknown }[] }).GlobalSecondaryIndexUpdates;
-      if (operation === 'UpdateTable' && creates?.some((update) => update.Create) && refused === 0) {
-        refused++;
-        throw new ResourceInUseError('Attempt to change a resource which is still in use: Table is being updated', {
-          code: 'ResourceInUseException',
-          table: (input as { TableName?: string }).TableName,
-          operation,
-        });
-      }
-      return next(operation, input, options);
-    });
-    const busy = createConnection({ executor: busyOnce, prefix: uniqueTablePrefix('idxbusy') });
+    const busyOnce = busyOnceExecutor(config);
+    const busy = createConnection({ executor: busyOnce.executor, prefix: uniqueTablePrefix('idxbusy') });
     await busy.syncTables([ArticleV1]);
     // Before, the refusal was taken for another applier's creation and waited for until the deadline.
     expect(Object.values(await busy.syncTables([ArticleV2], { timeoutMs: 20_000 }))).toEqual(['indexes-added']);
-    expect(refused).toBe(1);
+    expect(busyOnce.refused()).toBe(1);
     await busy.close();
-    base.destroy();
+    busyOnce.destroy();
   });
 });

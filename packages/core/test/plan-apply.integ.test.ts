@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { localTestConfig, uniqueTablePrefix } from '@dynamodel/local/jest';
-import { ResourceInUseError, createDynamoExecutor, wrapExecutor } from '@dynamodel/executor';
 import {
   Attribute,
   HashKey,
@@ -15,6 +14,7 @@ import {
   type ApplyProgress,
   type Connection,
 } from '../src';
+import { busyOnceExecutor } from './support/busy-once-executor';
 import { gatedExecutor, type GatedExecutor } from './support/gated-executor';
 
 // Issue 27 §2 against DynamoDB Local: a plan of the differences between the models and the live
@@ -331,20 +331,8 @@ describe('planTables and applyPlan', () => {
       @HashKey() id!: string;
       @Index('by_a', { hash: true }) @Attribute() a!: string;
     }
-    const base = createDynamoExecutor(config);
-    let refused = 0;
-    const busyOnce = wrapExecutor(base, async (operation, input, options, next) => {
-      const updates = (input as { GlobalSecondaryIndexUpdates?: { Create?: unknown }[] }).GlobalSecondaryIndexUpdates;
-      if (operation === 'UpdateTable' && updates?.some((update) => update.Create) && refused === 0) {
-        refused++;
-        throw new ResourceInUseError('Attempt to change a resource which is still in use: Table is being updated', {
-          code: 'ResourceInUseException',
-          operation,
-        });
-      }
-      return next(operation, input, options);
-    });
-    const busy = createConnection({ executor: busyOnce, prefix: uniqueTablePrefix('plan_busy') });
+    const busyOnce = busyOnceExecutor(config);
+    const busy = createConnection({ executor: busyOnce.executor, prefix: uniqueTablePrefix('plan_busy') });
     await busy.syncTables([Unindexed]);
     // Before, the refusal was taken for another applier's creation and waited for until the deadline.
     const result = await applyPlan(await planTables(Indexed, { connection: busy }), {
@@ -352,8 +340,8 @@ describe('planTables and applyPlan', () => {
       timeoutMs: 20_000,
     });
     expect(result.applied.map((entry) => entry.change.kind)).toEqual(['add-index']);
-    expect(refused).toBe(1);
+    expect(busyOnce.refused()).toBe(1);
     await busy.close();
-    base.destroy();
+    busyOnce.destroy();
   });
 });
