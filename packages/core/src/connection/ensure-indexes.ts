@@ -9,6 +9,7 @@ import { ResourceInUseError, sleep, type Executor } from '@dynamodel/executor';
 import { TableMismatchError } from '../errors/item-errors';
 import type { ModelSchema } from '../schema/compile-model';
 import { globalIndexInput } from '../schema/table-schema';
+import { indexWaitHint } from './index-wait-hint';
 import { INDEX_BEING_MADE, isConcurrentChange } from './table-changes';
 
 export interface EnsureIndexesOptions {
@@ -140,7 +141,8 @@ async function ensureGlobalIndex(
     if (!found && !created) created = await createIndex(executor, schema, tableName, index, options.signal);
     if (Date.now() > options.deadline) {
       throw new ResourceInUseError(
-        `index ${indexName} of table ${tableName} did not become ACTIVE in time (status ${found?.IndexStatus ?? 'absent'})`,
+        `index ${indexName} of table ${tableName} did not become ACTIVE in time (status ${found?.IndexStatus ?? 'absent'})` +
+          indexWaitHint(current),
         { code: 'IndexNotActive', table: tableName, operation: 'DescribeTable' },
       );
     }

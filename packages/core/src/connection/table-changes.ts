@@ -8,6 +8,7 @@ import {
   type Executor,
 } from '@dynamodel/executor';
 import { TableMismatchError } from '../errors/item-errors';
+import { indexWaitHint } from './index-wait-hint';
 import type { TableChange } from '../schema/table-diff';
 
 /** How long a change may take, and who is told while it is waited for. */
@@ -243,7 +244,7 @@ async function settled(
     if (table && isIdle(table) && done(table)) return table;
     if (Date.now() > wait.deadline) {
       throw new ResourceInUseError(
-        `table ${tableName} did not settle in time (status ${table?.TableStatus ?? 'absent'})`,
+        `table ${tableName} did not settle in time (status ${table?.TableStatus ?? 'absent'})` + indexWaitHint(table),
         { code: 'TableNotActive', table: tableName, operation: 'DescribeTable' },
       );
     }

@@ -1,1 +1,1 @@
-export { ENDPOINT_VARIABLE, localTestConfig, uniqueTablePrefix } from './endpoint';
+export { ENDPOINT_VARIABLE, localTestConfig, TABLE_PREFIXES_KEY, uniqueTablePrefix } from './endpoint';
