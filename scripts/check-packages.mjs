@@ -146,6 +146,40 @@ try {
     help.includes('Usage: dynamodel') && help.includes('local'),
     `the dynamodel command runs${help.includes('Usage: dynamodel') ? '' : `:\n${help}`}`,
   );
+
+  // It loads a TypeScript config and models as a user's project has them: attribute types from
+  // emitDecoratorMetadata, @dynamodel/core the project's own (a peer), nothing built first.
+  writeFileSync(
+    join(project, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { strict: true, experimentalDecorators: true, emitDecoratorMetadata: true } }),
+  );
+  writeFileSync(
+    join(project, 'models.ts'),
+    "import { Attribute, HashKey, Model, RangeKey, Table } from '@dynamodel/core';\n\n@Table({ name: 'events' })\nexport class Event extends Model {\n  @HashKey() source!: string;\n  @RangeKey() at!: Date;\n  @Attribute() count!: number;\n}\n",
+  );
+  writeFileSync(
+    join(project, 'dynamodel.config.ts'),
+    "import { defineConfig } from '@dynamodel/cli';\n\nexport default defineConfig({ models: ['./models.ts'] });\n",
+  );
+  let template = '';
+  try {
+    template = run(
+      join(project, 'node_modules', '.bin', 'dynamodel'),
+      ['tables', 'template', '--format', 'create-table'],
+      project,
+    );
+  } catch (error) {
+    template = `${error.stdout ?? ''}${error.stderr ?? ''}`;
+  }
+  const definitions = template.startsWith('[') ? JSON.parse(template)[0]?.AttributeDefinitions : undefined;
+  check(
+    JSON.stringify(definitions) ===
+      JSON.stringify([
+        { AttributeName: 'source', AttributeType: 'S' },
+        { AttributeName: 'at', AttributeType: 'S' },
+      ]),
+    `the installed command loads a TypeScript config and its models${definitions ? '' : `:\n${template}`}`,
+  );
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -1,22 +1,22 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { describeServers, startLocalServers } from './commands/local';
+import type { CommandIo } from './commands/project';
+import { registerMigrate } from './commands/migrate';
+import { registerTables } from './commands/tables';
+import { CliError, EXIT } from './errors';
+import { processOutput, type Output } from './output';
 
-/** Where a command's output goes (the process's streams, or a test's). */
-export interface Output {
-  readonly out: (line: string) => void;
-  readonly err: (line: string) => void;
-}
+export type { Output } from './output';
 
-const processOutput: Output = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-};
-
-/** The `dynamodel` command and its subcommands. */
-export function createProgram(output: Output = processOutput): Command {
+/** The `dynamodel` command and its subcommands; `exit` receives a command's exit code other than 0. */
+export function createProgram(output: Output = processOutput, exit: (code: number) => void = () => undefined): Command {
   const program = new Command('dynamodel')
-    .description('Dynamodel: DynamoDB Local for development; tables, migrations, import and export to come')
+    .description("Dynamodel: DynamoDB Local for development, the models' tables and their migrations")
     .option('--verbose', 'show the stack of an error')
+    .option('--config <file>', 'the config file (default: the nearest dynamodel.config.ts from here up)')
+    .option('--endpoint <url>', 'the DynamoDB endpoint, or "local" for DynamoDB Local (overrides the config)')
+    .option('--region <region>', 'the AWS region (overrides the config)')
+    .option('--profile <name>', 'an AWS profile: its credentials, and its region unless --region is given')
     .configureOutput({
       writeOut: (text) => output.out(text.trimEnd()),
       writeErr: (text) => output.err(text.trimEnd()),
@@ -37,6 +37,9 @@ export function createProgram(output: Output = processOutput): Command {
       await servers.stop();
     });
 
+  const io: CommandIo = { output, exit };
+  registerTables(program, io);
+  registerMigrate(program, io);
   return program;
 }
 
@@ -69,13 +72,14 @@ function port(value: string): number {
 
 /**
  * Runs the command line: one clear line per error on stderr (the stack with `--verbose`) and exit
- * code 1; 0 when the command finished.
+ * code 1; 0 when the command finished, or the code a command set (`EXIT`: 2 for pending changes…).
  */
 export async function run(argv: readonly string[], output: Output = processOutput): Promise<number> {
-  const program = createProgram(output).exitOverride();
+  let exitCode: number = EXIT.ok;
+  const program = createProgram(output, (code) => (exitCode = code)).exitOverride();
   try {
     await program.parseAsync([...argv]);
-    return 0;
+    return exitCode;
   } catch (error) {
     const code = (error as { code?: string }).code;
     // commander has printed its own usage errors, help and version already.
@@ -84,7 +88,7 @@ export async function run(argv: readonly string[], output: Output = processOutpu
     }
     const verbose = argv.includes('--verbose');
     output.err(`dynamodel: ${verbose && error instanceof Error ? (error.stack ?? error.message) : message(error)}`);
-    return 1;
+    return error instanceof CliError ? error.exitCode : EXIT.error;
   }
 }
 

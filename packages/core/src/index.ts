@@ -142,6 +142,7 @@ export type { DropTablesOptions, TableDropResult } from './connection/drop-table
 export { moveEntityKeys, type MoveEntityKeysOptions, type MoveEntityKeysResult } from './migrations/move-entity-keys';
 export {
   defineMigration,
+  isMigration,
   type Migration,
   type MigrationDefinition,
   type MigrationStep,
@@ -161,6 +162,7 @@ export { deadLettersToFile, type DeadLetter, type DeadLetterSink } from './migra
 export { upgradeBackfill } from './migrations/upgrade-backfill';
 export { MigrationError, type MigrationErrorCode } from './errors/migration-error';
 export { planTables, type PlanOptions, type TablePlan } from './connection/plan-tables';
+export { readLiveTable } from './connection/live-table';
 export { applyPlan, type ApplyOptions, type ApplyProgress, type ApplyResult } from './connection/apply-plan';
 export {
   describeChange,
@@ -172,6 +174,7 @@ export {
 export { Connection, type ConnectOptions } from './connection/connection';
 export type { TableSyncResult, EnsureTableOptions } from './connection/ensure-table';
 export { compileModel, type ModelSchema } from './schema/compile-model';
+export { isDeclaredModel } from './metadata/registry';
 export type { CompiledField } from './schema/compile-fields';
 export type { IndexSchema } from './schema/compile-indexes';
 export { createTableInput, type TableSchema } from './schema/table-schema';

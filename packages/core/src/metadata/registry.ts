@@ -109,3 +109,14 @@ export function classChain(cls: object): object[] {
   }
   return chain;
 }
+
+/**
+ * Whether `value` is a class decorated with `@Table` or `@Entity` itself (not only through a
+ * parent): what a tool that loads a module, such as the `dynamodel` command, takes as its models.
+ */
+export function isDeclaredModel(value: unknown): value is abstract new (...args: never[]) => unknown {
+  return (
+    typeof value === 'function' &&
+    ownDeclarations(value).some((declaration) => declaration.table !== undefined || declaration.entity !== undefined)
+  );
+}

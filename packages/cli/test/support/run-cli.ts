@@ -1,0 +1,37 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/** The command as a user runs it: src/bin.ts under tsx, in its own process. */
+export const BIN = join(__dirname, '..', '..', 'src', 'bin.ts');
+/** tsx's loader by path, so that the command also starts in a folder outside the repository. */
+const TSX = pathToFileURL(require.resolve('tsx')).href;
+/** The project the tests run it in (a config, models and migrations). */
+export const FIXTURE = join(__dirname, '..', 'fixtures', 'app');
+
+export interface CliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `dynamodel …` to the end; `input` is written to its stdin (not a terminal). */
+export function runCli(
+  args: readonly string[],
+  options: { readonly cwd?: string; readonly env?: NodeJS.ProcessEnv; readonly input?: string } = {},
+): Promise<CliRun> {
+  const child = spawn(process.execPath, ['--import', TSX, BIN, ...args], {
+    cwd: options.cwd ?? FIXTURE,
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdin.end(options.input ?? '');
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
