@@ -20,6 +20,8 @@ export const EXIT = Object.freeze({
   error: 1,
   /** `tables plan`, `tables apply`, `migrate status`: changes or migrations are pending. */
   changesPending: 2,
-  /** `migrate up`/`down`: finished, but some items could not be migrated (dead letters). */
+  /** `import`: stopped with records left (a checkpoint was kept; the command printed how to resume). */
+  interrupted: 3,
+  /** `import`, `migrate up`/`down`: finished, but some records or items could not be written (dead letters). */
   deadLetters: 4,
 });

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { describeServers, startLocalServers } from './commands/local';
 import type { CommandIo } from './commands/project';
+import { registerImport } from './commands/import';
 import { registerMigrate } from './commands/migrate';
 import { registerTables } from './commands/tables';
 import { CliError, EXIT } from './errors';
@@ -40,6 +41,7 @@ export function createProgram(output: Output = processOutput, exit: (code: numbe
   const io: CommandIo = { output, exit };
   registerTables(program, io);
   registerMigrate(program, io);
+  registerImport(program, io);
   return program;
 }
 

@@ -1,4 +1,4 @@
-import type { Connection } from '@dynamodel/core';
+import type { ConnectOptions, Connection } from '@dynamodel/core';
 import type { Output } from '../output';
 import { openConnection, type ConnectionFlags } from '../config/connection-flags';
 import { findConfigFile, loadConfig, type LoadedConfig } from '../config/load-config';
@@ -23,10 +23,17 @@ export interface CommandIo {
   exit(code: number): void;
 }
 
-/** Loads the project, runs `action` with it, and closes the connection whatever happens. */
-export async function withProject<T>(flags: ProjectFlags, action: (project: Project) => Promise<T> | T): Promise<T> {
+/**
+ * Loads the project, runs `action` with it, and closes the connection whatever happens. `extra`
+ * goes on top of the config's connection (a command's `rateLimit`).
+ */
+export async function withProject<T>(
+  flags: ProjectFlags,
+  action: (project: Project) => Promise<T> | T,
+  extra: Partial<ConnectOptions> = {},
+): Promise<T> {
   const config = loadConfig(findConfigFile(process.cwd(), flags.config));
-  const connection = openConnection(config.connection, flags);
+  const connection = openConnection({ ...config.connection, ...extra }, flags);
   try {
     return await action({ config, connection, models: namedModels(config.models, connection) });
   } finally {

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 /** The command as a user runs it: src/bin.ts under tsx, in its own process. */
 export const BIN = join(__dirname, '..', '..', 'src', 'bin.ts');
 /** tsx's loader by path, so that the command also starts in a folder outside the repository. */
-const TSX = pathToFileURL(require.resolve('tsx')).href;
+export const TSX = pathToFileURL(require.resolve('tsx')).href;
 /** The project the tests run it in (a config, models and migrations). */
 export const FIXTURE = join(__dirname, '..', 'fixtures', 'app');
 
