@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { describeServers, startLocalServers } from './commands/local';
 import type { CommandIo } from './commands/project';
+import { registerExport } from './commands/export';
 import { registerImport } from './commands/import';
 import { registerMigrate } from './commands/migrate';
 import { registerTables } from './commands/tables';
@@ -42,6 +43,7 @@ export function createProgram(output: Output = processOutput, exit: (code: numbe
   registerTables(program, io);
   registerMigrate(program, io);
   registerImport(program, io);
+  registerExport(program, io);
   return program;
 }
 

@@ -43,6 +43,7 @@ export function progress(output: Output, label: string, unit: string): Progress 
       },
       stop: () => {
         if (started) bar.stop();
+        started = false;
       },
     };
   }
@@ -60,6 +61,7 @@ export function progress(output: Output, label: string, unit: string): Progress 
     },
     stop: () => {
       if (latest && last !== 0) output.err(line(latest));
+      latest = undefined;
     },
   };
 }

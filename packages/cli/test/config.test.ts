@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { LOCAL_REGION } from '@dynamodel/local';
 import { connectOptions, findConfigFile } from '../src';
 import { migrationFileName, nextVersion } from '../src/config/migration-files';
-import { parseRate } from '../src/commands/rate';
+import { parseRate } from '../src/commands/option-parsers';
 import { logicalId } from '../src/commands/tables';
 
 // The pure parts of the command: flags over the config's connection, rates, file names.

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { CliError, EXIT } from '../errors';
 import { pickModels } from '../config/models';
 import {
@@ -13,6 +13,7 @@ import {
 import { runImport, type ImportResult } from '../import/import-run';
 import { openInput, type ImportFormat } from '../import/read-records';
 import { progress } from '../progress';
+import { oneOf, positive, whole } from './option-parsers';
 import { withProject, type CommandIo, type ProjectFlags } from './project';
 
 interface ImportFlags {
@@ -36,7 +37,7 @@ export function registerImport(program: Command, io: CommandIo): void {
     .option(
       '--format <format>',
       "jsonl (the model's JSON form), csv (a header row of attribute names) or dynamodb (DynamoDB JSON); default by extension",
-      format,
+      oneOf<ImportFormat>('jsonl', 'csv', 'dynamodb'),
     )
     .option('--create-only', 'never overwrite: a record whose key is taken is a dead letter', false)
     .option('--strict', 'stop at the first record that cannot be imported', false)
@@ -190,24 +191,6 @@ function report(io: CommandIo, result: ImportResult, deadLetterPath: string): vo
     return;
   }
   if (c.deadLettered > 0) io.exit(EXIT.deadLetters);
-}
-
-function format(value: string): ImportFormat {
-  if (value !== 'jsonl' && value !== 'csv' && value !== 'dynamodb')
-    throw new InvalidArgumentError('jsonl, csv or dynamodb');
-  return value;
-}
-
-function positive(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('a positive number');
-  return n;
-}
-
-function whole(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a whole number of at least 1');
-  return n;
 }
 
 const quoted = (arg: string): string => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`);

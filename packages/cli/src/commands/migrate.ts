@@ -8,12 +8,12 @@ import {
   type MigrationReport,
   type MigrationRunOptions,
 } from '@dynamodel/core';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { CliError, EXIT } from '../errors';
 import { loadMigrations, migrationFileName, nextVersion, type ModelMigrations } from '../config/migration-files';
 import { pickModels } from '../config/models';
 import { progress } from '../progress';
-import { parseRate, type Rate } from './rate';
+import { oneOf, parseRate, whole, type Rate } from './option-parsers';
 import { withProject, type CommandIo, type Project, type ProjectFlags } from './project';
 
 interface RunFlags {
@@ -44,7 +44,7 @@ export function registerMigrate(program: Command, io: CommandIo): void {
       .option(
         '--write <mode>',
         'conditional (safe beside the application) or batch (nothing else writes)',
-        writeMode,
+        oneOf('conditional', 'batch'),
         'conditional',
       )
       .option('--dead-letters <file>', 'append items that cannot be migrated to this file (JSON lines)');
@@ -265,15 +265,4 @@ export default defineMigration({
   down: (item) => ({ ...item }),
 });
 `;
-}
-
-function whole(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('give a whole number of at least 1');
-  return parsed;
-}
-
-function writeMode(value: string): 'conditional' | 'batch' {
-  if (value !== 'conditional' && value !== 'batch') throw new InvalidArgumentError('conditional or batch');
-  return value;
 }

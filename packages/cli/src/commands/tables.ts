@@ -7,10 +7,11 @@ import {
   type ApplyProgress,
   type LiveTable,
 } from '@dynamodel/core';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { CliError, EXIT } from '../errors';
 import { isOnThisMachine } from '../config/connection-flags';
 import { onePerTable, pickModels, type NamedModel } from '../config/models';
+import { positive } from './option-parsers';
 import { withProject, type CommandIo, type Project, type ProjectFlags } from './project';
 
 /** `dynamodel tables …`: the plan/apply, definitions and housekeeping of the models' tables. */
@@ -38,7 +39,7 @@ export function registerTables(program: Command, io: CommandIo): void {
     .description('make the tables match the models: create tables, add indexes, turn on TTL and streams')
     .argument('[models...]', 'models or tables (default: all of the config)')
     .option('--allow-drops', 'also drop indexes and turn off TTL, streams, PITR the models no longer declare', false)
-    .option('--timeout <seconds>', 'how long to wait for each change', seconds, 1_800)
+    .option('--timeout <seconds>', 'how long to wait for each change', positive, 1_800)
     .action(async (names: string[], options: { allowDrops: boolean; timeout: number }, command: Command) => {
       await withProject(flags(command), async (project) => {
         const plan = await planTables(chosen(project, names), { connection: project.connection });
@@ -261,9 +262,3 @@ async function confirm(question: string): Promise<boolean> {
 }
 
 const count = (n: number, noun: string): string => `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
-
-function seconds(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed <= 0) throw new InvalidArgumentError('give a number of seconds above 0');
-  return parsed;
-}

@@ -1,5 +1,30 @@
 import { InvalidArgumentError } from 'commander';
 
+// The parsers of the commands' numeric options: commander prints an InvalidArgumentError as
+// "error: option '--x <n>' argument 'y' is invalid. <message>" and exits 1.
+
+/** A whole number of at least 1 (`--segments`, `--chunk-size`, `--to`). */
+export function whole(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('give a whole number of at least 1');
+  return n;
+}
+
+/** One of `values` (`--format`, `--write`). */
+export function oneOf<T extends string>(...values: T[]): (value: string) => T {
+  return (value) => {
+    if (!(values as string[]).includes(value)) throw new InvalidArgumentError(`give ${values.join(', ')}`);
+    return value as T;
+  };
+}
+
+/** A number above 0 (`--rate` in units per second, `--timeout` in seconds). */
+export function positive(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('give a number above 0');
+  return n;
+}
+
 /** Capacity units per second a command may consume on a table (`withRateLimit` of `@dynamodel/executor`). */
 export interface Rate {
   /** Absent: reads are not limited. */
