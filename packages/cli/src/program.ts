@@ -4,6 +4,7 @@ import type { CommandIo } from './commands/project';
 import { registerExport } from './commands/export';
 import { registerImport } from './commands/import';
 import { registerMigrate } from './commands/migrate';
+import { registerStream } from './commands/stream';
 import { registerTables } from './commands/tables';
 import { CliError, EXIT } from './errors';
 import { processOutput, type Output } from './output';
@@ -44,6 +45,7 @@ export function createProgram(output: Output = processOutput, exit: (code: numbe
   registerMigrate(program, io);
   registerImport(program, io);
   registerExport(program, io);
+  registerStream(program, io);
   return program;
 }
 
