@@ -172,6 +172,7 @@ export {
   type TableChange,
 } from './schema/table-diff';
 export { Connection, type ConnectOptions } from './connection/connection';
+export type { DocumentClientOptions } from './connection/document-client';
 export type { TableSyncResult, EnsureTableOptions } from './connection/ensure-table';
 export { compileModel, type ModelSchema } from './schema/compile-model';
 export { isDeclaredModel } from './metadata/registry';

@@ -4,6 +4,7 @@ export { DynamoExecutor, createDynamoExecutor, type DynamoExecutorOptions } from
 export {
   CAPACITY_OPERATIONS,
   isDataWrite,
+  OPERATIONS,
   tableOf,
   type InputOf,
   type OperationMap,

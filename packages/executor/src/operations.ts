@@ -66,6 +66,29 @@ export interface OperationMap {
 }
 
 export type OperationName = keyof OperationMap;
+
+/** Every operation name, at run time (a record, so a name added to the map must be added here). */
+export const OPERATIONS: readonly OperationName[] = Object.keys({
+  GetItem: true,
+  PutItem: true,
+  UpdateItem: true,
+  DeleteItem: true,
+  Query: true,
+  Scan: true,
+  BatchGetItem: true,
+  BatchWriteItem: true,
+  TransactGetItems: true,
+  TransactWriteItems: true,
+  CreateTable: true,
+  DescribeTable: true,
+  UpdateTable: true,
+  DeleteTable: true,
+  ListTables: true,
+  UpdateTimeToLive: true,
+  DescribeTimeToLive: true,
+  UpdateContinuousBackups: true,
+  DescribeContinuousBackups: true,
+} satisfies Record<OperationName, true>) as OperationName[];
 export type InputOf<Op extends OperationName> = OperationMap[Op]['input'];
 export type OutputOf<Op extends OperationName> = OperationMap[Op]['output'];
 

@@ -121,23 +121,13 @@ export class ModelCache {
    */
   async invalidate(keys: readonly Item[]): Promise<void> {
     if (keys.length === 0) return;
-    const byScope = new Map<string, string[]>();
-    for (const key of keys) {
-      const scope = this.partitionScope(key);
-      let entries = byScope.get(scope);
-      if (!entries) byScope.set(scope, (entries = []));
-      entries.push(keyString(key, this.keyNames));
-    }
-    const table = this.table;
-    const invalidations: CacheInvalidation[] = [...byScope].map(([scope, entries]) => ({ table, scope, entries }));
-    // Global index pages of any model of the table (this writer need not declare the index): one
-    // scope for the table, its fills held back while the indexes catch up.
-    invalidations.push({
-      table,
-      scope: INDEX_SCOPE,
-      entries: [],
-      holdMs: this.settings?.indexSettleMs ?? DEFAULT_INDEX_SETTLE_MS,
-    });
+    const invalidations = keyInvalidations(
+      this.table,
+      this.keyNames,
+      this.hashNames,
+      keys,
+      this.settings?.indexSettleMs ?? DEFAULT_INDEX_SETTLE_MS,
+    );
     let failure = '';
     const done = await this.guard.invalidate(invalidations, (reason) => (failure = reason));
     if (done) this.emit('invalidate', keys.length);
@@ -195,7 +185,7 @@ export class ModelCache {
   }
 
   private partitionScope(key: Item): string {
-    return `p${keyString(key, this.hashNames)}`;
+    return partitionScope(key, this.hashNames);
   }
 
   private emit(kind: CacheEventKind, count: number, reason?: string): void {
@@ -211,6 +201,34 @@ export class ModelCache {
 
 /** The scope of a table's global index pages (all its indexes: a write renews them together). */
 const INDEX_SCOPE = 'i';
+
+/** The scope of a partition's entries: its items and query pages. */
+const partitionScope = (key: Item, hashNames: readonly string[]): string => `p${keyString(key, hashNames)}`;
+
+/**
+ * What a write of `keys` to a table makes the store forget: each item's entry, its partition's
+ * query pages, and the table's global index pages (of any model of the table: the writer need not
+ * declare the index), their fills held back for `indexHoldMs` while the indexes catch up. The same
+ * for a write through a model (`ModelCache`) and one through the document client.
+ */
+export function keyInvalidations(
+  table: string,
+  keyNames: readonly string[],
+  hashNames: readonly string[],
+  keys: readonly Item[],
+  indexHoldMs: number,
+): CacheInvalidation[] {
+  const byScope = new Map<string, string[]>();
+  for (const key of keys) {
+    const scope = partitionScope(key, hashNames);
+    let entries = byScope.get(scope);
+    if (!entries) byScope.set(scope, (entries = []));
+    entries.push(keyString(key, keyNames));
+  }
+  const invalidations: CacheInvalidation[] = [...byScope].map(([scope, entries]) => ({ table, scope, entries }));
+  invalidations.push({ table, scope: INDEX_SCOPE, entries: [], holdMs: indexHoldMs });
+  return invalidations;
+}
 
 /** `work`, or a rejection when `signal` aborts first (the work itself goes on for its other waiters). */
 function abortable<R>(work: Promise<R>, signal: AbortSignal | undefined): Promise<R> {

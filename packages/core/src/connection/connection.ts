@@ -22,6 +22,8 @@ import { dropTable, isLocalEndpoint, type DropTablesOptions, type TableDropResul
 import { ensureTable, type EnsureTableOptions, type TableSyncResult } from './ensure-table';
 import { leaseLocalEndpoint } from './local-endpoint';
 import { tableCreationsFor, type TableCreation, type TableCreations } from './table-creations';
+import { documentClientFor, type DocumentClientOptions } from './document-client';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 export interface ConnectOptions {
   /** AWS region; the SDK's default chain (AWS_REGION, profile) applies when absent. */
@@ -34,8 +36,12 @@ export interface ConnectOptions {
   readonly dbPath?: string;
   /** Credentials or a provider (`fromIni()`, `fromTemporaryCredentials()`); the SDK's chain otherwise. */
   readonly credentials?: DynamoExecutorOptions['credentials'];
-  /** An existing client (its own region, credentials and middleware). */
-  readonly client?: DynamoDBClient;
+  /**
+   * An existing client (its own region, credentials and middleware): a `DynamoDBClient`, or the
+   * lib-dynamodb `DynamoDBDocumentClient` your code already has (the connection sends its own
+   * commands through it, as its base client would send them).
+   */
+  readonly client?: DynamoDBClient | DynamoDBDocumentClient;
   /**
    * Your own executor (tracing, a recording executor in tests) instead of the SDK-backed one; it
    * replaces `region`, `endpoint`, `credentials` and `client`. `wrap`, `concurrency`, `adaptive` and
@@ -145,10 +151,19 @@ export class Connection {
     return `${tableName}@${this.namespace}`;
   }
 
+  /**
+   * A lib-dynamodb `DynamoDBDocumentClient` whose commands go through this connection's executor
+   * (its concurrency cap, rate limit, retries and events) and whose writes invalidate the cache
+   * entries of what they wrote: code written against the DocumentClient moves in piece by piece.
+   */
+  documentClient(options: DocumentClientOptions = {}): DynamoDBDocumentClient {
+    return documentClientFor(this, options);
+  }
+
   /** The SDK client requests are sent with (for middleware and instrumentation); `undefined` with your own executor. */
   async client(): Promise<DynamoDBClient | undefined> {
     await this.executor();
-    return this.ownedExecutor?.client ?? this.options.client;
+    return this.ownedExecutor?.client ?? (this.options.client as DynamoDBClient | undefined);
   }
 
   /** The executor requests go through (DynamoDB Local is started here for `endpoint: 'local'`). */
@@ -297,7 +312,8 @@ export class Connection {
     const { options } = this;
     if (options.executor) return this.limit(options.executor, options.concurrency);
     let config: DynamoExecutorOptions = {
-      ...(options.client ? { client: options.client } : {}),
+      // A DocumentClient shares its base client's config and middleware stack: it sends plain commands as that one does.
+      ...(options.client ? { client: options.client as DynamoDBClient } : {}),
       ...(options.region ? { region: options.region } : {}),
       ...(options.credentials ? { credentials: options.credentials } : {}),
       ...(options.endpoint && options.endpoint !== 'local' ? { endpoint: options.endpoint } : {}),
