@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-// docs/single-table.md quotes this example, and docs/tables.md the migrations the tests run
-// (packages/core/test/support/migration-models.ts): every code block marked `<!-- from: path -->`
+// docs/single-table.md quotes this example, docs/tables.md the migrations the tests run
+// (packages/core/test/support/migration-models.ts), docs/cli.md the project its tests run
+// (packages/cli/test/fixtures/docs): every code block marked `<!-- from: path -->`
 // must appear, line for line, in that file, so a page cannot drift from code that runs.
 
 const repository = join(__dirname, '..', '..', '..');
@@ -21,6 +22,7 @@ const lines = (text: string): string[] =>
 describe.each([
   ['single-table.md', 4],
   ['tables.md', 1],
+  ['cli.md', 2],
 ])('docs/%s', (name, least) => {
   const quoted = quotes(name);
   it('quotes code that runs', () => {

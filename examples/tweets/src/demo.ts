@@ -9,6 +9,10 @@ export interface DemoResult {
   readonly invalid: unknown;
   readonly liked: Tweet;
   readonly timeline: Tweet[];
+  /** A hot tweet read `hotReads` times: how many reads the cache answered, and how many went to DynamoDB. */
+  readonly hotReads: number;
+  readonly cacheHits: number;
+  readonly requests: number;
 }
 
 /**
@@ -49,5 +53,28 @@ export async function runDemo(connection: Connection, log: (line: string) => voi
   const timeline = await tweets.query({ index: 'byAuthor', key: 'ana' }, { reverse: true }).all();
   log(`ana's tweets, newest first, through the byAuthor index: ${timeline.map((tweet) => tweet.text).join(' | ')}`);
 
-  return { created, read, missing, duplicate, invalid, liked, timeline };
+  // A hot tweet, read again and again: with a cache on the connection, DynamoDB sees the first read only.
+  const hotReads = 10;
+  let cacheHits = 0;
+  let requests = 0;
+  const unsubscribe = connection.events.on('cache', (event) => {
+    if (event.kind === 'hit') cacheHits += event.count;
+    if (event.kind === 'miss') requests += event.count;
+  });
+  const countGets = connection.events.on('request', (event) => {
+    if (event.operation === 'GetItem' && !connection.cache) requests++;
+  });
+  try {
+    for (let i = 0; i < hotReads; i++) await tweets.get(created.tweetId);
+  } finally {
+    unsubscribe();
+    countGets();
+  }
+  log(
+    connection.cache
+      ? `the hot tweet read ${hotReads} times: ${cacheHits} answered by the cache, ${requests} by DynamoDB`
+      : `the hot tweet read ${hotReads} times: no cache on this connection, ${requests} requests`,
+  );
+
+  return { created, read, missing, duplicate, invalid, liked, timeline, hotReads, cacheHits, requests };
 }

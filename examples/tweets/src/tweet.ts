@@ -1,7 +1,11 @@
 import { Attribute, Defaults, HashKey, Index, Keys, Model, Table, uuid } from '@dynamodel/core';
 
-/** A tweet: the model of the README. Types come from TypeScript's decorator metadata. */
-@Table({ name: 'tweets' })
+/**
+ * A tweet: the model of the README. Types come from TypeScript's decorator metadata. Reads go through
+ * the connection's read-through cache when it has one (a minute; every write through Dynamodel
+ * forgets what it changed).
+ */
+@Table({ name: 'tweets', cache: { ttl: '1m' } })
 export class Tweet extends Model {
   declare [Keys]?: 'tweetId';
   declare [Defaults]?: 'tweetId' | 'created' | 'likes';

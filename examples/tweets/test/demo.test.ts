@@ -1,15 +1,43 @@
 import 'reflect-metadata';
+import { MemoryCache, RedisCache, type Cache } from '@dynamodel/cache';
 import { createConnection, ItemExistsError, ValidationError } from '@dynamodel/core';
 import { localTestConfig, uniqueTablePrefix } from '@dynamodel/local/jest';
+import { startLocalRedis, type LocalRedis } from '@dynamodel/local/redis';
+import Redis from 'ioredis';
 import { runDemo } from '../src/demo';
 import { Tweet } from '../src/tweet';
 
-describe('quick-start demo', () => {
-  it('creates a tweet, reads the same tweet back, shows the first errors, a counter and an index query', async () => {
+let redis: LocalRedis;
+const clients: Redis[] = [];
+beforeAll(async () => {
+  redis = await startLocalRedis();
+}, 60_000);
+afterAll(async () => {
+  for (const client of clients) client.disconnect();
+  await redis?.stop();
+});
+
+const stores: [string, () => Cache | undefined][] = [
+  ['in memory', () => new MemoryCache()],
+  [
+    'in Redis (REDIS_URL)',
+    () => {
+      const client = new Redis(redis.port, '127.0.0.1');
+      clients.push(client);
+      return new RedisCache(client);
+    },
+  ],
+  ['absent', () => undefined],
+];
+
+describe.each(stores)('quick-start demo, the cache %s', (name, store) => {
+  it('creates a tweet, reads the same tweet back, shows the first errors, a counter, an index query and the cache', async () => {
+    const cache = store();
     const connection = createConnection({
       ...localTestConfig(),
       prefix: uniqueTablePrefix('demo'),
       autoCreateTables: true,
+      ...(cache ? { cache } : {}),
     });
     const lines: string[] = [];
     try {
@@ -27,7 +55,14 @@ describe('quick-start demo', () => {
         'indexes are declared on the model',
         'hello, DynamoDB',
       ]);
-      expect(lines).toHaveLength(8);
+      // The hot tweet: with a cache, one read of ten reaches DynamoDB.
+      expect([result.hotReads, result.cacheHits, result.requests]).toEqual(cache ? [10, 9, 1] : [10, 0, 10]);
+      expect(lines).toHaveLength(9);
+      expect(lines[8]).toBe(
+        name === 'absent'
+          ? 'the hot tweet read 10 times: no cache on this connection, 10 requests'
+          : 'the hot tweet read 10 times: 9 answered by the cache, 1 by DynamoDB',
+      );
     } finally {
       await connection.close();
     }

@@ -14,7 +14,7 @@ export type { Output } from './output';
 /** The `dynamodel` command and its subcommands; `exit` receives a command's exit code other than 0. */
 export function createProgram(output: Output = processOutput, exit: (code: number) => void = () => undefined): Command {
   const program = new Command('dynamodel')
-    .description("Dynamodel: DynamoDB Local for development, the models' tables and their migrations")
+    .description("Dynamodel: DynamoDB Local for development; the models' tables, migrations, import, export and stream")
     .option('--verbose', 'show the stack of an error')
     .option('--config <file>', 'the config file (default: the nearest dynamodel.config.ts from here up)')
     .option('--endpoint <url>', 'the DynamoDB endpoint, or "local" for DynamoDB Local (overrides the config)')
