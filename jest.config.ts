@@ -28,7 +28,7 @@ const projects: Config['projects'] = roots.flatMap((root) =>
     .map((name) => ({
       displayName: `${root === 'packages' ? '@dynamodel/' : 'example:'}${name}`,
       rootDir: join(here, root, name),
-      testEnvironment: join(here, 'scripts', 'jest-environment.cjs'),
+      testEnvironment: join(here, 'packages', 'local', 'jest-environment.cjs'),
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       transform,
       moduleNameMapper,

@@ -104,6 +104,20 @@ try {
     }
   }
 
+  // The jest files are where a jest config names them.
+  for (const file of ['jest-global-setup', 'jest-global-teardown', 'jest-environment']) {
+    let resolved = '';
+    try {
+      resolved = run('node', ['-e', `console.log(require.resolve('@dynamodel/local/${file}'))`], project);
+    } catch (error) {
+      resolved = `${error.stdout ?? ''}${error.stderr ?? ''}`;
+    }
+    check(
+      resolved.includes('node_modules/@dynamodel/local/'),
+      `@dynamodel/local/${file} resolves${resolved.includes('node_modules') ? '' : `:\n${resolved}`}`,
+    );
+  }
+
   // Types resolve for both module systems.
   writeFileSync(
     join(project, 'check.ts'),

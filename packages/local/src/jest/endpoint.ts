@@ -20,13 +20,13 @@ export function localTestConfig(env: NodeJS.ProcessEnv = process.env): LocalClie
 
 /**
  * Where each test file's prefixes are recorded (on the test realm's global), so a test environment
- * can delete the file's tables when it ends: the repository's `scripts/jest-environment.cjs` does.
+ * can delete the file's tables when it ends: `@dynamodel/local/jest-environment` (packages/local/jest-environment.cjs) does.
  */
 export const TABLE_PREFIXES_KEY = Symbol.for('@dynamodel/local/jest-table-prefixes');
 
 /**
  * A table-name prefix unique to one test file run, so tests never see each other's tables. It is
- * recorded under `TABLE_PREFIXES_KEY`; see `scripts/jest-environment.cjs` for why the tables go.
+ * recorded under `TABLE_PREFIXES_KEY`; see packages/local/jest-environment.cjs for why the tables go.
  */
 export function uniqueTablePrefix(label: string): string {
   const safe = label.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 40);

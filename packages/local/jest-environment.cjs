@@ -1,4 +1,6 @@
-// The test environment of every jest project in this repository (jest.config.ts). Two jobs:
+// A jest test environment for tests against DynamoDB Local (`testEnvironment:
+// '@dynamodel/local/jest-environment'`); this repository's jest.config.ts uses it for every project.
+// Two jobs:
 //
 // 1. Jest's node environment runs each test file in its own vm realm, so errors created by Node's
 //    core modules (a socket reset in node:http) are not `instanceof Error` there. The AWS SDK's retry
@@ -13,7 +15,6 @@
 //    such tables alive, an index creation or deletion never gets a thread and its index stays
 //    CREATING for good (docs/reliability.md, "DynamoDB Local"); a run that kept every file's tables
 //    crossed that line part way through and index tests timed out.
-const path = require('node:path');
 const { TestEnvironment } = require('jest-environment-node');
 
 const PREFIXES_KEY = Symbol.for('@dynamodel/local/jest-table-prefixes');
