@@ -47,9 +47,7 @@ class DynamodelTestEnvironment extends TestEnvironment {
 
 /** Deletes every table whose name starts with one of `prefixes`; a table already gone is fine. */
 async function deleteTables(endpoint, prefixes) {
-  const sdk = require(
-    require.resolve('@aws-sdk/client-dynamodb', { paths: [path.join(__dirname, '../packages/local')] }),
-  );
+  const sdk = require('@aws-sdk/client-dynamodb');
   const client = new sdk.DynamoDBClient({
     endpoint,
     region: 'us-east-1',
