@@ -1,15 +1,22 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-// docs/architecture.md tells a new reader where things are: every path it names must exist.
+// docs/architecture.md tells a new reader where things are, docs/performance.md which benchmark
+// measures what: every repository path they name must exist.
 
 const repository = join(__dirname, '..', '..', '..');
-const page = readFileSync(join(repository, 'docs', 'architecture.md'), 'utf8');
-const paths = [...new Set([...page.matchAll(/`((?:packages|docs|examples)\/[^`*]+?)`/g)].map((m) => m[1] as string))];
+const pathsIn = (page: string): string[] => {
+  const text = readFileSync(join(repository, 'docs', page), 'utf8');
+  return [...new Set([...text.matchAll(/`((?:packages|docs|examples)\/[^`*\s]+?)`/g)].map((m) => m[1] as string))];
+};
 
-describe('docs/architecture.md', () => {
+describe.each([
+  ['architecture.md', 25],
+  ['performance.md', 5],
+])('docs/%s', (page, least) => {
+  const paths = pathsIn(page);
   it('names paths', () => {
-    expect(paths.length).toBeGreaterThanOrEqual(25);
+    expect(paths.length).toBeGreaterThanOrEqual(least);
   });
 
   it.each(paths)('%s exists', (path) => {
