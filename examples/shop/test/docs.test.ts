@@ -23,6 +23,7 @@ describe.each([
   ['single-table.md', 4],
   ['tables.md', 1],
   ['cli.md', 2],
+  ['getting-started.md', 1],
 ])('docs/%s', (name, least) => {
   const quoted = quotes(name);
   it('quotes code that runs', () => {
