@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { localTestConfig, uniqueTablePrefix } from '@dynamodel/local/jest';
-import { BIN, FIXTURE, runCli, TSX } from './support/run-cli';
+import { runCli, startCli, untilCheckpoint } from './support/run-cli';
 
 // `dynamodel export` in the fixture project against DynamoDB Local: a parallel scan to JSON lines
 // that `dynamodel import` reads back into an equal table, and that resumes after a crash.
@@ -95,44 +94,13 @@ describe('dynamodel export', () => {
 
     const file = join(work, 'killed.jsonl');
     const checkpoint = `${file}.export.checkpoint.json`;
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        TSX,
-        BIN,
-        '--endpoint',
-        config.endpoint,
-        'export',
-        'Tweet',
-        file,
-        '--page-size',
-        '200',
-        '--rate',
-        '400',
-      ],
-      {
-        cwd: FIXTURE,
-        env: {
-          ...process.env,
-          DYNAMODEL_TEST_PREFIX: source,
-          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        },
-        stdio: 'ignore',
-      },
+    const killed = startCli(
+      ['--endpoint', config.endpoint, 'export', 'Tweet', file, '--page-size', '200', '--rate', '400'],
+      { DYNAMODEL_TEST_PREFIX: source },
     );
-    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-      child.on('exit', (_code, signal) => resolve(signal)),
-    );
-    for (;;) {
-      const items = existsSync(checkpoint)
-        ? (JSON.parse(readFileSync(checkpoint, 'utf8')) as { items: number }).items
-        : 0;
-      if (items >= 10_000) break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    child.kill('SIGKILL');
-    expect(await exited).toBe('SIGKILL');
+    await untilCheckpoint(checkpoint, 'items', 10_000);
+    killed.child.kill('SIGKILL');
+    expect((await killed.ended).signal).toBe('SIGKILL');
 
     const refused = await dynamodel(source, ['export', 'Tweet', file, '--page-size', '200']);
     expect(refused.code).toBe(1);

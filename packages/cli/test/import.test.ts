@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { localTestConfig, uniqueTablePrefix } from '@dynamodel/local/jest';
-import { FIXTURE, runCli, TSX, BIN } from './support/run-cli';
+import { runCli, startCli, untilCheckpoint } from './support/run-cli';
 
 // `dynamodel import` in the fixture project (model Tweet: tweetId, author, postedAt, text, likes?,
 // expiresAt?) against DynamoDB Local: every record stored or reported by line, never skipped.
@@ -119,32 +118,12 @@ describe('dynamodel import', () => {
     const through = await dynamodel(whole, ['import', 'Tweet', file]);
     expect(through.code).toBe(4);
 
-    const checkpoint = `${file}.import-${killed}tweets.checkpoint.json`;
-    const child = spawn(
-      process.execPath,
-      ['--import', TSX, BIN, '--endpoint', config.endpoint, 'import', 'Tweet', file],
-      {
-        cwd: FIXTURE,
-        env: {
-          ...process.env,
-          DYNAMODEL_TEST_PREFIX: killed,
-          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        },
-        stdio: 'ignore',
-      },
-    );
-    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-      child.on('exit', (_code, signal) => resolve(signal)),
-    );
-    for (;;) {
-      const settled = existsSync(checkpoint)
-        ? (JSON.parse(readFileSync(checkpoint, 'utf8')) as { through: number }).through
-        : 0;
-      if (settled >= 20_000) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    child.kill('SIGKILL');
-    expect(await exited).toBe('SIGKILL');
+    const killedRun = startCli(['--endpoint', config.endpoint, 'import', 'Tweet', file], {
+      DYNAMODEL_TEST_PREFIX: killed,
+    });
+    await untilCheckpoint(`${file}.import-${killed}tweets.checkpoint.json`, 'through', 20_000);
+    killedRun.child.kill('SIGKILL');
+    expect((await killedRun.ended).signal).toBe('SIGKILL');
 
     const refused = await dynamodel(killed, ['import', 'Tweet', file]);
     expect(refused.code).toBe(1);
@@ -172,30 +151,13 @@ describe('dynamodel import', () => {
     expect((await dynamodel(prefix, ['tables', 'apply', 'Tweet'])).code).toBe(0);
     const file = jsonLines('sigint.jsonl', 30_000);
     const checkpoint = `${file}.import-${prefix}tweets.checkpoint.json`;
-    const child = spawn(
-      process.execPath,
-      ['--import', TSX, BIN, '--endpoint', config.endpoint, 'import', 'Tweet', file],
-      {
-        cwd: FIXTURE,
-        env: {
-          ...process.env,
-          DYNAMODEL_TEST_PREFIX: prefix,
-          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    while (
-      !existsSync(checkpoint) ||
-      (JSON.parse(readFileSync(checkpoint, 'utf8')) as { through: number }).through < 3_000
-    ) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    child.kill('SIGINT');
-    expect(await exited).toBe(3);
+    const running = startCli(['--endpoint', config.endpoint, 'import', 'Tweet', file], {
+      DYNAMODEL_TEST_PREFIX: prefix,
+    });
+    await untilCheckpoint(checkpoint, 'through', 3_000);
+    running.child.kill('SIGINT');
+    expect((await running.ended).code).toBe(3);
+    const stdout = running.stdout();
     const settled = JSON.parse(readFileSync(checkpoint, 'utf8')) as { through: number; counts: { imported: number } };
     expect(stdout).toContain(`Stopped after importing ${settled.counts.imported.toLocaleString('en-US')} records`);
     expect(stdout).toContain(

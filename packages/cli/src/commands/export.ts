@@ -10,6 +10,7 @@ import {
   type ExportFormat,
 } from '../export/export-run';
 import { progress } from '../progress';
+import { interruption, resumeCommand } from './interruption';
 import { oneOf, positive, whole } from './option-parsers';
 import { withProject, type CommandIo, type Project, type ProjectFlags } from './project';
 
@@ -56,13 +57,7 @@ export function registerExport(program: Command, io: CommandIo): void {
           const resume = outputPath ? resumeFrom(outputPath, source.table, name, format, options) : undefined;
           if (!outputPath && options.resume) throw new CliError('an export to stdout cannot be resumed: give a file');
 
-          const controller = new AbortController();
-          const interrupt = (): void => {
-            io.output.err('stopping once the pages being read are written… (Ctrl-C again quits at once)');
-            controller.abort();
-          };
-          process.once('SIGINT', interrupt);
-          process.once('SIGTERM', interrupt);
+          const stopped = interruption(io, 'stopping once the pages being read are written…');
           const estimate = (
             await (await project.connection.executor()).send('DescribeTable', { TableName: source.table })
           ).Table?.ItemCount;
@@ -79,7 +74,7 @@ export function registerExport(program: Command, io: CommandIo): void {
               pageSize: options.pageSize,
               consistent: options.consistent,
               resume,
-              signal: controller.signal,
+              signal: stopped.signal,
               onProgress: (p) => display.update({ done: p.items, total: estimate, perSecond: p.itemsPerSecond }),
             });
             display.stop();
@@ -89,17 +84,15 @@ export function registerExport(program: Command, io: CommandIo): void {
                 `Exported ${result.items.toLocaleString('en-US')} items of ${source.table} to ${where} in ${(result.elapsedMs / 1000).toFixed(1)} s.`,
               );
             } else {
-              const given = process.argv.slice(2).filter((arg) => arg !== '--restart' && arg !== '--resume');
               io.output.err(
                 `Stopped after exporting ${result.items.toLocaleString('en-US')} items to ${where}. ` +
-                  `To go on: dynamodel ${given.join(' ')} --resume`,
+                  `To go on: ${resumeCommand()}`,
               );
               io.exit(EXIT.interrupted);
             }
           } finally {
             display.stop();
-            process.off('SIGINT', interrupt);
-            process.off('SIGTERM', interrupt);
+            stopped.release();
           }
         },
         rateLimit,

@@ -13,6 +13,7 @@ import {
 import { runImport, type ImportResult } from '../import/import-run';
 import { openInput, type ImportFormat } from '../import/read-records';
 import { progress } from '../progress';
+import { interruption, resumeCommand } from './interruption';
 import { oneOf, positive, whole } from './option-parsers';
 import { withProject, type CommandIo, type ProjectFlags } from './project';
 
@@ -74,13 +75,7 @@ export function registerImport(program: Command, io: CommandIo): void {
               `${inputPath ?? resolve('import')}.${model.tableName}.dead-letters.jsonl`,
           );
 
-          const controller = new AbortController();
-          const interrupt = (): void => {
-            io.output.err('stopping once the writes in flight are settled… (Ctrl-C again quits at once)');
-            controller.abort();
-          };
-          process.once('SIGINT', interrupt);
-          process.once('SIGTERM', interrupt);
+          const stopped = interruption(io, 'stopping once the writes in flight are settled…');
           const display = progress(io.output, `import → ${model.tableName}`, 'lines');
           const size = inputPath ? fileIdentity(inputPath).size : undefined;
           let result: ImportResult;
@@ -96,7 +91,7 @@ export function registerImport(program: Command, io: CommandIo): void {
               deadLetterPath,
               resume,
               chunkSize: options.chunkSize,
-              signal: controller.signal,
+              signal: stopped.signal,
               onProgress: (p) =>
                 display.update({
                   done: p.through,
@@ -108,8 +103,7 @@ export function registerImport(program: Command, io: CommandIo): void {
             });
           } finally {
             display.stop();
-            process.off('SIGINT', interrupt);
-            process.off('SIGTERM', interrupt);
+            stopped.release();
           }
           report(io, result, deadLetterPath);
         },
@@ -183,14 +177,9 @@ function report(io: CommandIo, result: ImportResult, deadLetterPath: string): vo
     throw new CliError(`line ${result.strictStop.line}: ${result.strictStop.reason} (--strict stops at the first)`);
   }
   if (!result.complete) {
-    // The command as it was given, with --resume: it goes on from the checkpoint.
-    const given = process.argv.slice(2).filter((arg) => arg !== '--restart' && arg !== '--resume');
-    const again = ['dynamodel', ...given.map(quoted), '--resume'];
-    io.output.out(`Every line up to ${result.through} is settled. To go on without duplicates: ${again.join(' ')}`);
+    io.output.out(`Every line up to ${result.through} is settled. To go on without duplicates: ${resumeCommand()}`);
     io.exit(EXIT.interrupted);
     return;
   }
   if (c.deadLettered > 0) io.exit(EXIT.deadLetters);
 }
-
-const quoted = (arg: string): string => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`);

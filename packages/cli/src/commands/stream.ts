@@ -3,6 +3,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { pollStream, streamDecoder, type StreamChange, type StreamRecord } from '@dynamodel/core';
 import type { Command } from 'commander';
 import { CliError } from '../errors';
+import { interruption } from './interruption';
 import { oneOf, whole } from './option-parsers';
 import { withProject, type CommandIo, type Project, type ProjectFlags } from './project';
 
@@ -33,15 +34,14 @@ export function registerStream(program: Command, io: CommandIo): void {
         // Every model of the config on that table decodes its own items; others are shown as stored.
         const models = project.models.filter((m) => m.tableName === table).map((m) => m.model);
         const decoder = models.length > 0 ? streamDecoder(models, { connection: project.connection }) : undefined;
-        const controller = new AbortController();
-        const stop = (): void => controller.abort();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
+        const stopped = interruption(io);
+        const enough = new AbortController(); // --limit reached
+        const signal = AbortSignal.any([stopped.signal, enough.signal]);
         const poller = pollStream({
           table,
           connection: project.connection,
           from: options.from,
-          signal: controller.signal,
+          signal,
         });
         void poller.ready.then(
           () =>
@@ -74,17 +74,16 @@ export function registerStream(program: Command, io: CommandIo): void {
               );
               printed++;
               if (options.limit !== undefined && printed >= options.limit) {
-                controller.abort();
+                enough.abort();
                 break;
               }
             }
           }
         } catch (error) {
           // Stopping aborts the read in flight: that is the end asked for, not a failure.
-          if (!controller.signal.aborted) throw error;
+          if (!signal.aborted) throw error;
         } finally {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
+          stopped.release();
         }
       });
     });

@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -34,4 +35,35 @@ export function runCli(
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** `dynamodel …` in the background, in the fixture project: the child, its stdout so far, and how it ended. */
+export function startCli(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): {
+  child: ChildProcess;
+  stdout: () => string;
+  ended: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+} {
+  const child = spawn(process.execPath, ['--import', TSX, BIN, ...args], {
+    cwd: FIXTURE,
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  let stdout = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, stdout: () => stdout, ended };
+}
+
+/** Resolves once the checkpoint at `path` exists with `field` at `least` or more (an import's `through`, an export's `items`). */
+export async function untilCheckpoint(path: string, field: string, least: number): Promise<void> {
+  for (;;) {
+    const value = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, number>)[field] : 0;
+    if ((value ?? 0) >= least) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
