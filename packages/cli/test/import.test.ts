@@ -234,7 +234,7 @@ describe('dynamodel import', () => {
 
     const piped = await dynamodel(
       prefix,
-      ['import', 'Tweet', '-'],
+      ['import', 'Tweet', '-', '--dead-letters', join(work, 'stdin.dead-letters.jsonl')],
       `${JSON.stringify(tweet(900))}\n\n${JSON.stringify(tweet(901))}\n`,
     );
     expect(piped.code).toBe(0);
