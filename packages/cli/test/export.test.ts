@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { localTestConfig, uniqueTablePrefix } from '@dynamodel/local/jest';
-import { runCli, startCli, untilCheckpoint } from './support/run-cli';
+import { dynamodel, startCli, untilCheckpoint } from './support/run-cli';
 
 // `dynamodel export` in the fixture project against DynamoDB Local: a parallel scan to JSON lines
 // that `dynamodel import` reads back into an equal table, and that resumes after a crash.
@@ -15,10 +15,6 @@ afterAll(() => {
   raw.destroy();
   rmSync(work, { recursive: true, force: true });
 });
-
-function dynamodel(prefix: string, args: readonly string[]) {
-  return runCli(['--endpoint', config.endpoint, ...args], { env: { DYNAMODEL_TEST_PREFIX: prefix } });
-}
 
 async function scanAll(table: string): Promise<Record<string, AttributeValue>[]> {
   const items: Record<string, AttributeValue>[] = [];

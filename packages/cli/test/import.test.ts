@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { localTestConfig, uniqueTablePrefix } from '@dynamodel/local/jest';
-import { runCli, startCli, untilCheckpoint } from './support/run-cli';
+import { dynamodel, startCli, untilCheckpoint } from './support/run-cli';
 
 // `dynamodel import` in the fixture project (model Tweet: tweetId, author, postedAt, text, likes?,
 // expiresAt?) against DynamoDB Local: every record stored or reported by line, never skipped.
@@ -15,13 +15,6 @@ afterAll(() => {
   raw.destroy();
   rmSync(work, { recursive: true, force: true });
 });
-
-function dynamodel(prefix: string, args: readonly string[], input?: string) {
-  return runCli(['--endpoint', config.endpoint, ...args], {
-    env: { DYNAMODEL_TEST_PREFIX: prefix },
-    ...(input !== undefined ? { input } : {}),
-  });
-}
 
 const tweet = (i: number) => ({
   tweetId: `t${i}`,
@@ -128,7 +121,7 @@ describe('dynamodel import', () => {
     const refused = await dynamodel(killed, ['import', 'Tweet', file]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(
-      /an import of this file into .*tweets stopped at line \d+ .*: pass --resume to go on from there, or --restart/,
+      /an import of this file into .*tweets stopped at line \d+ .*: pass --resume to go on, or --restart to start over/,
     );
     const resumed = await dynamodel(killed, ['import', 'Tweet', file, '--resume']);
     expect(resumed.code).toBe(4);
@@ -166,6 +159,8 @@ describe('dynamodel import', () => {
     const resumed = await dynamodel(prefix, ['import', 'Tweet', file, '--resume']);
     expect([resumed.code, resumed.stdout]).toEqual([0, expect.stringContaining('Imported 30,000 records into')]);
     expect(await scanAll(`${prefix}tweets`)).toHaveLength(30_000);
+    // Nothing could not be imported: no dead-letter file is left beside the input.
+    expect(existsSync(`${file}.${prefix}tweets.dead-letters.jsonl`)).toBe(false);
   }, 300_000);
 
   it('CSV: a header row of attribute names, typed by the model; a row that is not CSV is reported by line', async () => {
@@ -235,12 +230,12 @@ describe('dynamodel import', () => {
     const piped = await dynamodel(
       prefix,
       ['import', 'Tweet', '-', '--dead-letters', join(work, 'stdin.dead-letters.jsonl')],
-      `${JSON.stringify(tweet(900))}\n\n${JSON.stringify(tweet(901))}\n`,
+      { input: `${JSON.stringify(tweet(900))}\n\n${JSON.stringify(tweet(901))}\n` },
     );
     expect(piped.code).toBe(0);
     expect(piped.stdout).toContain('Imported 2 records into');
     expect(piped.stdout).toContain('1 blank lines skipped');
-    const noResume = await dynamodel(prefix, ['import', 'Tweet', '-', '--resume'], '');
+    const noResume = await dynamodel(prefix, ['import', 'Tweet', '-', '--resume'], { input: '' });
     expect(noResume.stderr.trim()).toBe('dynamodel: an import from stdin cannot be resumed (it keeps no checkpoint)');
   }, 120_000);
 

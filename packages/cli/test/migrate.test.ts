@@ -9,7 +9,7 @@ import {
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import { localTestConfig, uniqueTablePrefix } from '@dynamodel/local/jest';
-import { FIXTURE, runCli } from './support/run-cli';
+import { dynamodel, FIXTURE } from './support/run-cli';
 
 // `dynamodel migrate …` in the fixture project, whose migrations/Tweet/0002-default-likes.ts sets
 // `likes` to 0 where it is missing (and throws for a tweet whose text is "poison").
@@ -17,10 +17,6 @@ import { FIXTURE, runCli } from './support/run-cli';
 const config = localTestConfig();
 const raw = new DynamoDBClient(config);
 afterAll(() => raw.destroy());
-
-function dynamodel(prefix: string, args: readonly string[]) {
-  return runCli(['--endpoint', config.endpoint, ...args], { env: { DYNAMODEL_TEST_PREFIX: prefix } });
-}
 
 /** Tweets as the code before migration 2 stored them: no `likes`, no version attribute. */
 async function seed(table: string, count: number, extra: Record<string, AttributeValue>[] = []): Promise<void> {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { localTestConfig, uniqueTablePrefix } from '@dynamodel/local/jest';
-import { BIN, FIXTURE, runCli, TSX } from './support/run-cli';
+import { BIN, dynamodel, FIXTURE, TSX } from './support/run-cli';
 
 // `dynamodel stream tail` against DynamoDB Local's stream of the fixture's tweets table.
 
@@ -11,17 +11,14 @@ const raw = new DynamoDBClient(config);
 afterAll(() => raw.destroy());
 
 /** The fixture's stream config: its Tweet declares a stream (src/models-stream.ts). */
-const STREAM_CONFIG = ['--config', 'dynamodel.stream.config.ts'];
-
-function dynamodel(prefix: string, args: readonly string[]) {
-  return runCli(['--endpoint', config.endpoint, ...STREAM_CONFIG, ...args], { env: { DYNAMODEL_TEST_PREFIX: prefix } });
-}
+const STREAM_CONFIG = 'dynamodel.stream.config.ts';
+const streamCli = (prefix: string, args: readonly string[]) => dynamodel(prefix, args, { config: STREAM_CONFIG });
 
 /** The command in the background: its stdout lines, a promise of its first stderr line and of its exit. */
 function tail(prefix: string, args: readonly string[]) {
   const child = spawn(
     process.execPath,
-    ['--import', TSX, BIN, '--endpoint', config.endpoint, 'stream', 'tail', ...args],
+    ['--import', TSX, BIN, '--endpoint', config.endpoint, '--config', STREAM_CONFIG, 'stream', 'tail', ...args],
     {
       cwd: FIXTURE,
       env: { ...process.env, DYNAMODEL_TEST_PREFIX: prefix, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
@@ -66,7 +63,7 @@ async function changes(table: string): Promise<void> {
 describe('dynamodel stream tail', () => {
   it('prints each change as it happens, decoded by its model, and an item the model cannot read as stored', async () => {
     const prefix = uniqueTablePrefix('cli_stream');
-    expect((await dynamodel(prefix, ['tables', 'apply', 'Tweet'])).code).toBe(0);
+    expect((await streamCli(prefix, ['tables', 'apply', 'Tweet'])).code).toBe(0);
     const tailing = tail(prefix, ['Tweet', '--limit', '4']);
     expect(await tailing.ready).toBe(`Tailing the stream of ${prefix}tweets (changes from now on); Ctrl-C stops.`);
     await changes(`${prefix}tweets`);
@@ -83,7 +80,7 @@ describe('dynamodel stream tail', () => {
     ]);
 
     // The same four from the start of the stream, as JSON.
-    const json = await dynamodel(prefix, [
+    const json = await streamCli(prefix, [
       'stream',
       'tail',
       'Tweet',
@@ -109,12 +106,12 @@ describe('dynamodel stream tail', () => {
 
   it('Ctrl-C stops it with exit code 0; a table without a stream is an error', async () => {
     const prefix = uniqueTablePrefix('cli_stream_stop');
-    expect((await dynamodel(prefix, ['tables', 'apply'])).code).toBe(0);
+    expect((await streamCli(prefix, ['tables', 'apply'])).code).toBe(0);
     const tailing = tail(prefix, ['Tweet']);
     await tailing.ready;
     tailing.child.kill('SIGINT');
     expect(await tailing.exited).toBe(0);
-    const none = await dynamodel(prefix, ['stream', 'tail', 'Follow']);
+    const none = await streamCli(prefix, ['stream', 'tail', 'Follow']);
     expect(none.code).toBe(1);
     expect(none.stderr).toContain(`table ${prefix}follows has no stream`);
   }, 60_000);

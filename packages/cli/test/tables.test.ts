@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { tableDefinitions } from '@dynamodel/core';
 import { localTestConfig, uniqueTablePrefix } from '@dynamodel/local/jest';
-import { runCli } from './support/run-cli';
+import { dynamodel, runCli } from './support/run-cli';
 import { Follow, Tweet } from './fixtures/app/src/models';
 
 // `dynamodel tables …` run as a user runs it, in the fixture project (packages/cli/test/fixtures/app:
@@ -16,9 +16,6 @@ afterAll(() => raw.destroy());
 const describe_ = async (table: string) => (await raw.send(new DescribeTableCommand({ TableName: table }))).Table;
 
 /** `dynamodel --endpoint <Local> …` with this test's table prefix. */
-function dynamodel(prefix: string, args: readonly string[], extra: { input?: string; cwd?: string } = {}) {
-  return runCli(['--endpoint', config.endpoint, ...args], { env: { DYNAMODEL_TEST_PREFIX: prefix }, ...extra });
-}
 
 describe('dynamodel tables', () => {
   it('plan exits 2 while changes are pending, apply makes them, and plan then exits 0', async () => {

@@ -138,7 +138,7 @@ export {
   dropTables,
   syncTables,
 } from './connection/default-connection';
-export type { DropTablesOptions, TableDropResult } from './connection/drop-table';
+export { isLocalEndpoint, type DropTablesOptions, type TableDropResult } from './connection/drop-table';
 export { moveEntityKeys, type MoveEntityKeysOptions, type MoveEntityKeysResult } from './migrations/move-entity-keys';
 export {
   defineMigration,

@@ -56,6 +56,7 @@ export {
 } from './batch/batch-write';
 export { batchGet, type BatchGetFailure, type BatchGetOptions, type BatchGetReport } from './batch/batch-get';
 export { BatchAbortedError, BatchStoppedError, UnprocessedError } from './batch/batch-errors';
+export { describeKeyAttributes } from './batch/table-key';
 export { fullJitterDelay, type BackoffOptions } from './batch/backoff';
 export { keyString, type Key } from './batch/item-key';
 export {

@@ -1,14 +1,9 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { chooseCheckpoint } from '../checkpoint-file';
 import type { Command } from 'commander';
 import { CliError, EXIT } from '../errors';
-import {
-  exportCheckpointPath,
-  readExportCheckpoint,
-  runExport,
-  type ExportCheckpoint,
-  type ExportFormat,
-} from '../export/export-run';
+import { exportCheckpointPath, runExport, type ExportCheckpoint, type ExportFormat } from '../export/export-run';
 import { progress } from '../progress';
 import { interruption, resumeCommand } from './interruption';
 import { oneOf, positive, whole } from './option-parsers';
@@ -121,22 +116,13 @@ function resumeFrom(
   format: ExportFormat,
   options: ExportFlags,
 ): ExportCheckpoint | undefined {
-  const path = exportCheckpointPath(outputPath);
-  if (options.resume && options.restart) throw new CliError('--resume and --restart exclude each other');
-  if (options.restart) {
-    rmSync(path, { force: true });
-    return undefined;
-  }
-  const checkpoint = readExportCheckpoint(path);
-  if (!checkpoint) {
-    if (options.resume) throw new CliError(`nothing to resume: no checkpoint ${path}`);
-    return undefined;
-  }
-  if (!options.resume) {
-    throw new CliError(
-      `an export to this file stopped after ${checkpoint.items} items (${path}): pass --resume to go on, or --restart to start over`,
-    );
-  }
+  const checkpoint = chooseCheckpoint<ExportCheckpoint>(
+    exportCheckpointPath(outputPath),
+    'dynamodel-export',
+    options,
+    (stopped) => `an export to this file stopped after ${stopped.items} items`,
+  );
+  if (!checkpoint) return undefined;
   if (!existsSync(outputPath)) throw new CliError(`${outputPath} is gone: --restart to export again`);
   if (checkpoint.table !== table || checkpoint.source !== source || checkpoint.format !== format) {
     throw new CliError(

@@ -3,13 +3,8 @@ import { extname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CliError, EXIT } from '../errors';
 import { pickModels } from '../config/models';
-import {
-  checkpointPathFor,
-  fileIdentity,
-  readCheckpoint,
-  removeCheckpoint,
-  type ImportCheckpoint,
-} from '../import/checkpoint';
+import { chooseCheckpoint } from '../checkpoint-file';
+import { checkpointPathFor, fileIdentity, type ImportCheckpoint } from '../import/checkpoint';
 import { runImport, type ImportResult } from '../import/import-run';
 import { openInput, type ImportFormat } from '../import/read-records';
 import { progress } from '../progress';
@@ -120,23 +115,13 @@ function resumeFrom(
   format: ImportFormat,
   options: ImportFlags,
 ): ImportCheckpoint | undefined {
-  const path = checkpointPathFor(inputPath, table);
-  const checkpoint = readCheckpoint(path);
-  if (options.resume && options.restart) throw new CliError('--resume and --restart exclude each other');
-  if (options.restart) {
-    removeCheckpoint(path);
-    return undefined;
-  }
-  if (!checkpoint) {
-    if (options.resume) throw new CliError(`nothing to resume: no checkpoint ${path}`);
-    return undefined;
-  }
-  if (!options.resume) {
-    throw new CliError(
-      `an import of this file into ${table} stopped at line ${checkpoint.through} (${path}): ` +
-        'pass --resume to go on from there, or --restart to start over',
-    );
-  }
+  const checkpoint = chooseCheckpoint<ImportCheckpoint>(
+    checkpointPathFor(inputPath, table),
+    'dynamodel-import',
+    options,
+    (stopped) => `an import of this file into ${table} stopped at line ${stopped.through}`,
+  );
+  if (!checkpoint) return undefined;
   const now = fileIdentity(inputPath);
   if (now.size !== checkpoint.input.size || now.mtimeMs !== checkpoint.input.mtimeMs) {
     throw new CliError(`${inputPath} changed since the interrupted import: --restart to import it from the start`);

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import {
   applyPlan,
+  isLocalEndpoint,
   planTables,
   readLiveTable,
   tableDefinitions,
@@ -9,7 +10,6 @@ import {
 } from '@dynamodel/core';
 import type { Command } from 'commander';
 import { CliError, EXIT } from '../errors';
-import { isOnThisMachine } from '../config/connection-flags';
 import { onePerTable, pickModels, type NamedModel } from '../config/models';
 import { positive } from './option-parsers';
 import { withProject, type CommandIo, type Project, type ProjectFlags } from './project';
@@ -163,7 +163,7 @@ export function registerTables(program: Command, io: CommandIo): void {
         );
         const tableNames = targets.map((t) => t.tableName);
         const endpoint = await project.connection.endpoint();
-        if (!options.force && !isOnThisMachine(endpoint)) {
+        if (!options.force && !isLocalEndpoint(endpoint)) {
           throw new CliError(
             `${endpoint ?? 'the AWS endpoint of the region'} is not on this machine: dropping ${tableNames.join(', ')} ` +
               'there needs --force. Nothing was deleted.',

@@ -1,5 +1,5 @@
 import { fromIni } from '@aws-sdk/credential-provider-ini';
-import { createConnection, type ConnectOptions, type Connection } from '@dynamodel/core';
+import { createConnection, isLocalEndpoint, type ConnectOptions, type Connection } from '@dynamodel/core';
 import { LOCAL_REGION, localCredentials } from '@dynamodel/local';
 
 /** The flags every command that reaches DynamoDB takes; each overrides the config file's connection. */
@@ -23,7 +23,7 @@ export function connectOptions(configured: ConnectOptions, flags: ConnectionFlag
     }
   }
   if (flags.region !== undefined) options.region = flags.region;
-  if (isOnThisMachine(options.endpoint)) {
+  if (options.endpoint !== 'local' && isLocalEndpoint(options.endpoint)) {
     // DynamoDB Local at a URL (`dynamodel local`'s) needs no AWS setup: the region and keys it is
     // reached with by every Dynamodel tool, unless the config or --region/--profile give others.
     options.region ??= LOCAL_REGION;
@@ -35,17 +35,6 @@ export function connectOptions(configured: ConnectOptions, flags: ConnectionFlag
     if (options.region === undefined) process.env.AWS_PROFILE = flags.profile;
   }
   return options;
-}
-
-/** Whether an endpoint URL names a server on this machine. */
-export function isOnThisMachine(endpoint: string | undefined): boolean {
-  if (endpoint === undefined || endpoint === 'local') return false; // 'local' brings its own setup (a URL once resolved)
-  try {
-    const host = new URL(endpoint).hostname;
-    return host === 'localhost' || host === '[::1]' || /^127\./.test(host);
-  } catch {
-    return false;
-  }
 }
 
 /** The connection a command works through. */

@@ -1,8 +1,8 @@
-import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { setMaxListeners } from 'node:events';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { AnyClass, Connection, Model, ModelClass } from '@dynamodel/core';
-import { CliError } from '../errors';
+import { removeCheckpointFile, writeCheckpointFile } from '../checkpoint-file';
 
 /** `model`: the model's JSON form (what `toJSON()` gives, `fromJSON` reads); `dynamodb`: DynamoDB JSON, `{"Item": …}` a line. */
 export type ExportFormat = 'model' | 'dynamodb';
@@ -49,13 +49,6 @@ export interface ExportResult {
 
 export const exportCheckpointPath = (output: string): string => `${output}.export.checkpoint.json`;
 
-export function readExportCheckpoint(path: string): ExportCheckpoint | undefined {
-  if (!existsSync(path)) return undefined;
-  const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<ExportCheckpoint>;
-  if (parsed.kind !== 'dynamodel-export') throw new CliError(`${path} is not an export checkpoint`);
-  return parsed as ExportCheckpoint;
-}
-
 /**
  * Exports with a parallel scan, a segment per lane. Each page is appended to the output whole and
  * then the checkpoint moves past it (one at a time), so after a crash the output is cut back to the
@@ -90,7 +83,7 @@ export async function runExport(settings: ExportSettings): Promise<ExportResult>
       bytes,
       items,
     };
-    writeFileAtomically(checkpointPath, JSON.stringify(record));
+    writeCheckpointFile(checkpointPath, record);
   };
 
   /** Appends a page's lines and moves its segment's state past them (synchronously: pages never interleave). */
@@ -155,21 +148,11 @@ export async function runExport(settings: ExportSettings): Promise<ExportResult>
     if (fd !== undefined) closeSync(fd);
   }
   const complete = states.every((state) => state.done);
-  if (complete && checkpointPath) rmSync(checkpointPath, { force: true });
+  if (complete && checkpointPath) removeCheckpointFile(checkpointPath);
   return {
     complete,
     items,
     elapsedMs: performance.now() - started,
     checkpointPath: complete ? undefined : checkpointPath,
   };
-}
-
-function writeFileAtomically(path: string, text: string): void {
-  const fd = openSync(`${path}.tmp`, 'w');
-  try {
-    writeSync(fd, text);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(`${path}.tmp`, path);
 }

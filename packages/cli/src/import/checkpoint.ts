@@ -1,5 +1,4 @@
-import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { CliError } from '../errors';
+import { statSync } from 'node:fs';
 import type { ImportFormat } from './read-records';
 
 /** What an import has settled so far, kept beside its input so that a resumed run goes on from it. */
@@ -39,23 +38,6 @@ export const zeroImportCounts = (): ImportCounts => ({
 
 /** Where the checkpoint of importing `input` into `table` lives. */
 export const checkpointPathFor = (input: string, table: string): string => `${input}.import-${table}.checkpoint.json`;
-
-export function readCheckpoint(path: string): ImportCheckpoint | undefined {
-  if (!existsSync(path)) return undefined;
-  const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<ImportCheckpoint>;
-  if (parsed.kind !== 'dynamodel-import') throw new CliError(`${path} is not an import checkpoint`);
-  return parsed as ImportCheckpoint;
-}
-
-/** Written to a new file and renamed over the old one: a crash leaves one or the other, whole. */
-export function writeCheckpoint(path: string, checkpoint: ImportCheckpoint): void {
-  writeFileSync(`${path}.tmp`, JSON.stringify(checkpoint, null, 2));
-  renameSync(`${path}.tmp`, path);
-}
-
-export function removeCheckpoint(path: string): void {
-  rmSync(path, { force: true });
-}
 
 /** The file's identity as a checkpoint records it: a changed file cannot be resumed. */
 export function fileIdentity(path: string): ImportCheckpoint['input'] {

@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { createReadStream } from 'node:fs';
+import { createReadStream, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
@@ -17,12 +17,11 @@ import { BatchAbortedError, batchWrite, DynamodelError } from '@dynamodel/execut
 import {
   checkpointPathFor,
   fileIdentity,
-  removeCheckpoint,
-  writeCheckpoint,
   zeroImportCounts,
   type ImportCheckpoint,
   type ImportCounts,
 } from './checkpoint';
+import { removeCheckpointFile, writeCheckpointFile } from '../checkpoint-file';
 import { DeadLetterFile } from './dead-letter-file';
 import { readRecords, type ImportFormat, type ReadPosition, type SourceRecord } from './read-records';
 import { recordToInstance } from './record-to-instance';
@@ -144,7 +143,7 @@ export async function runImport(settings: ImportSettings): Promise<ImportResult>
 
   const checkpoint = (): void => {
     if (!checkpointPath || !identity) return;
-    writeCheckpoint(checkpointPath, {
+    writeCheckpointFile(checkpointPath, {
       kind: 'dynamodel-import',
       input: identity,
       table,
@@ -324,20 +323,24 @@ export async function runImport(settings: ImportSettings): Promise<ImportResult>
     throw failure instanceof Error ? failure : new Error(`import failed: ${JSON.stringify(failure)}`);
   }
   const complete = !stop.signal.aborted && chunks.length === 0;
+  let deadLetterBytes: number;
   if (complete) {
-    deadLetters.release(Number.MAX_SAFE_INTEGER);
-    if (checkpointPath) removeCheckpoint(checkpointPath);
+    deadLetterBytes = deadLetters.release(Number.MAX_SAFE_INTEGER);
+    if (checkpointPath) removeCheckpointFile(checkpointPath);
   } else {
     checkpoint();
+    deadLetterBytes = deadLetters.release(through);
   }
   deadLetters.close();
+  // No dead letters: no file (an empty one beside every clean import would only be clutter).
+  if (deadLetterBytes === 0) rmSync(settings.deadLetterPath, { force: true });
   return {
     table,
     complete,
     through,
     counts: totals,
     // The file is the record of every run of the import (a resumed one's letters included).
-    deadLetterLines: await deadLetterLinesOf(settings.deadLetterPath),
+    deadLetterLines: deadLetterBytes === 0 ? [] : await deadLetterLinesOf(settings.deadLetterPath),
     blankLines: blank.count,
     elapsedMs: performance.now() - started,
     checkpointPath: complete ? undefined : checkpointPath,

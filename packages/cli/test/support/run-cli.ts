@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { localTestConfig } from '@dynamodel/local/jest';
 
 /** The command as a user runs it: src/bin.ts under tsx, in its own process. */
 export const BIN = join(__dirname, '..', '..', 'src', 'bin.ts');
@@ -66,4 +67,23 @@ export async function untilCheckpoint(path: string, field: string, least: number
     if ((value ?? 0) >= least) return;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/**
+ * `dynamodel --endpoint <the test run's DynamoDB Local> …` in the fixture project, its tables named
+ * with `prefix` (the fixture configs read DYNAMODEL_TEST_PREFIX); `config` picks another config file.
+ */
+export function dynamodel(
+  prefix: string,
+  args: readonly string[],
+  options: { readonly input?: string; readonly cwd?: string; readonly config?: string } = {},
+): Promise<CliRun> {
+  return runCli(
+    ['--endpoint', localTestConfig().endpoint, ...(options.config ? ['--config', options.config] : []), ...args],
+    {
+      env: { DYNAMODEL_TEST_PREFIX: prefix },
+      ...(options.input !== undefined ? { input: options.input } : {}),
+      ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+    },
+  );
 }

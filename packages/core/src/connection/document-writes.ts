@@ -1,12 +1,12 @@
 import type { AttributeValue, TransactWriteItem, WriteRequest } from '@aws-sdk/client-dynamodb';
-import { isDataWrite, type OperationName } from '@dynamodel/executor';
+import { describeKeyAttributes, isDataWrite, type OperationName } from '@dynamodel/executor';
 import { keyInvalidations } from '../cache/model-cache';
 import { DEFAULT_INDEX_SETTLE_MS } from '../schema/compile-cache';
 import type { Connection } from './connection';
 
 type Item = Record<string, AttributeValue>;
 
-/** Each connection's tables' key attribute names (hash first), read once with `DescribeTable`. */
+/** Each connection's tables' key attribute names (hash first), read once (`describeKeyAttributes`, as the batch engine does). */
 const keyNamesByConnection = new WeakMap<Connection, Map<string, Promise<readonly string[]>>>();
 
 /**
@@ -89,14 +89,7 @@ function keyNamesOf(connection: Connection, tableName: string): Promise<readonly
   if (!byTable) keyNamesByConnection.set(connection, (byTable = new Map<string, Promise<readonly string[]>>()));
   let names = byTable.get(tableName);
   if (!names) {
-    names = connection
-      .executor()
-      .then((executor) => executor.send('DescribeTable', { TableName: tableName }))
-      .then(({ Table }) =>
-        [...(Table?.KeySchema ?? [])]
-          .sort((a, b) => (a.KeyType === 'HASH' ? -1 : b.KeyType === 'HASH' ? 1 : 0))
-          .map((element) => element.AttributeName as string),
-      );
+    names = connection.executor().then((executor) => describeKeyAttributes(executor, tableName));
     names.catch(() => byTable.delete(tableName)); // a failed read is tried again next time
     byTable.set(tableName, names);
   }
