@@ -278,6 +278,9 @@ describe('batchGet', () => {
     const result = await books().batchGet(keys);
     expect(recorder.count('BatchGetItem') - before).toBe(2); // 150 distinct keys: 100 + 50
     expect(result.items).toHaveLength(152);
+    // Every position is a slot of its own, not a hole that map and forEach would skip (a regression).
+    expect(Object.keys(result.items)).toHaveLength(152);
+    expect(result.items.map((item) => item?.isbn)[140]).toBeUndefined();
     result.items.forEach((item, index) => {
       const i = Number((keys[index] as string).slice(5)) - 100_000;
       if (i >= 140) expect(item).toBeUndefined();

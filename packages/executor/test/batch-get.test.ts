@@ -57,6 +57,7 @@ describe('batchGet', () => {
     });
     expect(report.found).toBe(280);
     expect(report.missing).toBe(20);
+    expect(Object.keys(report.items)).toHaveLength(300); // absent keys are undefined slots, not holes
     expect(report.absent).toEqual(Array.from({ length: 20 }, (_, i) => 250 + i));
     const sentKeys = proxy.records.filter((r) => r.operation === 'BatchGetItem');
     expect(sentKeys.some((r) => r.unprocessed > 0)).toBe(true);

@@ -197,7 +197,7 @@ function nullValue(schema: ModelSchema, path: ResolvedPath): AttributeValue {
 /**
  * Runs the attribute's `validate` function on a value the update writes, as `put` and `save` do.
  * Increments, set additions and list appends compute their result in DynamoDB, so no function can
- * see it before sending: guard those with a `condition` (packages/core/README.md, "Updates").
+ * see it before sending: guard those with a `condition` (docs/updates.md, "update").
  */
 function validated(schema: ModelSchema, path: ResolvedPath, value: unknown): void {
   if (!path.validate || value === undefined || value === null) return;

@@ -6,7 +6,7 @@ import { modelValidationError } from './to-validation-error';
 
 // The attributes the library maintains (`@Version`, `@CreatedAt`, `@UpdatedAt`), applied the same
 // way by every write path: whole-item writes (create, put, batches, transaction puts) and
-// update-path writes (save, update, transaction updates). See packages/core/README.md.
+// update-path writes (save, update, transaction updates). See docs/locking-timestamps-ttl.md.
 
 const conditions = new ConditionBuilder<Record<string, unknown>>();
 

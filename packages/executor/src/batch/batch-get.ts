@@ -105,7 +105,8 @@ class GroupReader {
     private readonly count: number,
     private readonly options: BatchGetOptions,
   ) {
-    this.items = new Array<Record<string, AttributeValue> | undefined>(count);
+    // Filled, not sparse: `items.map` and `forEach` must see an absent key as `undefined`, not skip it.
+    this.items = Array.from({ length: count }, () => undefined);
     this.projection = projectionOf(options.attributes, keyAttributes);
     this.maxAttempts = options.maxAttempts ?? 10;
   }
