@@ -3,6 +3,7 @@
 #   - pnpm 10 (pinned; corepack is not used)
 #   - Java 17 for DynamoDB Local, from Debian's packages, when no `java` runs
 #   - redis-server and redis-cli for the cache tests and benchmark, from Debian's packages, when missing
+#   - python3, which compiles the PynamoDB side of docs/from-pynamodb.md in a test, when missing
 # Used by `npm run quickstart` and by .ci/run. Safe to run again: it skips what is present.
 set -euo pipefail
 
@@ -37,6 +38,11 @@ fi
 if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
   echo "installing redis-server (and redis-cli) for the cache tests"
   apt_install redis-server
+fi
+
+if ! command -v python3 >/dev/null 2>&1; then
+  echo "installing python3 (examples/coming-from compiles its PynamoDB file)"
+  apt_install python3
 fi
 
 echo "prerequisites: node $(node --version), pnpm $(pnpm --version), $(java -version 2>&1 | head -n 1), $(redis-server --version | cut -d' ' -f1-3)"
