@@ -14,48 +14,41 @@ import * as core from '../src';
 //   (experimentalDecorators + emitDecoratorMetadata) and then run against the test run's DynamoDB
 //   Local; each `console.log(…); // text` line must print exactly `text`, in order.
 // - `<!-- typecheck: name -->` blocks are type-checked only: lines ending in `// compile error…`
-//   must fail to compile, every other line must compile.
+//   must fail to compile, every other line must compile. A fragment that uses names the page
+//   introduced earlier gets them from lines written inside the marker, after the name (a hidden
+//   prelude: imports and `declare const connection: Connection;`), checked with the block.
 // - `<!-- from: path -->` blocks quote a file of an example project; examples/shop/test/docs.test.ts
 //   checks them against the file.
-// A page listed in `checkedPages` may hold no other TypeScript block.
+// No page (docs, the README, the package READMEs) may hold any other TypeScript block.
 
 const repository = join(__dirname, '..', '..', '..');
-
-/** Pages whose every block is checked; the others still hold sketches (CHANGELOG "Still missing"). */
-const checkedPages = [
-  'docs/models.md',
-  'docs/queries.md',
-  'docs/updates.md',
-  'docs/batches-and-transactions.md',
-  'docs/locking-timestamps-ttl.md',
-  'docs/connections.md',
-  'packages/core/README.md',
-];
 
 interface DocBlock {
   readonly page: string;
   readonly kind: 'example' | 'typecheck' | 'from' | 'unmarked';
   readonly name: string;
   readonly code: string;
+  /** Lines the reader does not see, type-checked in front of the block (typecheck blocks only). */
+  readonly prelude: string;
 }
 
 function blocksOf(page: string): DocBlock[] {
   const text = readFileSync(join(repository, page), 'utf8');
   const blocks: DocBlock[] = [];
-  const block = /(?:<!-- (example|typecheck|from): ?([^\s>]+)[^>]*-->\s*)?```ts\n([\s\S]*?)```/g;
+  const block =
+    /(?:<!-- (example|typecheck|from|quick-start): ?([^\s>]+)((?:(?!-->)[\s\S])*?)-->\s*)?```ts\n([\s\S]*?)```/g;
   for (const match of text.matchAll(block)) {
-    const kind = (match[1] as DocBlock['kind'] | undefined) ?? 'unmarked';
-    blocks.push({
-      page,
-      kind,
-      name: match[2] ?? `line ${text.slice(0, match.index).split('\n').length}`,
-      code: match[3]!,
-    });
+    const marker = match[1] === 'quick-start' ? 'from' : match[1]; // the README's, checked by examples/tweets
+    const kind = (marker as DocBlock['kind'] | undefined) ?? 'unmarked';
+    const line = text.slice(0, match.index).split('\n').length;
+    const prelude = kind === 'typecheck' && match[3]?.startsWith('\n') ? match[3].slice(1) : '';
+    blocks.push({ page, kind, name: match[2] ?? `line ${line}`, code: match[4]!, prelude });
   }
   return blocks;
 }
 
 const pages = [
+  'README.md',
   ...readdirSync(join(repository, 'docs'))
     .filter((file) => file.endsWith('.md'))
     .map((file) => `docs/${file}`),
@@ -73,7 +66,7 @@ const fileOf = (block: DocBlock): string =>
 
 /** Type errors by file and line, for every checked block at once (one program: the core is checked once). */
 function typeErrors(): Map<string, Map<number, string[]>> {
-  const sources = new Map(checked.map((block) => [fileOf(block), block.code]));
+  const sources = new Map(checked.map((block) => [fileOf(block), block.prelude + block.code]));
   const options: ts.CompilerOptions = {
     strict: true,
     target: ts.ScriptTarget.ES2022,
@@ -83,13 +76,16 @@ function typeErrors(): Map<string, Map<number, string[]>> {
     emitDecoratorMetadata: true,
     skipLibCheck: true,
     noEmit: true,
-    types: ['node'],
+    types: ['node', 'jest'],
     typeRoots: [join(repository, 'node_modules/@types')],
     paths: {
       '@dynamodel/core': [join(repository, 'packages/core/src/index.ts')],
       '@dynamodel/cache': [join(repository, 'packages/cache/src/index.ts')],
       '@dynamodel/executor': [join(repository, 'packages/executor/src/index.ts')],
       '@dynamodel/local': [join(repository, 'packages/local/src/index.ts')],
+      '@dynamodel/local/*': [join(repository, 'packages/local/src/*/index.ts')],
+      '@dynamodel/cli': [join(repository, 'packages/cli/src/index.ts')],
+      ioredis: [join(repository, 'packages/cache/node_modules/ioredis')],
     },
   };
   // The blocks live in memory: the host answers for their files and asks the disk for the rest.
@@ -166,11 +162,11 @@ async function run(code: string): Promise<string[]> {
 
 describe('documentation code blocks', () => {
   it('finds the pages it checks', () => {
-    for (const page of checkedPages) expect(pages).toContain(page);
-    expect(checked.length).toBeGreaterThan(10);
+    expect(pages).toEqual(expect.arrayContaining(['README.md', 'docs/models.md', 'packages/core/README.md']));
+    expect(checked.length).toBeGreaterThan(50);
   });
 
-  it.each(checkedPages)('%s holds only checked blocks', (page) => {
+  it.each(pages)('%s holds only checked blocks', (page) => {
     const unmarked = blocksOf(page).filter((block) => block.kind === 'unmarked');
     expect(unmarked.map((block) => block.name)).toEqual([]);
   });
@@ -194,13 +190,16 @@ describe('documentation code blocks', () => {
     it.each(checked.map((block) => [`${block.page} ${block.name}`, block] as const))('%s', (_, block) => {
       const found = errors.get(fileOf(block)) ?? new Map<number, string[]>();
       const lines = block.code.split('\n');
+      const hidden = block.prelude === '' ? 0 : block.prelude.split('\n').length - 1;
+      const preludeErrors = [...found.entries()].filter(([number]) => number <= hidden);
+      expect(preludeErrors).toEqual([]);
       const unexpected: string[] = [];
       const missing: string[] = [];
       lines.forEach((line, index) => {
-        const number = index + 1;
+        const number = hidden + index + 1;
         const wanted = /\/\/ compile error/.test(line);
-        if (wanted && !found.has(number)) missing.push(`line ${number}: ${line.trim()}`);
-        if (!wanted && found.has(number)) unexpected.push(`line ${number}: ${found.get(number)!.join('; ')}`);
+        if (wanted && !found.has(number)) missing.push(`line ${index + 1}: ${line.trim()}`);
+        if (!wanted && found.has(number)) unexpected.push(`line ${index + 1}: ${found.get(number)!.join('; ')}`);
       });
       expect({ unexpected, missing }).toEqual({ unexpected: [], missing: [] });
       // An example runs, so it cannot hold a line that does not compile.

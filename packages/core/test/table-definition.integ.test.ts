@@ -215,7 +215,7 @@ describe('tableDefinition', () => {
   it('synthesises through aws-cdk-lib CfnTable into the same CloudFormation resource', () => {
     for (const definition of tableDefinitions([Order, shop])) {
       const stack = new Stack(new App(), 'Definitions');
-      new CfnTable(stack, 'Table', definition.cdkProps() as unknown as CfnTableProps);
+      new CfnTable(stack, 'Table', definition.cdkProps<CfnTableProps>());
       const resources = Template.fromStack(stack).toJSON() as { Resources: Record<string, unknown> };
       expect(Object.values(resources.Resources)).toEqual([JSON.parse(JSON.stringify(definition.cloudFormation()))]);
     }

@@ -28,8 +28,12 @@ export interface TableDefinition {
   readonly pointInTimeRecovery: boolean;
   /** An `AWS::DynamoDB::Table` resource (JSON or YAML templates, the SAM `Resources` section). */
   cloudFormation(): CloudFormationTable;
-  /** The same as `aws-cdk-lib/aws-dynamodb` `CfnTable` props: `new CfnTable(stack, 'Tweets', definition.cdkProps())`. */
-  cdkProps(): Readonly<Record<string, unknown>>;
+  /**
+   * The same resource as `aws-cdk-lib/aws-dynamodb` `CfnTable` props (the CloudFormation properties
+   * with lower-case first letters). Core does not depend on aws-cdk-lib, so name the type:
+   * `new CfnTable(stack, 'Tweets', definition.cdkProps<CfnTableProps>())`.
+   */
+  cdkProps<Props extends object = Readonly<Record<string, unknown>>>(): Props;
 }
 
 export interface TableDefinitionOptions {
@@ -127,7 +131,7 @@ export function definitionOf(tableName: string, schemas: readonly ModelSchema[])
     timeToLive,
     pointInTimeRecovery,
     cloudFormation,
-    cdkProps: () => lowerFirstKeys(cloudFormation().Properties) as Readonly<Record<string, unknown>>,
+    cdkProps: <Props extends object>() => lowerFirstKeys(cloudFormation().Properties) as Props,
   });
 }
 
