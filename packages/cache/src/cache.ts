@@ -12,6 +12,11 @@
  * store is down, slow or answers garbage); the mapper then reads DynamoDB directly.
  */
 export interface Cache {
+  /**
+   * `true` for a store whose calls complete without I/O (in this process's memory): the mapper
+   * then calls it without a timeout, which would only cost a timer per call.
+   */
+  readonly inProcess?: boolean;
   /** The entries at `refs`, in order: a cached value, or a miss carrying the token to fill it with. */
   lookup(refs: readonly CacheRef[]): Promise<CacheLookup[]>;
   /**

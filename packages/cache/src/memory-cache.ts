@@ -34,6 +34,7 @@ const DEFAULT_GENERATION_TTL_MS = 10 * 60_000;
  * compact strings, so a caller can never change a cached item by changing an instance.
  */
 export class MemoryCache implements Cache {
+  readonly inProcess = true;
   private readonly entries: LRUCache<string, string>;
   private readonly generations: LRUCache<string, Generation>;
 
@@ -95,14 +96,14 @@ export class MemoryCache implements Cache {
   }
 
   private lookupOne(ref: CacheRef): CacheLookup {
-    const generation = this.generation(ref);
-    const value = this.entries.get(entryId(ref, ref.member ? generation.token : undefined));
+    const scope = scopeId(ref);
+    const generation = this.generation(scope);
+    const value = this.entries.get(entryIdIn(scope, ref.entry, ref.member ? generation.token : undefined));
     return value === undefined ? { hit: false, token: generation.token } : { hit: true, value };
   }
 
   /** The scope's generation, started on first use. */
-  private generation(ref: CacheRef): Generation {
-    const id = scopeId(ref);
+  private generation(id: string): Generation {
     let generation = this.generations.get(id);
     if (!generation) {
       generation = { token: newToken(), holdUntil: 0, members: new Set() };
@@ -123,10 +124,20 @@ function scopeId(ref: { readonly table: string; readonly scope: string }): strin
 
 /** A member entry's id carries its generation's token: a new generation cannot reach it. */
 function entryId(ref: CacheRef, token: string | undefined): string {
-  const base = `${scopeId(ref)}${ref.entry.length}:${ref.entry}`;
+  return entryIdIn(scopeId(ref), ref.entry, token);
+}
+
+function entryIdIn(scope: string, entry: string, token: string | undefined): string {
+  const base = `${scope}${entry.length}:${entry}`;
   return token === undefined ? base : `${base}@${token}`;
 }
 
+/**
+ * A token this store never gave before: a random prefix and a counter (a new scope needs one, and a
+ * random draw for each was a tenth of a cold read's own CPU).
+ */
+const tokenPrefix = randomBytes(9).toString('base64url');
+let tokenCount = 0;
 function newToken(): string {
-  return randomBytes(12).toString('base64url');
+  return `${tokenPrefix}${(tokenCount++).toString(36)}`;
 }

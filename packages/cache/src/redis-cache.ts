@@ -3,7 +3,7 @@ import type * as IORedis from 'ioredis';
 import type { Cluster, Redis } from 'ioredis';
 import type { Cache, CacheInvalidation, CacheLookup, CacheRef, FillOptions } from './cache';
 import { CacheStoreError } from './cache-store-error';
-import { scopeKeys } from './redis-keys';
+import { scopeKeys, type ScopeKeys } from './redis-keys';
 import { FILL, INVALIDATE, LOOKUP } from './redis-scripts';
 
 export interface RedisCacheOptions {
@@ -16,6 +16,8 @@ export interface RedisCacheOptions {
 type RedisClient = Redis | Cluster;
 
 const DEFAULT_GENERATION_TTL_MS = 10 * 60_000;
+/** Scopes whose key names are remembered; past it the memory starts again empty (cheaper than an LRU). */
+const MAX_SCOPES = 10_000;
 
 /** A Lua script and its SHA-1, sent with EVALSHA (EVAL once per node that does not know it yet). */
 interface Script {
@@ -41,6 +43,8 @@ export class RedisCache implements Cache {
   private readonly owned: boolean;
   private readonly prefix: string;
   private readonly generationTtlMs: number;
+  /** The key names of recently used scopes (their hash tag is a SHA-1), emptied when it reaches MAX_SCOPES. */
+  private readonly scopes = new Map<string, ScopeKeys>();
 
   constructor(client: RedisClient | string, options: RedisCacheOptions = {}) {
     if (typeof client === 'string') {
@@ -54,33 +58,34 @@ export class RedisCache implements Cache {
     this.generationTtlMs = options.generationTtlMs ?? DEFAULT_GENERATION_TTL_MS;
   }
 
-  async lookup(refs: readonly CacheRef[]): Promise<CacheLookup[]> {
-    // One script per entry (entries of a batch may sit on different Cluster slots); ioredis
-    // pipelines them on the connection.
+  lookup(refs: readonly CacheRef[]): Promise<CacheLookup[]> {
+    // One lookup per entry (entries of a batch may sit on different Cluster slots); ioredis
+    // pipelines them on the connection. A single `get` is most calls: no Promise.all for it.
+    if (refs.length === 1) return this.lookupOne(refs[0] as CacheRef).then((found) => [found]);
     return Promise.all(refs.map((ref) => this.lookupOne(ref)));
   }
 
   async fill(ref: CacheRef, token: string, value: string, options: FillOptions): Promise<boolean> {
-    const keys = scopeKeys(this.prefix, ref.table, ref.scope);
+    const keys = this.keys(ref.table, ref.scope);
     const stored = await this.run(
       SCRIPTS.fill,
       [keys.generation, keys.hold, keys.entry(ref.entry), keys.members],
       [token, value, String(Math.max(1, Math.round(options.ttlMs))), ref.member ? '1' : '0'],
     );
-    if (stored !== 0 && stored !== 1) throw garbage('fill', stored);
+    if (stored !== 0 && stored !== 1) throw garbage('fill script', stored);
     return stored === 1;
   }
 
   async invalidate(invalidations: readonly CacheInvalidation[]): Promise<void> {
     await Promise.all(
       invalidations.map(async (invalidation) => {
-        const keys = scopeKeys(this.prefix, invalidation.table, invalidation.scope);
+        const keys = this.keys(invalidation.table, invalidation.scope);
         const reply = await this.run(
           SCRIPTS.invalidate,
           [keys.generation, keys.hold, keys.members, ...invalidation.entries.map((entry) => keys.entry(entry))],
           [newToken(), String(this.generationTtlMs), String(Math.max(0, Math.round(invalidation.holdMs ?? 0)))],
         );
-        if (reply !== 1) throw garbage('invalidate', reply);
+        if (reply !== 1) throw garbage('invalidate script', reply);
       }),
     );
   }
@@ -94,7 +99,24 @@ export class RedisCache implements Cache {
   }
 
   private async lookupOne(ref: CacheRef): Promise<CacheLookup> {
-    const keys = scopeKeys(this.prefix, ref.table, ref.scope);
+    const keys = this.keys(ref.table, ref.scope);
+    if (!ref.member) {
+      // An item's entry exists only while its scope's generation is the one it was filled under
+      // (fills check the token, invalidations delete the entry), so a GET that finds it is the
+      // script's own first step: a hit costs what a hand-written GET costs. A miss then reads the
+      // entry and the scope's token in one MGET (one slot: they share a hash tag), which is the
+      // script's answer read atomically; only a scope without a token yet (its first miss, or
+      // after the token expired) runs the script, which creates one.
+      const hit: unknown = await this.client.get(keys.entry(ref.entry));
+      if (typeof hit === 'string') return { hit: true, value: hit };
+      if (hit !== null) throw garbage('GET of an entry', hit);
+      const reply: unknown = await this.client.mget(keys.entry(ref.entry), keys.generation);
+      if (!Array.isArray(reply) || reply.length !== 2) throw garbage('MGET of an entry', reply);
+      const [value, token] = reply as unknown[];
+      if (typeof value === 'string') return { hit: true, value };
+      if (value !== null || (token !== null && typeof token !== 'string')) throw garbage('MGET of an entry', reply);
+      if (typeof token === 'string') return { hit: false, token };
+    }
     const reply = await this.run(
       SCRIPTS.lookup,
       [keys.generation, keys.entry(ref.entry)],
@@ -104,7 +126,18 @@ export class RedisCache implements Cache {
       if (reply[0] === 1) return { hit: true, value: reply[1] };
       if (reply[0] === 0) return { hit: false, token: reply[1] };
     }
-    throw garbage('lookup', reply);
+    throw garbage('lookup script', reply);
+  }
+
+  /** A scope's key names, remembered (a hot key's scope is looked up again and again). */
+  private keys(table: string, scope: string): ScopeKeys {
+    const id = `${table.length}:${table}${scope}`;
+    let keys = this.scopes.get(id);
+    if (!keys) {
+      if (this.scopes.size >= MAX_SCOPES) this.scopes.clear();
+      this.scopes.set(id, (keys = scopeKeys(this.prefix, table, scope)));
+    }
+    return keys;
   }
 
   /** EVALSHA, and EVAL when this node has not seen the script yet (after a restart, or a new Cluster node). */
@@ -123,6 +156,8 @@ function createClient(url: string): Redis {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Redis: RedisClass } = require('ioredis') as typeof IORedis;
   // The offline queue stays on: commands sent before the first connection completes must wait for it.
+  // No auto-pipelining: with 32 reads in flight on loopback it made cached reads ~15% slower
+  // (packages/core/bench/hot-reads.ts, 2026-12-05), as did a pipeline per event-loop turn.
   const client = new RedisClass(url, { maxRetriesPerRequest: 1 });
   // Without a listener ioredis prints every failed reconnect; the failure reaches the mapper anyway,
   // as the rejection of each command sent meanwhile (and the mapper reports it as a cache event).
@@ -130,11 +165,17 @@ function createClient(url: string): Redis {
   return client;
 }
 
-function garbage(step: string, reply: unknown): CacheStoreError {
+function garbage(command: string, reply: unknown): CacheStoreError {
   const shown = JSON.stringify(reply)?.slice(0, 80) ?? String(reply);
-  return new CacheStoreError(`Redis answered the cache ${step} script with ${shown}, not what the script returns`);
+  return new CacheStoreError(`Redis answered the cache's ${command} with ${shown}, not what it returns`);
 }
 
+/**
+ * A generation token no other process or earlier token has used: this process's random prefix and a
+ * counter (a miss needs one, and a random draw per miss was most of a lookup's own CPU).
+ */
+const tokenPrefix = randomBytes(12).toString('base64url');
+let tokenCount = 0;
 function newToken(): string {
-  return randomBytes(12).toString('base64url');
+  return `${tokenPrefix}${(tokenCount++).toString(36)}`;
 }

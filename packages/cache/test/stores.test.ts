@@ -147,11 +147,54 @@ describe('RedisCache specifics', () => {
   });
 
   it('refuses an answer no script gives (a proxy or a foreign server in the way)', async () => {
-    const liar = { evalsha: () => Promise.resolve('OK'), eval: () => Promise.resolve('OK') } as unknown as Redis;
+    const liar = {
+      get: () => Promise.resolve(null),
+      mget: () => Promise.resolve([null, null]),
+      evalsha: () => Promise.resolve('OK'),
+      eval: () => Promise.resolve('OK'),
+    } as unknown as Redis;
     const store = new RedisCache(liar);
     await expect(store.lookup([ref('a')])).rejects.toThrow(CacheStoreError);
+    const garbled = { get: () => Promise.resolve(null), mget: () => Promise.resolve([42, null]) } as unknown as Redis;
+    await expect(new RedisCache(garbled).lookup([ref('a')])).rejects.toThrow(/MGET of an entry with \[42,null\]/);
+    const garbledGet = { get: () => Promise.resolve(7) } as unknown as Redis;
+    await expect(new RedisCache(garbledGet).lookup([ref('a')])).rejects.toThrow(/GET of an entry with 7/);
     await expect(store.fill(ref('a'), 't', 'v', { ttlMs: 1000 })).rejects.toThrow(/fill script/);
     await expect(store.invalidate([{ table: 't', scope: 's', entries: [] }])).rejects.toThrow(CacheStoreError);
+  });
+
+  it("answers an item's hit with one GET and its miss with an MGET more; the script only for a scope's first token or a query page", async () => {
+    const store = new RedisCache(redis);
+    const calls = async (): Promise<Record<string, number>> => {
+      const stats = await redis.info('commandstats');
+      const count = (command: string) => Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
+      return { get: count('get'), mget: count('mget'), scripts: count('evalsha') + count('eval') };
+    };
+    const since = async (before: Record<string, number>): Promise<number[]> => {
+      const now = await calls();
+      return ['get', 'mget', 'scripts'].map((command) => (now[command] ?? 0) - (before[command] ?? 0));
+    };
+    const item = ref('a');
+    const other = ref('b');
+    const page = ref('q', 'p1', true);
+    await store.lookup([ref('w', 'another scope')]); // Redis knows the script from here on (no NOSCRIPT + EVAL)
+    let before = await calls();
+    const [first] = await store.lookup([item]); // the scope has no token yet: GET, MGET, then the script
+    expect((await since(before)).slice(1)).toEqual([1, 1]); // (the script's own GETs count as GETs)
+    if (first?.hit !== false) throw new Error('expected a miss');
+    before = await calls();
+    await expect(store.lookup([other])).resolves.toEqual([{ hit: false, token: first.token }]); // no script
+    expect(await since(before)).toEqual([1, 1, 0]);
+    await store.fill(item, first.token, 'v', { ttlMs: 60_000 });
+    before = await calls();
+    for (let i = 0; i < 5; i++) await expect(store.lookup([item])).resolves.toEqual([{ hit: true, value: 'v' }]);
+    expect(await since(before)).toEqual([5, 0, 0]);
+    const [pageMiss] = await store.lookup([page]);
+    if (pageMiss?.hit !== false) throw new Error('expected a miss');
+    await store.fill(page, pageMiss.token, 'p', { ttlMs: 60_000 });
+    before = await calls();
+    await expect(store.lookup([page])).resolves.toEqual([{ hit: true, value: 'p' }]);
+    expect((await since(before)).slice(1)).toEqual([0, 1]);
   });
 
   it('prefixes its keys and namespaces them by table', async () => {

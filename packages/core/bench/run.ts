@@ -3,7 +3,8 @@
 // inner codec, for two shapes (each codec in fresh processes, after a warm-up); then Tweet.get,
 // Tweet.update, Tweet.query(...).all() and Tweet.scan().all() against the raw SDK on one DynamoDB
 // Local (bench/local.ts); then Book.batchPut and Book.put against hand-written bulk writes
-// (bench/batch.ts); then hot-key reads through MemoryCache and RedisCache (bench/cache.ts); then
+// (bench/batch.ts); then hot-key reads through MemoryCache and RedisCache (bench/cache.ts), and the
+// seed's hot-read workload against hand-written read-throughs (bench/hot-reads.ts); then
 // a collection query and stream decoding against the raw SDK and unmarshall (bench/single-table.ts);
 // then a 100,000-item migration against a hand-written parallel scan + batch write pipeline
 // (bench/migration.ts).
@@ -12,6 +13,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { batchBenchmarks } from './batch';
 import { cacheBenchmarks } from './cache';
+import { hotReadBenchmarks } from './hot-reads';
 import { localBenchmarks } from './local';
 import { migrationBenchmarks } from './migration';
 import { singleTableBenchmarks } from './single-table';
@@ -142,13 +144,14 @@ function pinCodecWorkers(): boolean {
   return pinning;
 }
 
-/** BENCH_PART=codec, local (or get), batch, cache, single-table or migration runs one part; by default all six run. */
+/** BENCH_PART=codec, local (or get), batch, cache, hot-reads, single-table or migration runs one part; by default all seven run. */
 async function main(): Promise<void> {
   const part = process.env.BENCH_PART;
   if (part === undefined || part === 'codec') codecThroughput();
   if (part === undefined || part === 'local' || part === 'get') await localBenchmarks();
   if (part === undefined || part === 'batch') await batchBenchmarks();
   if (part === undefined || part === 'cache') await cacheBenchmarks();
+  if (part === undefined || part === 'hot-reads') await hotReadBenchmarks();
   if (part === undefined || part === 'single-table') await singleTableBenchmarks();
   if (part === undefined || part === 'migration') await migrationBenchmarks();
 }

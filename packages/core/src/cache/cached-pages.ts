@@ -3,7 +3,7 @@ import type { Item } from '../codecs/object-codec';
 import type { ReadPlan } from '../operations/read/read-plan';
 import type { ModelSchema } from '../schema/compile-model';
 import { ItemTextError, mapFromText, mapToText, parseJson } from './item-text';
-import type { ModelCache } from './model-cache';
+import type { Loaded, ModelCache } from './model-cache';
 
 type PageOutput = Pick<QueryCommandOutput, 'Items' | 'LastEvaluatedKey' | 'Count'>;
 type SendPage = (params: QueryCommandInput, signal: AbortSignal | undefined) => Promise<PageOutput>;
@@ -30,8 +30,9 @@ export function cachedPages(
   return async (params, signal) => {
     await prepare();
     const ref = cache.pageRef(params, plan.scope.partition, globalIndex);
-    const load = async (): Promise<string> =>
-      pageToText(await send(globalIndex === undefined ? { ...params, ConsistentRead: true } : params, undefined));
+    const load = async (): Promise<Loaded> => ({
+      text: pageToText(await send(globalIndex === undefined ? { ...params, ConsistentRead: true } : params, undefined)),
+    });
     const read = await cache.read(ref, load, signal);
     try {
       return pageFromText(read.text);

@@ -49,7 +49,9 @@ export class GuardedCache {
     return done === true;
   }
 
-  private async call<R>(
+  // Written with `then` rather than `async`/`await`: it runs on every cached read, and each await
+  // would cost the read another turn of the microtask queue.
+  private call<R>(
     step: string,
     work: () => Promise<R>,
     onFailure: (reason: string) => void,
@@ -57,24 +59,36 @@ export class GuardedCache {
   ): Promise<R | undefined> {
     if (!evenResting && Date.now() < this.restingUntil) {
       onFailure(`the cache store failed recently; skipping it until ${new Date(this.restingUntil).toISOString()}`);
-      return undefined;
+      return Promise.resolve(undefined);
     }
-    try {
-      return await withTimeout(work(), this.options.timeoutMs);
-    } catch (error) {
+    const failed = (error: unknown): undefined => {
       this.restingUntil = Date.now() + this.options.restMs;
       onFailure(`cache ${step} failed: ${error instanceof Error ? error.message : String(error)}`);
       return undefined;
+    };
+    try {
+      // A store in this process's memory cannot hang on I/O: no timer for it.
+      const done = this.store.inProcess ? work() : withTimeout(work(), this.options.timeoutMs);
+      return done.then(undefined, failed);
+    } catch (error) {
+      return Promise.resolve(failed(error));
     }
   }
 }
 
+/** `work`, or a rejection once it has taken `timeoutMs` (its late outcome is then ignored). */
 function withTimeout<R>(work: Promise<R>, timeoutMs: number): Promise<R> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the store took over ${timeoutMs} ms`)), timeoutMs);
+  return new Promise<R>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the store took over ${timeoutMs} ms`)), timeoutMs);
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
   });
-  // Once timed out, the call's own late failure has been reported as the timeout already.
-  work.catch(() => undefined);
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -11,9 +11,17 @@ import type { GuardedCache } from './guarded-cache';
 export const ABSENT = '-';
 
 /** What a read-through produced: the text, and whether it came from the cache (only that can be garbage). */
-export interface ReadText {
+export interface ReadText<V = never> {
   readonly text: string | undefined;
   readonly cached: boolean;
+  /** What the load read, when it was loaded (not cached): its callers decode it instead of parsing the text. */
+  readonly loaded?: V | undefined;
+}
+
+/** What a load read: the text to cache, and optionally the value it was made from (never changed by its readers). */
+export interface Loaded<V = never> {
+  readonly text: string | undefined;
+  readonly value?: V | undefined;
 }
 
 /**
@@ -28,7 +36,7 @@ export class ModelCache {
   private readonly keyNames: readonly string[];
   private readonly hashNames: readonly string[];
   /** Misses in flight, by entry and token: a later miss joins one only if no invalidation came between. */
-  private readonly flights = new Map<string, Promise<string | undefined>>();
+  private readonly flights = new Map<string, Promise<Loaded<unknown>>>();
   private readonly reportError = (reason: string): void => this.emit('error', 1, reason);
 
   /**
@@ -73,7 +81,7 @@ export class ModelCache {
    * is cached as absent only with `negativeTtlMs`. Concurrent misses with one token share one load;
    * a waiter's abort rejects that waiter only.
    */
-  async read(ref: CacheRef, load: () => Promise<string | undefined>, signal?: AbortSignal): Promise<ReadText> {
+  async read<V = never>(ref: CacheRef, load: () => Promise<Loaded<V>>, signal?: AbortSignal): Promise<ReadText<V>> {
     const found = (await this.guard.lookup([ref], this.reportError))?.[0];
     if (found?.hit) {
       this.emit('hit', 1);
@@ -81,16 +89,20 @@ export class ModelCache {
     }
     this.emit('miss', 1);
     // The store is unavailable: read DynamoDB directly, fill nothing.
-    if (!found) return { text: await load(), cached: false };
+    if (!found) {
+      const loaded = await load();
+      return { text: loaded.text, cached: false, loaded: loaded.value };
+    }
     const flightKey = `${ref.scope.length}:${ref.scope}${ref.entry}\0${found.token}`;
-    let flight = this.flights.get(flightKey);
+    let flight = this.flights.get(flightKey) as Promise<Loaded<V>> | undefined;
     if (flight) {
       this.emit('coalesced', 1);
     } else {
       flight = this.loadAndFill(ref, found.token, load).finally(() => this.flights.delete(flightKey));
       this.flights.set(flightKey, flight);
     }
-    return { text: await abortable(flight, signal), cached: false };
+    const loaded = await abortable(flight, signal);
+    return { text: loaded.text, cached: false, loaded: loaded.value };
   }
 
   /** The cached entries of `keys` (for a batch read): hits, and tokens for the misses (`undefined`: store unavailable). */
@@ -169,10 +181,10 @@ export class ModelCache {
     await this.guard.invalidate([{ table: ref.table, scope: ref.scope, entries: [ref.entry] }], this.reportError);
   }
 
-  private async loadAndFill(ref: CacheRef, token: string, load: () => Promise<string | undefined>) {
-    const text = await load();
-    await this.fill(ref, token, text);
-    return text;
+  private async loadAndFill<V>(ref: CacheRef, token: string, load: () => Promise<Loaded<V>>): Promise<Loaded<V>> {
+    const loaded = await load();
+    await this.fill(ref, token, loaded.text);
+    return loaded;
   }
 
   private async fill(ref: CacheRef, token: string, text: string | undefined): Promise<void> {

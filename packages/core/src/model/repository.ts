@@ -79,7 +79,7 @@ import { TableSender } from './table-sender';
 import { begin, outcomeOf, sendTracked, settle, type Assigned, type TrackedWrite } from './tracked-write';
 import { saveParams, type SavePlan } from '../operations/save/save-params';
 import { buildCondition, optionalCondition, type Condition } from '../expressions/condition';
-import { ABSENT, ModelCache } from '../cache/model-cache';
+import { ABSENT, ModelCache, type Loaded } from '../cache/model-cache';
 import { itemFromText, itemToText } from '../cache/item-text';
 import { cachedBatchGet } from '../cache/cached-batch-get';
 
@@ -241,24 +241,26 @@ export class Repository<T extends object> {
     // The store's entries are scoped by the database, known once the connection's executor is.
     if (!this.connection.ready(this.schema)) await this.connection.prepare(this.schema);
     const ref = cache.itemRef(key);
-    const load = async (): Promise<string | undefined> => {
+    const load = async (): Promise<Loaded<Item>> => {
       const output = await this.sender.send(
         'GetItem',
         getItemParams(this.tableName, key, { consistent: true }),
         IDEMPOTENT,
       );
-      return output.Item ? itemToText(output.Item) : undefined;
+      return output.Item ? { text: itemToText(output.Item), value: output.Item } : { text: undefined };
     };
     const read = await cache.read(ref, load, signal);
     if (read.text === undefined || read.text === ABSENT) return undefined;
+    // Loaded here (or by a concurrent miss): decoded from the item DynamoDB returned, not its text.
+    if (read.loaded) return this.decode(read.loaded);
     try {
       return this.decode(itemFromText(read.text));
     } catch (error) {
       if (!read.cached) throw error;
       // A cached entry that does not read back: dropped, and the item read from DynamoDB.
       await cache.dropGarbage(ref, error instanceof Error ? error.message : String(error));
-      const text = await load();
-      return text === undefined ? undefined : this.decode(itemFromText(text));
+      const { value } = await load();
+      return value === undefined ? undefined : this.decode(value);
     }
   }
 

@@ -1,0 +1,320 @@
+// BENCH_PART=hot-reads (issue 28): the seed's hot-tweet workload — READS Zipf(s = 1.1) reads of
+// TWEETS items, 32 in flight — through Dynamodel's cache tiers and through the read-throughs a user
+// writes by hand, on one DynamoDB Local and one redis-server, in one process and one run:
+//
+//   GET/SETEX        the seed's pattern (shared/seeds): ioredis GET; on a miss GetItem and SETEX of
+//                    the item's JSON; a hit is JSON.parse of it. No single-flight, no stale-fill guard.
+//   lru-cache        the same read-through on an in-process lru-cache, holding the items' objects
+//                    (and once more with strongly consistent reads, as Dynamodel's misses are).
+//   node-redis CSC   the GET/SETEX pattern on node-redis 5 with its client-side cache (RESP3
+//                    tracking): hits it holds are served in process.
+//   Dynamodel        `Tweet.get` with `@Table({ cache })` on MemoryCache and on RedisCache.
+//   control          GET/SETEX once more, as if another variant: its ratio to GET/SETEX is the noise.
+// After a warm-up of DynamoDB Local, ROUNDS rounds run every variant in rotating order; figures are
+// medians over rounds, ratios medians of same-round ratios.
+//
+// Every variant starts cold (a new key prefix, an empty cache), reads the same key sequence, and
+// counts the GetItem requests it sent (the distinct keys, for a read-through without duplicates).
+// Targets (issue 28): RedisCache ≥ 1.0× GET/SETEX, MemoryCache ≥ 1.0× lru-cache.
+import 'reflect-metadata';
+import { writeFileSync } from 'node:fs';
+import { Agent } from 'node:http';
+import { Session } from 'node:inspector/promises';
+import { DynamoDBClient, GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
+import { createClient } from 'redis';
+import { MemoryCache, RedisCache, type Cache } from '@dynamodel/cache';
+import { Attribute, HashKey, Keys, Model, Table, createConnection, type Connection } from '@dynamodel/core';
+import { startLocalDynamo, type LocalDynamo } from '@dynamodel/local';
+import { seededRandom } from '@dynamodel/local/fault-proxy';
+import { startLocalRedis } from '@dynamodel/local/redis';
+import { pin } from './local';
+
+@Table({ name: 'hot_tweets', cache: { ttl: '1h' } })
+class HotTweet extends Model {
+  declare [Keys]?: 'tweetId';
+  @HashKey() tweetId!: string;
+  @Attribute() author!: string;
+  @Attribute() text!: string;
+  @Attribute() likes!: number;
+  @Attribute() created!: Date;
+}
+
+const TWEETS = Number(process.env.BENCH_HOT_TWEETS ?? 10_000);
+const READS = Number(process.env.BENCH_HOT_READS ?? 100_000);
+const ZIPF_S = Number(process.env.BENCH_ZIPF_S ?? 1.1);
+const CONCURRENCY = 32;
+const TTL_SECONDS = 3600;
+const ROUNDS = Number(process.env.BENCH_HOT_ROUNDS ?? 3);
+const WARMUP_READS = Number(process.env.BENCH_WARMUP_ITEMS ?? 30_000);
+const SEED = 'GET/SETEX (ioredis)';
+const CONTROL = 'GET/SETEX again (control)';
+
+/** BENCH_HOT_PROFILE=<folder>: a CPU profile of each variant's timed reads (nothing else) per round. */
+const PROFILE_DIR = process.env.BENCH_HOT_PROFILE;
+
+async function startProfile(): Promise<Session> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return session;
+}
+
+async function stopProfile(session: Session, file: string): Promise<void> {
+  const { profile } = await session.post('Profiler.stop');
+  writeFileSync(file, JSON.stringify(profile));
+  session.disconnect();
+}
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+
+type Item = Record<string, AttributeValue>;
+type Read = (id: string) => Promise<unknown>;
+
+/** A variant ready to run: its read, the GetItem requests it has sent so far, and its clean-up. */
+interface Started {
+  readonly read: Read;
+  readonly gets: () => number;
+  readonly close: () => Promise<void>;
+}
+
+interface Variant {
+  readonly name: string;
+  /** Makes the variant's read, cold. */
+  readonly start: () => Started | Promise<Started>;
+}
+
+/** `count` ranks in 0..n-1 drawn from Zipf(s): rank k has weight 1/(k+1)^s. */
+function zipfRanks(n: number, s: number, count: number, seed: number): Int32Array {
+  const cumulative = new Float64Array(n);
+  let total = 0;
+  for (let k = 0; k < n; k++) cumulative[k] = total += 1 / Math.pow(k + 1, s);
+  const next = seededRandom(seed);
+  const ranks = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    const target = next() * total;
+    let low = 0;
+    let high = n - 1;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((cumulative[middle] as number) < target) low = middle + 1;
+      else high = middle;
+    }
+    ranks[i] = low;
+  }
+  return ranks;
+}
+
+async function concurrently(count: number, call: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < count) await call(next++);
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+}
+
+/** A raw SDK client as a careful user configures it: keep-alive sockets for the 32 in flight. */
+function rawClient(db: LocalDynamo): { client: DynamoDBClient; gets: () => number } {
+  const client = new DynamoDBClient({
+    ...db.clientConfig,
+    requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 64 }) },
+  });
+  let sent = 0;
+  client.middlewareStack.add(
+    (next) => (args) => {
+      sent++;
+      return next(args);
+    },
+    { step: 'initialize' },
+  );
+  return { client, gets: () => sent };
+}
+
+export async function hotReadBenchmarks(): Promise<void> {
+  const db = await startLocalDynamo();
+  const redisServer = await startLocalRedis();
+  const redis = new Redis(redisServer.port, '127.0.0.1');
+  console.log(`\nHot reads (issue 28) on one DynamoDB Local and one redis-server; ${pin(db.pid)}`);
+  const setup = createConnection({ ...db.clientConfig, prefix: 'hot_' });
+  try {
+    await setup.syncTables([HotTweet]);
+    const table = setup.tableName(HotTweet.schema());
+    const ids = Array.from({ length: TWEETS }, (_, i) => `tweet-${String(i).padStart(5, '0')}`);
+    const seeded = await HotTweet.using(setup).batchPut(
+      ids.map((tweetId, i) => ({
+        tweetId,
+        author: `user${i % 500}`,
+        text: `tweet number ${i} about #dynamodb and hot keys`,
+        likes: i % 1000,
+        created: new Date(1_700_000_000_000 + i * 1000),
+      })),
+    );
+    if (seeded.written !== TWEETS) throw new Error(`seeded ${seeded.written} of ${TWEETS} tweets`);
+    const ranks = zipfRanks(TWEETS, ZIPF_S, READS, 13);
+    const distinct = new Set(ranks).size;
+    let run = 0;
+
+    const getSetex = (name: string): Variant => ({
+      name,
+      start: () => {
+        const prefix = `seed${run++}:`;
+        const { client, gets } = rawClient(db);
+        return {
+          gets,
+          read: async (id) => {
+            const key = `${prefix}${id}`;
+            const cached = await redis.get(key);
+            if (cached !== null) return JSON.parse(cached) as Item;
+            const { Item } = await client.send(new GetItemCommand({ TableName: table, Key: { tweetId: { S: id } } }));
+            await redis.set(key, JSON.stringify(Item), 'EX', TTL_SECONDS);
+            return Item;
+          },
+          close: () => Promise.resolve(client.destroy()),
+        };
+      },
+    });
+    const lruOf = (name: string, consistent: boolean): Variant => ({
+      name,
+      start: () => {
+        const cache = new LRUCache<string, Item>({ max: TWEETS, ttl: TTL_SECONDS * 1000 });
+        const { client, gets } = rawClient(db);
+        return {
+          gets,
+          read: async (id) => {
+            const cached = cache.get(id);
+            if (cached !== undefined) return cached;
+            const { Item } = await client.send(
+              new GetItemCommand({ TableName: table, Key: { tweetId: { S: id } }, ConsistentRead: consistent }),
+            );
+            if (Item) cache.set(id, Item);
+            return Item;
+          },
+          close: () => Promise.resolve(client.destroy()),
+        };
+      },
+    });
+    const nodeRedis: Variant = {
+      name: 'node-redis 5 client-side cache',
+      start: async () => {
+        const prefix = `csc${run++}:`;
+        const client = createClient({
+          url: `redis://127.0.0.1:${redisServer.port}`,
+          RESP: 3,
+          clientSideCache: { ttl: 0, maxEntries: 0, evictPolicy: 'LRU' },
+        });
+        await client.connect();
+        const dynamo = rawClient(db);
+        return {
+          gets: dynamo.gets,
+          read: async (id) => {
+            const key = `${prefix}${id}`;
+            const cached = await client.get(key);
+            if (cached !== null) return JSON.parse(cached) as Item;
+            const { Item } = await dynamo.client.send(
+              new GetItemCommand({ TableName: table, Key: { tweetId: { S: id } } }),
+            );
+            await client.set(key, JSON.stringify(Item), { EX: TTL_SECONDS });
+            return Item;
+          },
+          close: async () => {
+            dynamo.client.destroy();
+            await client.quit();
+          },
+        };
+      },
+    };
+    const dynamodel = (name: string, makeCache: () => Cache): Variant => ({
+      name,
+      start: async () => {
+        const cache = makeCache();
+        const connection: Connection = createConnection({
+          ...db.clientConfig,
+          prefix: 'hot_',
+          concurrency: CONCURRENCY,
+          cache,
+        });
+        await connection.executor();
+        let sent = 0;
+        connection.events.on('request', (event) => {
+          if (event.operation === 'GetItem') sent++;
+        });
+        const tweets = HotTweet.using(connection);
+        const close = async (): Promise<void> => {
+          await connection.close();
+          if (cache instanceof RedisCache) await cache.close(); // a client it made from a URL
+        };
+        return { gets: () => sent, read: (id) => tweets.get(id), close };
+      },
+    });
+
+    const all: Variant[] = [
+      getSetex(SEED),
+      lruOf('lru-cache read-through', false),
+      lruOf('lru-cache read-through, consistent reads', true),
+      nodeRedis,
+      dynamodel('Dynamodel + MemoryCache', () => new MemoryCache({ maxEntries: TWEETS })),
+      dynamodel('Dynamodel + RedisCache', () => new RedisCache(redis, { prefix: `dm${run++}:` })),
+      getSetex(CONTROL),
+    ];
+    // BENCH_HOT_VARIANTS=Dynamodel runs only the variants whose names contain one of the words (for profiling).
+    const only = process.env.BENCH_HOT_VARIANTS?.split(',');
+    const variants = only ? all.filter((variant) => only.some((word) => variant.name.includes(word))) : all;
+    // DynamoDB Local's JIT warms up over the first tens of thousands of reads: warm it first.
+    const warm = rawClient(db);
+    await concurrently(WARMUP_READS, async (i) => {
+      const Key = { tweetId: { S: ids[i % TWEETS] as string } };
+      await warm.client.send(new GetItemCommand({ TableName: table, Key }));
+    });
+    warm.client.destroy();
+    console.log(
+      `\n  Zipf(s = ${ZIPF_S}): ${READS.toLocaleString('en')} reads of ${TWEETS.toLocaleString('en')} tweets, ` +
+        `${CONCURRENCY} in flight, ${distinct.toLocaleString('en')} distinct keys; after ${WARMUP_READS.toLocaleString('en')} ` +
+        `warm-up reads, ${ROUNDS} rounds in rotating order, medians`,
+    );
+    const speeds = new Map<string, number[]>(variants.map((variant) => [variant.name, []]));
+    const sent = new Map<string, number[]>(variants.map((variant) => [variant.name, []]));
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = variants.map((_, i) => variants[(i + round) % variants.length] as Variant);
+      for (const variant of order) {
+        const { read, gets, close } = await variant.start();
+        const profiler = PROFILE_DIR ? await startProfile() : undefined;
+        const started = performance.now();
+        await concurrently(READS, async (i) => {
+          if (!(await read(ids[ranks[i] as number] as string))) throw new Error(`${variant.name}: a tweet is missing`);
+        });
+        speeds.get(variant.name)?.push(READS / ((performance.now() - started) / 1000));
+        if (profiler)
+          await stopProfile(profiler, `${PROFILE_DIR}/${variant.name.replace(/\W+/g, '-')}-${round}.cpuprofile`);
+        sent.get(variant.name)?.push(gets());
+        await close();
+      }
+    }
+    console.log('    variant                              reads/s   GetItem sent   (each round)');
+    for (const variant of variants) {
+      const runs = speeds.get(variant.name) ?? [];
+      console.log(
+        `    ${variant.name.padEnd(34)} ${Math.round(median(runs)).toLocaleString('en').padStart(9)} ` +
+          `${Math.round(median(sent.get(variant.name) ?? []))
+            .toLocaleString('en')
+            .padStart(14)}   ` +
+          runs.map((run) => Math.round(run).toLocaleString('en')).join(' / '),
+      );
+    }
+    /** The median over rounds of a's speed ÷ b's in the same round. */
+    const ratio = (a: string, b: string): string =>
+      median((speeds.get(a) ?? []).map((speed, round) => speed / (speeds.get(b)?.[round] ?? NaN))).toFixed(2);
+    if (only) return;
+    console.log(`    control: GET/SETEX again ÷ GET/SETEX = ${ratio(CONTROL, SEED)}×`);
+    console.log(`    Dynamodel + RedisCache ÷ GET/SETEX = ${ratio('Dynamodel + RedisCache', SEED)}× (target ≥ 1.0×)`);
+    console.log(
+      `    Dynamodel + MemoryCache ÷ lru-cache read-through = ${ratio('Dynamodel + MemoryCache', 'lru-cache read-through')}× (target ≥ 1.0×)`,
+    );
+  } finally {
+    await setup.close();
+    redis.disconnect();
+    await redisServer.stop();
+    await db.stop();
+  }
+}
