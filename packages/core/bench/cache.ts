@@ -11,8 +11,8 @@ import { Redis } from 'ioredis';
 import { MemoryCache, RedisCache, type Cache } from '@dynamodel/cache';
 import { Attribute, HashKey, Keys, Model, Table, createConnection, type Connection } from '@dynamodel/core';
 import { startLocalDynamo } from '@dynamodel/local';
-import { seededRandom } from '@dynamodel/local/fault-proxy';
 import { startLocalRedis } from '@dynamodel/local/redis';
+import { concurrently, zipfRanks } from './hot-keys';
 import { pin } from './local';
 
 @Table({ name: 'cached_tweets', cache: { ttl: '1h' } })
@@ -33,35 +33,6 @@ const LATENCY_CALLS = Number(process.env.BENCH_CACHE_LATENCY_CALLS ?? 2_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 11);
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
-
-/** `count` ranks in 0..n-1 drawn from Zipf(s): rank k has weight 1/(k+1)^s. */
-function zipfRanks(n: number, s: number, count: number, seed: number): Int32Array {
-  const cumulative = new Float64Array(n);
-  let total = 0;
-  for (let k = 0; k < n; k++) cumulative[k] = total += 1 / Math.pow(k + 1, s);
-  const next = seededRandom(seed); // the same sequence of keys for every variant
-  const ranks = new Int32Array(count);
-  for (let i = 0; i < count; i++) {
-    const target = next() * total;
-    let low = 0;
-    let high = n - 1;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if ((cumulative[middle] as number) < target) low = middle + 1;
-      else high = middle;
-    }
-    ranks[i] = low;
-  }
-  return ranks;
-}
-
-async function concurrently(count: number, call: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < count) await call(next++);
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-}
 
 /** GetItem requests this connection's executor sends from now on. */
 function countGets(connection: Connection): { readonly sent: number } {
@@ -128,7 +99,7 @@ export async function cacheBenchmarks(): Promise<void> {
         if (event.kind === 'hit') hits += event.count;
       });
       const started = performance.now();
-      await concurrently(READS, async (i) => {
+      await concurrently(READS, CONCURRENCY, async (i) => {
         const tweet = await tweets.get(ids[ranks[i] as number] as string);
         if (!tweet) throw new Error('benchmark tweet missing');
       });

@@ -27,8 +27,8 @@ import { createClient } from 'redis';
 import { MemoryCache, RedisCache, type Cache } from '@dynamodel/cache';
 import { Attribute, HashKey, Keys, Model, Table, createConnection, type Connection } from '@dynamodel/core';
 import { startLocalDynamo, type LocalDynamo } from '@dynamodel/local';
-import { seededRandom } from '@dynamodel/local/fault-proxy';
 import { startLocalRedis } from '@dynamodel/local/redis';
+import { concurrently, zipfRanks } from './hot-keys';
 import { pin } from './local';
 
 @Table({ name: 'hot_tweets', cache: { ttl: '1h' } })
@@ -84,35 +84,6 @@ interface Variant {
   readonly name: string;
   /** Makes the variant's read, cold. */
   readonly start: () => Started | Promise<Started>;
-}
-
-/** `count` ranks in 0..n-1 drawn from Zipf(s): rank k has weight 1/(k+1)^s. */
-function zipfRanks(n: number, s: number, count: number, seed: number): Int32Array {
-  const cumulative = new Float64Array(n);
-  let total = 0;
-  for (let k = 0; k < n; k++) cumulative[k] = total += 1 / Math.pow(k + 1, s);
-  const next = seededRandom(seed);
-  const ranks = new Int32Array(count);
-  for (let i = 0; i < count; i++) {
-    const target = next() * total;
-    let low = 0;
-    let high = n - 1;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if ((cumulative[middle] as number) < target) low = middle + 1;
-      else high = middle;
-    }
-    ranks[i] = low;
-  }
-  return ranks;
-}
-
-async function concurrently(count: number, call: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < count) await call(next++);
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
 }
 
 /** A raw SDK client as a careful user configures it: keep-alive sockets for the 32 in flight. */
@@ -263,7 +234,7 @@ export async function hotReadBenchmarks(): Promise<void> {
     const variants = only ? all.filter((variant) => only.some((word) => variant.name.includes(word))) : all;
     // DynamoDB Local's JIT warms up over the first tens of thousands of reads: warm it first.
     const warm = rawClient(db);
-    await concurrently(WARMUP_READS, async (i) => {
+    await concurrently(WARMUP_READS, CONCURRENCY, async (i) => {
       const Key = { tweetId: { S: ids[i % TWEETS] as string } };
       await warm.client.send(new GetItemCommand({ TableName: table, Key }));
     });
@@ -281,7 +252,7 @@ export async function hotReadBenchmarks(): Promise<void> {
         const { read, gets, close } = await variant.start();
         const profiler = PROFILE_DIR ? await startProfile() : undefined;
         const started = performance.now();
-        await concurrently(READS, async (i) => {
+        await concurrently(READS, CONCURRENCY, async (i) => {
           if (!(await read(ids[ranks[i] as number] as string))) throw new Error(`${variant.name}: a tweet is missing`);
         });
         speeds.get(variant.name)?.push(READS / ((performance.now() - started) / 1000));
