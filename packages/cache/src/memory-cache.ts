@@ -97,6 +97,12 @@ export class MemoryCache implements Cache {
 
   private lookupOne(ref: CacheRef): CacheLookup {
     const scope = scopeId(ref);
+    if (!ref.member) {
+      // An item's entry exists only while its scope's generation is the one it was filled under
+      // (fills check the token, invalidations delete the entry): a hit needs no generation.
+      const value = this.entries.get(entryIdIn(scope, ref.entry, undefined));
+      return value === undefined ? { hit: false, token: this.generation(scope).token } : { hit: true, value };
+    }
     const generation = this.generation(scope);
     const value = this.entries.get(entryIdIn(scope, ref.entry, ref.member ? generation.token : undefined));
     return value === undefined ? { hit: false, token: generation.token } : { hit: true, value };
