@@ -12,7 +12,7 @@ import { MemoryCache, RedisCache, type Cache } from '@dynamodel/cache';
 import { Attribute, HashKey, Keys, Model, Table, createConnection, type Connection } from '@dynamodel/core';
 import { startLocalDynamo } from '@dynamodel/local';
 import { startLocalRedis } from '@dynamodel/local/redis';
-import { concurrently, zipfRanks } from './hot-keys';
+import { benchTweets, concurrently, zipfRanks } from './hot-keys';
 import { pin } from './local';
 
 @Table({ name: 'cached_tweets', cache: { ttl: '1h' } })
@@ -63,16 +63,8 @@ export async function cacheBenchmarks(): Promise<void> {
   try {
     const plain = await connect(undefined);
     await plain.syncTables([CachedTweet]);
-    const ids = Array.from({ length: TWEETS }, (_, i) => `tweet-${String(i).padStart(5, '0')}`);
-    const stored = await CachedTweet.using(plain).batchPut(
-      ids.map((tweetId, i) => ({
-        tweetId,
-        author: `user${i % 500}`,
-        text: `tweet number ${i} about #dynamodb and hot keys`,
-        likes: i % 1000,
-        created: new Date(1_700_000_000_000 + i * 1000),
-      })),
-    );
+    const { ids, attributes } = benchTweets(TWEETS);
+    const stored = await CachedTweet.using(plain).batchPut(ids.map((_, i) => attributes(i)));
     if (stored.written !== TWEETS) throw new Error(`seeded ${stored.written} of ${TWEETS} tweets`);
     const ranks = zipfRanks(TWEETS, ZIPF_S, READS, 13);
     const distinct = new Set(ranks).size;

@@ -1,7 +1,7 @@
 import { seededRandom } from '@dynamodel/local/fault-proxy';
 
-// What the cache benchmarks (bench/cache.ts, bench/hot-reads.ts) share: a hot-key workload and a
-// fixed number of callers in flight.
+// What the cache benchmarks (bench/cache.ts, bench/hot-reads.ts) share: the tweets they seed, a
+// hot-key workload over them and a fixed number of callers in flight.
 
 /** `count` ranks in 0..n-1 drawn from Zipf(s): rank k has weight 1/(k+1)^s; the same sequence for a seed. */
 export function zipfRanks(n: number, s: number, count: number, seed: number): Int32Array {
@@ -31,4 +31,27 @@ export async function concurrently(count: number, inFlight: number, call: (i: nu
     while (next < count) await call(next++);
   };
   await Promise.all(Array.from({ length: inFlight }, worker));
+}
+
+/** The ids of `count` benchmark tweets, and the attributes each is seeded with. */
+export function benchTweets(count: number): { ids: string[]; attributes: (i: number) => BenchTweet } {
+  const ids = Array.from({ length: count }, (_, i) => `tweet-${String(i).padStart(5, '0')}`);
+  return {
+    ids,
+    attributes: (i) => ({
+      tweetId: ids[i] as string,
+      author: `user${i % 500}`,
+      text: `tweet number ${i} about #dynamodb and hot keys`,
+      likes: i % 1000,
+      created: new Date(1_700_000_000_000 + i * 1000),
+    }),
+  };
+}
+
+export interface BenchTweet {
+  readonly tweetId: string;
+  readonly author: string;
+  readonly text: string;
+  readonly likes: number;
+  readonly created: Date;
 }

@@ -28,7 +28,7 @@ import { MemoryCache, RedisCache, type Cache } from '@dynamodel/cache';
 import { Attribute, HashKey, Keys, Model, Table, createConnection, type Connection } from '@dynamodel/core';
 import { startLocalDynamo, type LocalDynamo } from '@dynamodel/local';
 import { startLocalRedis } from '@dynamodel/local/redis';
-import { concurrently, zipfRanks } from './hot-keys';
+import { benchTweets, concurrently, zipfRanks } from './hot-keys';
 import { pin } from './local';
 
 @Table({ name: 'hot_tweets', cache: { ttl: '1h' } })
@@ -112,16 +112,8 @@ export async function hotReadBenchmarks(): Promise<void> {
   try {
     await setup.syncTables([HotTweet]);
     const table = setup.tableName(HotTweet.schema());
-    const ids = Array.from({ length: TWEETS }, (_, i) => `tweet-${String(i).padStart(5, '0')}`);
-    const seeded = await HotTweet.using(setup).batchPut(
-      ids.map((tweetId, i) => ({
-        tweetId,
-        author: `user${i % 500}`,
-        text: `tweet number ${i} about #dynamodb and hot keys`,
-        likes: i % 1000,
-        created: new Date(1_700_000_000_000 + i * 1000),
-      })),
-    );
+    const { ids, attributes } = benchTweets(TWEETS);
+    const seeded = await HotTweet.using(setup).batchPut(ids.map((_, i) => attributes(i)));
     if (seeded.written !== TWEETS) throw new Error(`seeded ${seeded.written} of ${TWEETS} tweets`);
     const ranks = zipfRanks(TWEETS, ZIPF_S, READS, 13);
     const distinct = new Set(ranks).size;

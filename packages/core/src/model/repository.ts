@@ -79,8 +79,8 @@ import { TableSender } from './table-sender';
 import { begin, outcomeOf, sendTracked, settle, type Assigned, type TrackedWrite } from './tracked-write';
 import { saveParams, type SavePlan } from '../operations/save/save-params';
 import { buildCondition, optionalCondition, type Condition } from '../expressions/condition';
-import { ABSENT, ModelCache, type Loaded } from '../cache/model-cache';
-import { itemFromText, itemToText } from '../cache/item-text';
+import { ModelCache } from '../cache/model-cache';
+import { cachedGet } from '../cache/cached-get';
 import { cachedBatchGet } from '../cache/cached-batch-get';
 
 /** Send options of a request that may be re-sent after a lost answer, when the caller gave no signal. */
@@ -232,36 +232,14 @@ export class Repository<T extends object> {
     return this.cache;
   }
 
-  /**
-   * `get` through the cache. A miss is read strongly consistently (an eventually consistent read
-   * might return what a finished write replaced, and the cache would keep it), and the read is
-   * shared by concurrent misses of the key; it is not cancelled by one caller's signal.
-   */
+  /** `get` through the cache (src/cache/cached-get.ts), its misses read strongly consistently. */
   private async getThrough(cache: ModelCache, key: Item, signal: AbortSignal | undefined): Promise<T | undefined> {
     // The store's entries are scoped by the database, known once the connection's executor is.
     if (!this.connection.ready(this.schema)) await this.connection.prepare(this.schema);
-    const ref = cache.itemRef(key);
-    const load = async (): Promise<Loaded<Item>> => {
-      const output = await this.sender.send(
-        'GetItem',
-        getItemParams(this.tableName, key, { consistent: true }),
-        IDEMPOTENT,
-      );
-      return output.Item ? { text: itemToText(output.Item), value: output.Item } : { text: undefined };
-    };
-    const read = await cache.read(ref, load, signal);
-    if (read.text === undefined || read.text === ABSENT) return undefined;
-    // Loaded here (or by a concurrent miss): decoded from the item DynamoDB returned, not its text.
-    if (read.loaded) return this.decode(read.loaded);
-    try {
-      return this.decode(itemFromText(read.text));
-    } catch (error) {
-      if (!read.cached) throw error;
-      // A cached entry that does not read back: dropped, and the item read from DynamoDB.
-      await cache.dropGarbage(ref, error instanceof Error ? error.message : String(error));
-      const { value } = await load();
-      return value === undefined ? undefined : this.decode(value);
-    }
+    const params = getItemParams(this.tableName, key, { consistent: true });
+    const readItem = async (): Promise<Item | undefined> =>
+      (await this.sender.send('GetItem', params, IDEMPOTENT)).Item;
+    return cachedGet(cache, key, readItem, (item) => this.decode(item), signal);
   }
 
   /**
