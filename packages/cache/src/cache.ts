@@ -17,6 +17,12 @@ export interface Cache {
    * then calls it without a timeout, which would only cost a timer per call.
    */
   readonly inProcess?: boolean;
+  /**
+   * The value of an item's entry (never a `member` entry) when this process holds it and can answer
+   * without I/O; `undefined` sends the caller to `lookup`. Optional: the mapper calls it before
+   * `lookup` on every read of one item, so a hit in memory costs no promise, timer or event-loop turn.
+   */
+  peek?(ref: CacheRef): CacheHit | undefined;
   /** The entries at `refs`, in order: a cached value, or a miss carrying the token to fill it with. */
   lookup(refs: readonly CacheRef[]): Promise<CacheLookup[]>;
   /**
@@ -42,8 +48,17 @@ export interface CacheRef {
   readonly member?: boolean;
 }
 
-export type CacheLookup =
-  { readonly hit: true; readonly value: string } | { readonly hit: false; readonly token: string };
+/** Which tier of a store served a hit: this process's near copy of a shared store, or the store itself. */
+export type CacheTier = 'near' | 'store';
+
+export interface CacheHit {
+  readonly hit: true;
+  readonly value: string;
+  /** `'near'` when a shared store's in-process tier served it; absent (the store) otherwise. */
+  readonly tier?: CacheTier;
+}
+
+export type CacheLookup = CacheHit | { readonly hit: false; readonly token: string };
 
 export interface FillOptions {
   /** How long the entry lives, in milliseconds. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import type { Cache, CacheInvalidation, CacheLookup, CacheRef, FillOptions } from './cache';
+import type { Cache, CacheHit, CacheInvalidation, CacheLookup, CacheRef, FillOptions } from './cache';
 
 export interface MemoryCacheOptions {
   /** The most entries kept (least recently used dropped first). Default 10,000 unless `maxBytes` is set. */
@@ -54,6 +54,12 @@ export class MemoryCache implements Cache {
       // A generation dropped for room or age takes its members with it (they are unreachable anyway).
       dispose: (generation) => this.dropMembers(generation),
     });
+  }
+
+  peek(ref: CacheRef): CacheHit | undefined {
+    if (ref.member) return undefined;
+    const value = this.entries.get(entryIdIn(scopeId(ref), ref.entry, undefined));
+    return value === undefined ? undefined : { hit: true, value };
   }
 
   lookup(refs: readonly CacheRef[]): Promise<CacheLookup[]> {

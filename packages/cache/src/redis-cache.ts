@@ -1,8 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type * as IORedis from 'ioredis';
 import type { Cluster, Redis } from 'ioredis';
-import type { Cache, CacheInvalidation, CacheLookup, CacheRef, FillOptions } from './cache';
+import type { Cache, CacheHit, CacheInvalidation, CacheLookup, CacheRef, FillOptions } from './cache';
 import { CacheStoreError } from './cache-store-error';
+import { NearTier, type NearCacheOptions, type NearTicket } from './near/near-tier';
+import { NearTracking } from './near/near-tracking';
 import { scopeKeys, type ScopeKeys } from './redis-keys';
 import { FILL, INVALIDATE, LOOKUP } from './redis-scripts';
 
@@ -11,11 +13,26 @@ export interface RedisCacheOptions {
   readonly prefix?: string;
   /** How long a scope's generation token lives after it was created or renewed. Default 10 minutes. */
   readonly generationTtlMs?: number;
+  /**
+   * Keep the hottest entries in this process too, kept coherent by Redis's invalidation pushes
+   * (`CLIENT TRACKING`): a hit there costs no round trip. `true` for the defaults. See docs/cache.md,
+   * "The near tier", for what it guarantees.
+   */
+  readonly near?: true | NearCacheOptions;
+}
+
+/** What the near tier is doing now. */
+export interface NearCacheStatus {
+  /** Whether it serves entries (every invalidation connection is up). */
+  readonly serving: boolean;
+  /** Entries held. */
+  readonly entries: number;
 }
 
 type RedisClient = Redis | Cluster;
 
 const DEFAULT_GENERATION_TTL_MS = 10 * 60_000;
+const DEFAULT_HEARTBEAT_MS = 1_000;
 /** Scopes whose key names are remembered; past it the memory starts again empty (cheaper than an LRU). */
 const MAX_SCOPES = 10_000;
 
@@ -45,6 +62,8 @@ export class RedisCache implements Cache {
   private readonly generationTtlMs: number;
   /** The key names of recently used scopes (their hash tag is a SHA-1), emptied when it reaches MAX_SCOPES. */
   private readonly scopes = new Map<string, ScopeKeys>();
+  private readonly near: NearTier | undefined;
+  private readonly tracking: NearTracking | undefined;
 
   constructor(client: RedisClient | string, options: RedisCacheOptions = {}) {
     if (typeof client === 'string') {
@@ -56,6 +75,23 @@ export class RedisCache implements Cache {
     }
     this.prefix = options.prefix ?? 'dynamodel:';
     this.generationTtlMs = options.generationTtlMs ?? DEFAULT_GENERATION_TTL_MS;
+    if (options.near) {
+      const near = options.near === true ? {} : options.near;
+      this.near = new NearTier(near);
+      this.tracking = new NearTracking(this.client, this.prefix, near.heartbeatMs ?? DEFAULT_HEARTBEAT_MS, this.near);
+    }
+  }
+
+  /** The near tier's state; `undefined` without one. */
+  get nearStatus(): NearCacheStatus | undefined {
+    return this.near && { serving: this.near.isServing, entries: this.near.size };
+  }
+
+  peek(ref: CacheRef): CacheHit | undefined {
+    const near = this.near;
+    if (!near || ref.member) return undefined;
+    const value = near.get(this.keys(ref.table, ref.scope).entry(ref.entry));
+    return value === undefined ? undefined : { hit: true, value, tier: 'near' };
   }
 
   lookup(refs: readonly CacheRef[]): Promise<CacheLookup[]> {
@@ -80,18 +116,24 @@ export class RedisCache implements Cache {
     await Promise.all(
       invalidations.map(async (invalidation) => {
         const keys = this.keys(invalidation.table, invalidation.scope);
+        const entries = invalidation.entries.map((entry) => keys.entry(entry));
+        this.near?.invalidate(entries);
         const reply = await this.run(
           SCRIPTS.invalidate,
-          [keys.generation, keys.hold, keys.members, ...invalidation.entries.map((entry) => keys.entry(entry))],
+          [keys.generation, keys.hold, keys.members, ...entries],
           [newToken(), String(this.generationTtlMs), String(Math.max(0, Math.round(invalidation.holdMs ?? 0)))],
         );
         if (reply !== 1) throw garbage('invalidate script', reply);
+        // Read your own writes in this process without waiting for Redis's push: a GET sent before
+        // the script (on the same connection, so answered before it) may have stored the old value.
+        this.near?.invalidate(entries);
       }),
     );
   }
 
-  /** Closes the client if this cache made it (from a URL); a client you gave stays yours. */
+  /** Closes the near tier's connections, and the client if this cache made it (from a URL); a client you gave stays yours. */
   async close(): Promise<void> {
+    this.tracking?.close();
     if (!this.owned) return;
     // QUIT needs a connection; without one (Redis is down) there is nothing to flush, only reconnects to stop.
     if (this.client.status === 'ready') await this.client.quit();
@@ -107,7 +149,16 @@ export class RedisCache implements Cache {
       // entry and the scope's token in one MGET (one slot: they share a hash tag), which is the
       // script's answer read atomically; only a scope without a token yet (its first miss, or
       // after the token expired) runs the script, which creates one.
-      const hit: unknown = await this.client.get(keys.entry(ref.entry));
+      const key = keys.entry(ref.entry);
+      const near = this.near;
+      if (near) {
+        const value = near.get(key);
+        if (value !== undefined) return { hit: true, value, tier: 'near' };
+      }
+      const ticket = near?.begin(key); // before the GET is sent: a push for it may overtake its reply
+      const read = this.client.get(key);
+      if (ticket) this.settleNear(ticket, read, this.client.pttl(key));
+      const hit: unknown = await read;
       if (typeof hit === 'string') return { hit: true, value: hit };
       if (hit !== null) throw garbage('GET of an entry', hit);
       const reply: unknown = await this.client.mget(keys.entry(ref.entry), keys.generation);
@@ -127,6 +178,18 @@ export class RedisCache implements Cache {
       if (reply[0] === 0) return { hit: false, token: reply[1] };
     }
     throw garbage('lookup script', reply);
+  }
+
+  /**
+   * Gives the near tier what a GET read and how long Redis keeps it (its PTTL, read right after on
+   * the same connection): the tier stores it unless an invalidation of the key arrived meanwhile.
+   */
+  private settleNear(ticket: NearTicket, read: Promise<unknown>, ttl: Promise<unknown>): void {
+    const near = this.near as NearTier;
+    void Promise.all([read, ttl]).then(
+      ([value, ttlMs]) => near.settle(ticket, typeof value === 'string' ? value : null, Number(ttlMs)),
+      () => near.settle(ticket, null, 0),
+    );
   }
 
   /** A scope's key names, remembered (a hot key's scope is looked up again and again). */

@@ -8,7 +8,14 @@ import {
   type LocalRedis,
   type LocalRedisCluster,
 } from '@dynamodel/local/redis';
-import { CacheStoreError, MemoryCache, RedisCache, type Cache, type CacheRef } from '@dynamodel/cache';
+import {
+  CacheStoreError,
+  MemoryCache,
+  RedisCache,
+  type Cache,
+  type CacheLookup,
+  type CacheRef,
+} from '@dynamodel/cache';
 import { scopeKeys } from '../src/redis-keys';
 
 let server: LocalRedis;
@@ -41,13 +48,34 @@ const stores: [string, () => Cache][] = [
   ['MemoryCache', () => new MemoryCache()],
   ['RedisCache', () => new RedisCache(redis)],
   ['RedisCache on a 3-node Cluster', () => new RedisCache(clusterClient)],
+  ['RedisCache with a near tier', () => new RedisCache(redis, { near: true })],
+  ['RedisCache with a near tier on a 3-node Cluster', () => new RedisCache(clusterClient, { near: true })],
 ];
 
+/** Resolves once a near tier serves (its invalidation connections are up). */
+async function nearServing(store: RedisCache): Promise<void> {
+  for (let waited = 0; !store.nearStatus?.serving; waited += 10) {
+    if (waited > 10_000) throw new Error('the near tier did not start serving within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 describe.each(stores)('%s', (_name, makeStore) => {
-  let store: Cache;
-  beforeEach(() => {
-    store = makeStore();
+  let cache: Cache;
+  beforeEach(async () => {
+    cache = makeStore();
+    if (cache instanceof RedisCache && cache.nearStatus) await nearServing(cache);
   });
+  afterEach(async () => {
+    if (cache instanceof RedisCache) await cache.close();
+  });
+  // The protocol's answers, without which tier served a hit (the near tier's own tests check that).
+  const store = {
+    lookup: async (refs: readonly CacheRef[]): Promise<CacheLookup[]> =>
+      (await cache.lookup(refs)).map((found) => (found.hit ? { hit: true, value: found.value } : found)),
+    fill: (...args: Parameters<Cache['fill']>) => cache.fill(...args),
+    invalidate: (...args: Parameters<Cache['invalidate']>) => cache.invalidate(...args),
+  };
 
   async function miss(at: CacheRef): Promise<string> {
     const [found] = await store.lookup([at]);

@@ -8,14 +8,16 @@
 //                    (and once more with strongly consistent reads, as Dynamodel's misses are).
 //   node-redis CSC   the GET/SETEX pattern on node-redis 5 with its client-side cache (RESP3
 //                    tracking): hits it holds are served in process.
-//   Dynamodel        `Tweet.get` with `@Table({ cache })` on MemoryCache and on RedisCache.
+//   Dynamodel        `Tweet.get` with `@Table({ cache })` on MemoryCache, on RedisCache, and on
+//                    RedisCache with its near tier (`near: { maxEntries: TWEETS }`).
 //   control          GET/SETEX once more, as if another variant: its ratio to GET/SETEX is the noise.
 // After a warm-up of DynamoDB Local, ROUNDS rounds run every variant in rotating order; figures are
 // medians over rounds, ratios medians of same-round ratios.
 //
 // Every variant starts cold (a new key prefix, an empty cache), reads the same key sequence, and
 // counts the GetItem requests it sent (the distinct keys, for a read-through without duplicates).
-// Targets (issue 28): RedisCache ≥ 1.0× GET/SETEX, MemoryCache ≥ 1.0× lru-cache.
+// Targets (issue 28): RedisCache ≥ 1.0× GET/SETEX, MemoryCache ≥ 1.0× lru-cache, RedisCache with its near
+// tier ≥ 1.0× node-redis CSC.
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
@@ -50,6 +52,8 @@ const ROUNDS = Number(process.env.BENCH_HOT_ROUNDS ?? 3);
 const WARMUP_READS = Number(process.env.BENCH_WARMUP_ITEMS ?? 30_000);
 const SEED = 'GET/SETEX (ioredis)';
 const CONTROL = 'GET/SETEX again (control)';
+const NEAR = 'Dynamodel + RedisCache, near tier';
+const CSC = 'node-redis 5 client-side cache';
 
 /** BENCH_HOT_PROFILE=<folder>: a CPU profile of each variant's timed reads (nothing else) per round. */
 const PROFILE_DIR = process.env.BENCH_HOT_PROFILE;
@@ -66,6 +70,11 @@ async function stopProfile(session: Session, file: string): Promise<void> {
   const { profile } = await session.post('Profiler.stop');
   writeFileSync(file, JSON.stringify(profile));
   session.disconnect();
+}
+
+/** Resolves once a near tier serves (its invalidation connection is up): timing starts warm. */
+async function nearServing(cache: RedisCache): Promise<void> {
+  while (!cache.nearStatus?.serving) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
@@ -159,7 +168,7 @@ export async function hotReadBenchmarks(): Promise<void> {
       },
     });
     const nodeRedis: Variant = {
-      name: 'node-redis 5 client-side cache',
+      name: CSC,
       start: async () => {
         const prefix = `csc${run++}:`;
         const client = createClient({
@@ -203,10 +212,17 @@ export async function hotReadBenchmarks(): Promise<void> {
         connection.events.on('request', (event) => {
           if (event.operation === 'GetItem') sent++;
         });
+        if (cache instanceof RedisCache && cache.nearStatus) await nearServing(cache);
+        const tally = new Map<string, number>();
+        connection.events.on('cache', (event) => {
+          const k = `${event.kind}${event.tier ?? ''}${event.reason ?? ''}`.slice(0, 90);
+          tally.set(k, (tally.get(k) ?? 0) + event.count);
+        });
+        process.on('beforeExit', () => console.log(name, tally));
         const tweets = HotTweet.using(connection);
         const close = async (): Promise<void> => {
           await connection.close();
-          if (cache instanceof RedisCache) await cache.close(); // a client it made from a URL
+          if (cache instanceof RedisCache) await cache.close(); // its near tier's connections
         };
         return { gets: () => sent, read: (id) => tweets.get(id), close };
       },
@@ -219,6 +235,7 @@ export async function hotReadBenchmarks(): Promise<void> {
       nodeRedis,
       dynamodel('Dynamodel + MemoryCache', () => new MemoryCache({ maxEntries: TWEETS })),
       dynamodel('Dynamodel + RedisCache', () => new RedisCache(redis, { prefix: `dm${run++}:` })),
+      dynamodel(NEAR, () => new RedisCache(redis, { prefix: `dm${run++}:`, near: { maxEntries: TWEETS } })),
       getSetex(CONTROL),
     ];
     // BENCH_HOT_VARIANTS=Dynamodel runs only the variants whose names contain one of the words (for profiling).
@@ -271,6 +288,7 @@ export async function hotReadBenchmarks(): Promise<void> {
     if (only) return;
     console.log(`    control: GET/SETEX again ÷ GET/SETEX = ${ratio(CONTROL, SEED)}×`);
     console.log(`    Dynamodel + RedisCache ÷ GET/SETEX = ${ratio('Dynamodel + RedisCache', SEED)}× (target ≥ 1.0×)`);
+    console.log(`    ${NEAR} ÷ ${CSC} = ${ratio(NEAR, CSC)}× (target ≥ 1.0×)`);
     console.log(
       `    Dynamodel + MemoryCache ÷ lru-cache read-through = ${ratio('Dynamodel + MemoryCache', 'lru-cache read-through')}× (target ≥ 1.0×)`,
     );

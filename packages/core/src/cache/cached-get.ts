@@ -3,33 +3,62 @@ import { ABSENT, type Loaded, type ModelCache } from './model-cache';
 import { itemFromText, itemToText } from './item-text';
 
 /**
- * `get` through the cache: a hit is decoded from the cached text; a miss is read by `readItem`
- * (which must read strongly consistently: an eventually consistent read might return what a
- * finished write replaced, and the cache would keep it), shared by the concurrent misses of the key
- * (not cancelled by one caller's signal), filled, and decoded from the item read rather than its
- * text. A cached entry that does not read back is dropped and the item read from DynamoDB instead.
+ * `get` through the cache: a hit is decoded from the cached text — at once, with no promise to
+ * wait for, when the store holds it in this process (`MemoryCache`, `RedisCache`'s near tier); a
+ * miss is read by `readItem` (which must read strongly consistently: an eventually consistent read
+ * might return what a finished write replaced, and the cache would keep it), shared by the
+ * concurrent misses of the key (not cancelled by one caller's signal), filled, and decoded from the
+ * item read rather than its text. A cached entry that does not read back is dropped and the item
+ * read from DynamoDB instead.
  */
-export async function cachedGet<T>(
+export function cachedGet<T>(
   cache: ModelCache,
   key: Item,
-  readItem: () => Promise<Item | undefined>,
+  readItem: (key: Item) => Promise<Item | undefined>,
   decode: (item: Item) => T,
   signal: AbortSignal | undefined,
 ): Promise<T | undefined> {
   const ref = cache.itemRef(key);
+  const held = cache.peek(ref);
+  if (held === undefined) return readThrough(cache, key, readItem, decode, signal);
+  try {
+    return Promise.resolve(held === ABSENT ? undefined : decode(itemFromText(held)));
+  } catch (error) {
+    return dropAndRead(cache, key, readItem, decode, error);
+  }
+}
+
+async function readThrough<T>(
+  cache: ModelCache,
+  key: Item,
+  readItem: (key: Item) => Promise<Item | undefined>,
+  decode: (item: Item) => T,
+  signal: AbortSignal | undefined,
+): Promise<T | undefined> {
   const load = async (): Promise<Loaded<Item>> => {
-    const item = await readItem();
+    const item = await readItem(key);
     return item ? { text: itemToText(item), value: item } : { text: undefined };
   };
-  const read = await cache.read(ref, load, signal);
+  const read = await cache.read(cache.itemRef(key), load, signal);
   if (read.text === undefined || read.text === ABSENT) return undefined;
   if (read.loaded) return decode(read.loaded);
   try {
     return decode(itemFromText(read.text));
   } catch (error) {
     if (!read.cached) throw error;
-    await cache.dropGarbage(ref, error instanceof Error ? error.message : String(error));
-    const item = await readItem();
-    return item === undefined ? undefined : decode(item);
+    return dropAndRead(cache, key, readItem, decode, error);
   }
+}
+
+/** A cached entry that did not read back: reported, dropped, and the item read from DynamoDB. */
+async function dropAndRead<T>(
+  cache: ModelCache,
+  key: Item,
+  readItem: (key: Item) => Promise<Item | undefined>,
+  decode: (item: Item) => T,
+  error: unknown,
+): Promise<T | undefined> {
+  await cache.dropGarbage(cache.itemRef(key), error instanceof Error ? error.message : String(error));
+  const item = await readItem(key);
+  return item === undefined ? undefined : decode(item);
 }

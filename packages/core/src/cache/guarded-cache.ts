@@ -1,4 +1,4 @@
-import type { Cache, CacheInvalidation, CacheLookup, CacheRef } from '@dynamodel/cache';
+import type { Cache, CacheHit, CacheInvalidation, CacheLookup, CacheRef } from '@dynamodel/cache';
 
 export interface CacheGuardOptions {
   /** The longest a store call may take before the caller goes to DynamoDB without it. */
@@ -20,6 +20,21 @@ export class GuardedCache {
     readonly store: Cache,
     private readonly options: CacheGuardOptions,
   ) {}
+
+  /**
+   * An item's entry if the store holds it in this process (`Cache.peek`): no promise, no timer.
+   * `undefined` means ask `lookup` (which reports a resting store).
+   */
+  peek(ref: CacheRef, onFailure: (reason: string) => void): CacheHit | undefined {
+    if (!this.store.peek || Date.now() < this.restingUntil) return undefined;
+    try {
+      return this.store.peek(ref);
+    } catch (error) {
+      this.restingUntil = Date.now() + this.options.restMs;
+      onFailure(`cache peek failed: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
+  }
 
   lookup(refs: readonly CacheRef[], onFailure: (reason: string) => void): Promise<CacheLookup[] | undefined> {
     return this.call('lookup', () => this.store.lookup(refs), onFailure, false);
@@ -76,10 +91,16 @@ export class GuardedCache {
   }
 }
 
-/** `work`, or a rejection once it has taken `timeoutMs` (its late outcome is then ignored). */
+/**
+ * `work`, or a rejection once it has taken `timeoutMs` (its late outcome is then ignored). The
+ * rejection waits for the event loop's next I/O phase (`setImmediate` runs after it): timers run
+ * before sockets are read, so after a long stretch of synchronous work (hits served from memory, one
+ * after another) a reply that arrived in time would otherwise count as late.
+ */
 function withTimeout<R>(work: Promise<R>, timeoutMs: number): Promise<R> {
   return new Promise<R>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the store took over ${timeoutMs} ms`)), timeoutMs);
+    const expire = (): void => reject(new Error(`the store took over ${timeoutMs} ms`));
+    const timer = setTimeout(() => setImmediate(expire), timeoutMs);
     work.then(
       (value) => {
         clearTimeout(timer);

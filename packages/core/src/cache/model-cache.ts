@@ -84,7 +84,7 @@ export class ModelCache {
   async read<V = never>(ref: CacheRef, load: () => Promise<Loaded<V>>, signal?: AbortSignal): Promise<ReadText<V>> {
     const found = (await this.guard.lookup([ref], this.reportError))?.[0];
     if (found?.hit) {
-      this.emit('hit', 1);
+      this.emitHits(found.tier ?? 'store', 1);
       return { text: found.value, cached: true };
     }
     this.emit('miss', 1);
@@ -105,18 +105,33 @@ export class ModelCache {
     return { text: loaded.text, cached: false, loaded: loaded.value };
   }
 
+  /**
+   * The text of an item's entry when the store holds it in this process (`Cache.peek`), with no
+   * promise or timer; `undefined` means read it with `read`.
+   */
+  peek(ref: CacheRef): string | undefined {
+    const found = this.guard.peek(ref, this.reportError);
+    if (!found) return undefined;
+    this.emitHits(found.tier ?? 'store', 1);
+    return found.value;
+  }
+
   /** The cached entries of `keys` (for a batch read): hits, and tokens for the misses (`undefined`: store unavailable). */
   async lookupItems(keys: readonly Item[]): Promise<{ readonly hit?: string; readonly token?: string }[]> {
     const refs = keys.map((key) => this.itemRef(key));
     const found = await this.guard.lookup(refs, this.reportError);
     if (!found) return keys.map(() => ({}));
-    let hits = 0;
+    let nearHits = 0;
+    let storeHits = 0;
     const results = found.map((entry) => {
-      if (entry.hit) hits++;
-      return entry.hit ? { hit: entry.value } : { token: entry.token };
+      if (!entry.hit) return { token: entry.token };
+      if (entry.tier === 'near') nearHits++;
+      else storeHits++;
+      return { hit: entry.value };
     });
-    if (hits > 0) this.emit('hit', hits);
-    if (hits < keys.length) this.emit('miss', keys.length - hits);
+    if (nearHits > 0) this.emitHits('near', nearHits);
+    if (storeHits > 0) this.emitHits('store', storeHits);
+    if (nearHits + storeHits < keys.length) this.emit('miss', keys.length - nearHits - storeHits);
     return results;
   }
 
@@ -198,6 +213,10 @@ export class ModelCache {
 
   private partitionScope(key: Item): string {
     return partitionScope(key, this.hashNames);
+  }
+
+  private emitHits(tier: 'near' | 'store', count: number): void {
+    this.events()?.emit({ type: 'cache', kind: 'hit', table: this.tableName, count, tier });
   }
 
   private emit(kind: CacheEventKind, count: number, reason?: string): void {

@@ -233,14 +233,19 @@ export class Repository<T extends object> {
   }
 
   /** `get` through the cache (src/cache/cached-get.ts), its misses read strongly consistently. */
-  private async getThrough(cache: ModelCache, key: Item, signal: AbortSignal | undefined): Promise<T | undefined> {
+  private getThrough(cache: ModelCache, key: Item, signal: AbortSignal | undefined): Promise<T | undefined> {
     // The store's entries are scoped by the database, known once the connection's executor is.
-    if (!this.connection.ready(this.schema)) await this.connection.prepare(this.schema);
-    const params = getItemParams(this.tableName, key, { consistent: true });
-    const readItem = async (): Promise<Item | undefined> =>
-      (await this.sender.send('GetItem', params, IDEMPOTENT)).Item;
-    return cachedGet(cache, key, readItem, (item) => this.decode(item), signal);
+    if (this.connection.ready(this.schema))
+      return cachedGet(cache, key, this.readConsistently, this.decodeItem, signal);
+    return this.connection
+      .prepare(this.schema)
+      .then(() => cachedGet(cache, key, this.readConsistently, this.decodeItem, signal));
   }
+
+  private readonly readConsistently = async (key: Item): Promise<Item | undefined> =>
+    (await this.sender.send('GetItem', getItemParams(this.tableName, key, { consistent: true }), IDEMPOTENT)).Item;
+
+  private readonly decodeItem = (item: Item): T => this.decode(item);
 
   /**
    * A write of the item (or key) `whose` on its way: the cache forgets that item once it is stored,

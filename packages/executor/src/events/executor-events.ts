@@ -44,6 +44,11 @@ export interface CacheEvent {
   readonly table: string;
   readonly count: number;
   readonly reason?: string;
+  /**
+   * For a `hit`: which tier served it — `'near'`, the in-process copy in front of a shared store
+   * (`RedisCache({ near })`), or `'store'`, the store itself.
+   */
+  readonly tier?: 'near' | 'store';
 }
 
 /**

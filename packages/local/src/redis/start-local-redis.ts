@@ -122,7 +122,9 @@ export interface LocalRedisCluster {
  * accepts), joins them with `redis-cli --cluster create`, and resolves once every node reports
  * `cluster_state:ok`.
  */
-export async function startLocalRedisCluster(options: { masters?: number } = {}): Promise<LocalRedisCluster> {
+export async function startLocalRedisCluster(
+  options: { readonly masters?: number; readonly args?: readonly string[] } = {},
+): Promise<LocalRedisCluster> {
   const nodes: LocalRedis[] = [];
   const stop = async (): Promise<void> => {
     await Promise.all(nodes.map((node) => node.stop()));
@@ -142,6 +144,7 @@ export async function startLocalRedisCluster(options: { masters?: number } = {})
             `nodes-${port}.conf`,
             '--cluster-node-timeout',
             '5000',
+            ...(options.args ?? []),
           ],
         }),
       );
