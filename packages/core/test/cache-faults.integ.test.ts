@@ -12,7 +12,7 @@ import {
   type LocalRedis,
   type LocalRedisCluster,
 } from '@dynamodel/local/redis';
-import { MemoryCache, RedisCache, type Cache } from '@dynamodel/cache';
+import { MemoryCache, RedisCache, type Cache, type RedisCacheOptions } from '@dynamodel/cache';
 import { DynamoExecutor } from '@dynamodel/executor';
 import {
   OutcomeUnknownError,
@@ -52,6 +52,7 @@ describe.each<[string, () => Cache]>([
       return new RedisCache(clusterClient);
     },
   ],
+  ['RedisCache with a near tier', () => new RedisCache(redisServer.url, { near: true })],
 ])('%s under faults', (_name, makeStore) => {
   let proxy: FaultProxy;
   let executor: DynamoExecutor;
@@ -220,7 +221,14 @@ afterAll(async () => {
   await Promise.all([redisServer?.stop(), redisCluster?.stop()]);
 });
 
-describe('RedisCache: Redis down, slow or answering garbage (C3, C7)', () => {
+// With a near tier as well: while Redis is down or paused its invalidation connection is too, and
+// the near tier empties and stays out of the way until Redis is back.
+const redisOptions: [string, RedisCacheOptions][] = [
+  ['RedisCache', {}],
+  ['RedisCache with a near tier', { near: { heartbeatMs: 100 } }],
+];
+
+describe.each(redisOptions)('%s: Redis down, slow or answering garbage (C3, C7)', (_name, options) => {
   let gated: GatedExecutor;
   let connection: Connection;
   let cache: RedisCache;
@@ -229,7 +237,7 @@ describe('RedisCache: Redis down, slow or answering garbage (C3, C7)', () => {
 
   beforeAll(async () => {
     gated = gatedExecutor(config);
-    cache = new RedisCache(redisServer.url);
+    cache = new RedisCache(redisServer.url, options);
     connection = createConnection({
       executor: gated,
       cache,
@@ -335,7 +343,7 @@ describe('RedisCache: Redis down, slow or answering garbage (C3, C7)', () => {
   }, 40_000);
 });
 
-describe('C6: two processes sharing Redis', () => {
+describe.each(redisOptions)('C6: two processes sharing Redis (%s)', (_name, options) => {
   let gated: GatedExecutor;
   let connection: Connection;
   let cache: RedisCache;
@@ -352,7 +360,7 @@ describe('C6: two processes sharing Redis', () => {
 
   beforeAll(async () => {
     gated = gatedExecutor(config);
-    cache = new RedisCache(redisServer.url);
+    cache = new RedisCache(redisServer.url, options);
     connection = createConnection({
       executor: gated,
       cache,

@@ -62,6 +62,7 @@ beforeAll(async () => {
   [server, cluster] = await Promise.all([startLocalRedis(), startLocalRedisCluster()]);
 }, 60_000);
 afterAll(async () => {
+  await Promise.all(nearCaches.map((cache) => cache.close()));
   await Promise.all(clients.map((client) => client.quit().catch(() => client.disconnect())));
   await Promise.all([server?.stop(), cluster?.stop()]);
 });
@@ -84,10 +85,34 @@ const stores: [string, () => Cache][] = [
       return new RedisCache(client);
     },
   ],
+  [
+    'RedisCache with a near tier',
+    () => {
+      const client = new Redis(server.port, '127.0.0.1');
+      clients.push(client);
+      return nearCache(new RedisCache(client, { near: true }));
+    },
+  ],
+  [
+    'RedisCache with a near tier on a 3-node Cluster',
+    () => {
+      const client = new Cluster(cluster.startupNodes.map((node) => ({ ...node })));
+      clients.push(client);
+      return nearCache(new RedisCache(client, { near: true }));
+    },
+  ],
 ];
+
+/** A near tier to close after the tests (its invalidation connections are its own). */
+const nearCaches: RedisCache[] = [];
+function nearCache(cache: RedisCache): RedisCache {
+  nearCaches.push(cache);
+  return cache;
+}
 
 describe.each(stores)('%s', (storeName, makeStore) => {
   let executor: GatedExecutor;
+  let store: Cache;
   let connection: Connection;
   let events: CacheEvent[];
   const count = (kind: CacheEventKind): number =>
@@ -98,9 +123,10 @@ describe.each(stores)('%s', (storeName, makeStore) => {
 
   beforeAll(async () => {
     executor = gatedExecutor(config);
+    store = makeStore();
     connection = createConnection({
       executor,
-      cache: makeStore(),
+      cache: store,
       cacheNamespace: 'local-tests',
       prefix: uniqueTablePrefix(`cache_${storeName.length}`),
       // The machines are shared: a slow moment must not count as the store failing.
@@ -118,6 +144,20 @@ describe.each(stores)('%s', (storeName, makeStore) => {
   });
 
   describe('items', () => {
+    it('names the tier that served each hit: the store, or the near tier once it holds the item', async () => {
+      await tweets().create({ tweetId: 'tier', text: 'hello' });
+      await tweets().get('tier'); // the miss that fills it
+      const near = store instanceof RedisCache ? store.nearStatus : undefined;
+      const tiers = (): (string | undefined)[] =>
+        events.filter((event) => event.kind === 'hit').map((event) => event.tier);
+      // The read that brings the item into the near tier may race the push of its own fill: a few reads.
+      for (let i = 0; i < 100 && near && tiers().at(-1) !== 'near'; i++) await tweets().getOrFail('tier');
+      await expect(tweets().getOrFail('tier')).resolves.toMatchObject({ text: 'hello' });
+      expect(tiers().at(-1)).toBe(near ? 'near' : 'store');
+      expect(new Set(tiers())).toEqual(new Set(near ? ['store', 'near'] : ['store']));
+      expect(count('miss')).toBe(1);
+    });
+
     it('misses once, fills from a strongly consistent read, then hits with no request', async () => {
       await tweets().create({ tweetId: 'hit', text: 'hello' });
       const before = gets();
