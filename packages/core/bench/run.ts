@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { batchBenchmarks } from './batch';
 import { cacheBenchmarks } from './cache';
 import { hotReadBenchmarks } from './hot-reads';
+import { nearDelayBenchmarks } from './near-delay';
 import { localBenchmarks } from './local';
 import { migrationBenchmarks } from './migration';
 import { singleTableBenchmarks } from './single-table';
@@ -144,7 +145,7 @@ function pinCodecWorkers(): boolean {
   return pinning;
 }
 
-/** BENCH_PART=codec, local (or get), batch, cache, hot-reads, single-table or migration runs one part; by default all seven run. */
+/** BENCH_PART=codec, local (or get), batch, cache, hot-reads, near-delay, single-table or migration runs one part; by default all eight run. */
 async function main(): Promise<void> {
   const part = process.env.BENCH_PART;
   if (part === undefined || part === 'codec') codecThroughput();
@@ -152,6 +153,7 @@ async function main(): Promise<void> {
   if (part === undefined || part === 'batch') await batchBenchmarks();
   if (part === undefined || part === 'cache') await cacheBenchmarks();
   if (part === undefined || part === 'hot-reads') await hotReadBenchmarks();
+  if (part === undefined || part === 'near-delay') await nearDelayBenchmarks();
   if (part === undefined || part === 'single-table') await singleTableBenchmarks();
   if (part === undefined || part === 'migration') await migrationBenchmarks();
 }
