@@ -6,7 +6,7 @@ import { CacheStoreError } from './cache-store-error';
 import { NearTier, type NearCacheOptions, type NearTicket } from './near/near-tier';
 import { NearTracking } from './near/near-tracking';
 import { scopeKeys, type ScopeKeys } from './redis-keys';
-import { FILL, INVALIDATE, LOOKUP } from './redis-scripts';
+import { FILL, INVALIDATE, LOOKUP, NEAR_READ } from './redis-scripts';
 
 export interface RedisCacheOptions {
   /** Put in front of every key. Default `'dynamodel:'`. */
@@ -43,7 +43,12 @@ interface Script {
 }
 
 const script = (lua: string): Script => ({ lua, sha: createHash('sha1').update(lua).digest('hex') });
-const SCRIPTS = { lookup: script(LOOKUP), fill: script(FILL), invalidate: script(INVALIDATE) };
+const SCRIPTS = {
+  lookup: script(LOOKUP),
+  nearRead: script(NEAR_READ),
+  fill: script(FILL),
+  invalidate: script(INVALIDATE),
+};
 
 /**
  * A `Cache` in Redis or Redis Cluster, on `ioredis`. Every step is one Lua script on one slot,
@@ -64,6 +69,7 @@ export class RedisCache implements Cache {
   private readonly scopes = new Map<string, ScopeKeys>();
   private readonly near: NearTier | undefined;
   private readonly tracking: NearTracking | undefined;
+  private corked = false;
 
   constructor(client: RedisClient | string, options: RedisCacheOptions = {}) {
     if (typeof client === 'string') {
@@ -143,25 +149,21 @@ export class RedisCache implements Cache {
   private async lookupOne(ref: CacheRef): Promise<CacheLookup> {
     const keys = this.keys(ref.table, ref.scope);
     if (!ref.member) {
-      // An item's entry exists only while its scope's generation is the one it was filled under
-      // (fills check the token, invalidations delete the entry), so a GET that finds it is the
-      // script's own first step: a hit costs what a hand-written GET costs. A miss then reads the
-      // entry and the scope's token in one MGET (one slot: they share a hash tag), which is the
-      // script's answer read atomically; only a scope without a token yet (its first miss, or
-      // after the token expired) runs the script, which creates one.
       const key = keys.entry(ref.entry);
       const near = this.near;
       if (near) {
         const value = near.get(key);
         if (value !== undefined) return { hit: true, value, tier: 'near' };
+        const ticket = near.begin(key); // before the read is sent: a push for it may overtake its reply
+        if (ticket) return this.readForNear(near, ticket, keys, key);
       }
-      const ticket = near?.begin(key); // before the GET is sent: a push for it may overtake its reply
-      const read = this.client.get(key);
-      if (ticket) this.settleNear(ticket, read, this.client.pttl(key));
-      const hit: unknown = await read;
-      if (typeof hit === 'string') return { hit: true, value: hit };
-      if (hit !== null) throw garbage('GET of an entry', hit);
-      const reply: unknown = await this.client.mget(keys.entry(ref.entry), keys.generation);
+      // An item's entry exists only while its scope's generation is the one it was filled under
+      // (fills check the token, invalidations delete the entry), so reading the entry and the
+      // scope's token in one MGET (one slot: they share a hash tag) is the lookup script's answer
+      // read atomically, at the cost of a GET. Only a scope without a token yet (its first miss, or
+      // after the token expired) runs the script, which creates one.
+      this.batchWrites();
+      const reply: unknown = await this.client.mget(key, keys.generation);
       if (!Array.isArray(reply) || reply.length !== 2) throw garbage('MGET of an entry', reply);
       const [value, token] = reply as unknown[];
       if (typeof value === 'string') return { hit: true, value };
@@ -181,15 +183,45 @@ export class RedisCache implements Cache {
   }
 
   /**
-   * Gives the near tier what a GET read and how long Redis keeps it (its PTTL, read right after on
-   * the same connection): the tier stores it unless an invalidation of the key arrived meanwhile.
+   * An item's entry read for the near tier: the value with its remaining TTL (for how long the
+   * tier may keep it), or the scope's token, in one script. The tier keeps the value unless a push
+   * for the key arrived while the script was in flight.
    */
-  private settleNear(ticket: NearTicket, read: Promise<unknown>, ttl: Promise<unknown>): void {
-    const near = this.near as NearTier;
-    void Promise.all([read, ttl]).then(
-      ([value, ttlMs]) => near.settle(ticket, typeof value === 'string' ? value : null, Number(ttlMs)),
-      () => near.settle(ticket, null, 0),
-    );
+  private async readForNear(near: NearTier, ticket: NearTicket, keys: ScopeKeys, key: string): Promise<CacheLookup> {
+    let reply: unknown;
+    try {
+      reply = await this.run(SCRIPTS.nearRead, [keys.generation, key], [newToken(), String(this.generationTtlMs)]);
+    } finally {
+      if (reply === undefined) near.settle(ticket, null, 0);
+    }
+    if (Array.isArray(reply) && typeof reply[1] === 'string') {
+      if (reply.length === 3 && reply[0] === 1 && typeof reply[2] === 'number') {
+        near.settle(ticket, reply[1], reply[2]);
+        return { hit: true, value: reply[1] };
+      }
+      if (reply.length === 2 && reply[0] === 0) {
+        near.settle(ticket, null, 0);
+        return { hit: false, token: reply[1] };
+      }
+    }
+    near.settle(ticket, null, 0);
+    throw garbage('near read script', reply);
+  }
+
+  /**
+   * Holds the socket's writes until this turn of the event loop ends, so the commands of every read
+   * that resumes in it leave in one write: each command otherwise costs a system call of its own.
+   */
+  private batchWrites(): void {
+    if (this.corked) return;
+    const stream = (this.client as Partial<Redis>).stream;
+    if (!stream || this.client.status !== 'ready') return;
+    stream.cork();
+    this.corked = true;
+    process.nextTick(() => {
+      this.corked = false;
+      stream.uncork();
+    });
   }
 
   /** A scope's key names, remembered (a hot key's scope is looked up again and again). */
@@ -205,6 +237,7 @@ export class RedisCache implements Cache {
 
   /** EVALSHA, and EVAL when this node has not seen the script yet (after a restart, or a new Cluster node). */
   private async run(script: Script, keys: readonly string[], args: readonly string[]): Promise<unknown> {
+    this.batchWrites();
     try {
       return await this.client.evalsha(script.sha, keys.length, ...keys, ...args);
     } catch (error) {

@@ -25,6 +25,21 @@ end
 return {0, token}
 `;
 
+/**
+ * The near tier's read of an item's entry, in one command. KEYS: g, e. ARGV: candidate token,
+ * generation TTL (ms). Returns {1, value, the entry's PTTL} or {0, token}.
+ */
+export const NEAR_READ = `
+local value = redis.call('GET', KEYS[2])
+if value then return {1, value, redis.call('PTTL', KEYS[2])} end
+local token = redis.call('GET', KEYS[1])
+if not token then
+  token = ARGV[1]
+  redis.call('SET', KEYS[1], token, 'PX', ARGV[2])
+end
+return {0, token}
+`;
+
 /** KEYS: g, h, e, m. ARGV: token, value, TTL (ms), member ('1'/'0'). Returns 1 when stored, 0 when refused. */
 export const FILL = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end

@@ -3,7 +3,7 @@
 // (CLIENT TRACKING, broadcast mode), refused when a push overtakes a read, emptied while a feed is
 // down. Another RedisCache on its own client stands for another process (docs/cache.md, "The near
 // tier"); the two-process runs are in packages/core/test/near-cache.integ.test.ts.
-import { Cluster, Redis } from 'ioredis';
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import {
   startLocalRedis,
   startLocalRedisCluster,
@@ -33,12 +33,12 @@ afterAll(async () => {
   await Promise.all([server?.stop(), cluster?.stop()]);
 });
 
-const redisClient = (options: ConstructorParameters<typeof Redis>[2] = {}): Redis => {
+const redisClient = (options: RedisOptions = {}): Redis => {
   const client = new Redis(server.port, '127.0.0.1', options);
   clients.push(client);
   return client;
 };
-const clusterClient = (options: ConstructorParameters<typeof Cluster>[1] = {}): Cluster => {
+const clusterClient = (options: ClusterOptions = {}): Cluster => {
   const client = new Cluster(
     cluster.startupNodes.map((node) => ({ ...node })),
     options,
@@ -127,18 +127,18 @@ describe.each(targets)('RedisCache with a near tier on %s', (_name, makeClient) 
     await expect(lookup(store, ref('a'))).resolves.toMatchObject({ hit: false });
   });
 
-  it('keeps nothing a GET read when a push for its key overtook the reply', async () => {
+  it('keeps nothing a read brought back when a push for its key overtook the reply', async () => {
     const client = makeClient();
     let release: () => void = () => undefined;
     let holding = false;
-    // The GET reaches Redis now; its reply is held back here until another process has written
+    // The read reaches Redis now; its reply is held back here until another process has written
     // the key and this process has read the push for it.
     const slowGet = new Proxy(client, {
       get(target, property, receiver) {
         const value: unknown = Reflect.get(target, property, receiver);
-        if (property !== 'get' || !holding || typeof value !== 'function') return value;
-        return (key: string) => {
-          const reply = (value as (key: string) => Promise<string | null>).call(target, key);
+        if (property !== 'evalsha' || !holding || typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          const reply = (value as (...args: unknown[]) => Promise<unknown>).apply(target, args);
           return new Promise((resolve, reject) => {
             release = () => void reply.then(resolve, reject);
           });
@@ -152,7 +152,7 @@ describe.each(targets)('RedisCache with a near tier on %s', (_name, makeClient) 
     holding = true;
     const read = lookup(reader, ref('a'));
     holding = false;
-    await sleep(20); // Redis has answered the GET (and the PTTL after it)
+    await sleep(20); // Redis has answered the read
     await writer.invalidate([{ table: `near${table}`, scope: 'p1', entries: ['a'] }]);
     await fill(writer, ref('a'), 'new');
     await sleep(50); // the pushes are read

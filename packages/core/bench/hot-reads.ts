@@ -213,12 +213,6 @@ export async function hotReadBenchmarks(): Promise<void> {
           if (event.operation === 'GetItem') sent++;
         });
         if (cache instanceof RedisCache && cache.nearStatus) await nearServing(cache);
-        const tally = new Map<string, number>();
-        connection.events.on('cache', (event) => {
-          const k = `${event.kind}${event.tier ?? ''}${event.reason ?? ''}`.slice(0, 90);
-          tally.set(k, (tally.get(k) ?? 0) + event.count);
-        });
-        process.on('beforeExit', () => console.log(name, tally));
         const tweets = HotTweet.using(connection);
         const close = async (): Promise<void> => {
           await connection.close();

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { MemoryCache, type Cache } from '@dynamodel/cache';
 import { DynamodelError, HashKey, Model, Table, compileModel, createConnection, type ModelCacheOptions } from '../src';
+import { Deadlines } from '../src/cache/deadlines';
 import { ItemTextError, itemFromText, itemToText } from '../src/cache/item-text';
 import { definitionError } from './support/definition-error';
 
@@ -102,5 +103,51 @@ describe('connect({ cache })', () => {
         /cacheTimeoutMs must be a positive number/,
       );
     }
+  });
+});
+
+describe('store call deadlines (one timer for every call of a connection)', () => {
+  const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('expires calls in the order they began, and never one that settled', async () => {
+    const deadlines = new Deadlines(20);
+    const expired: string[] = [];
+    deadlines.start(() => expired.push('a'));
+    const settled = deadlines.start(() => expired.push('b'));
+    await sleep(5);
+    deadlines.start(() => expired.push('c'));
+    settled.settle();
+    await sleep(200);
+    expect(expired).toEqual(['a', 'c']);
+  });
+
+  it('lets the event loop read its sockets once before a deadline counts (a busy stretch is not a slow store)', async () => {
+    const deadlines = new Deadlines(5);
+    let answered = false;
+    let expiredBeforeAnswer = false;
+    deadlines.start(() => (expiredBeforeAnswer = !answered));
+    // An answer that is ready in time but whose callback runs in the I/O phase after the timer.
+    const busyUntil = Date.now() + 20;
+    setImmediate(() => (answered = true));
+    while (Date.now() < busyUntil) {
+      // synchronous work past the deadline
+    }
+    await sleep(10);
+    expect(answered).toBe(true);
+    expect(expiredBeforeAnswer).toBe(false);
+  });
+
+  it('keeps working across thousands of calls, most settled early', async () => {
+    const deadlines = new Deadlines(10);
+    let expired = 0;
+    for (let i = 0; i < 5_000; i++) {
+      const deadline = deadlines.start(() => expired++);
+      if (i % 100 !== 0) deadline.settle();
+    }
+    await sleep(40);
+    expect(expired).toBe(50);
+    deadlines.start(() => expired++);
+    await sleep(30);
+    expect(expired).toBe(51);
   });
 });

@@ -1,3 +1,4 @@
+import type { CacheRef } from '@dynamodel/cache';
 import type { Item } from '../codecs/object-codec';
 import { ABSENT, type Loaded, type ModelCache } from './model-cache';
 import { itemFromText, itemToText } from './item-text';
@@ -20,16 +21,17 @@ export function cachedGet<T>(
 ): Promise<T | undefined> {
   const ref = cache.itemRef(key);
   const held = cache.peek(ref);
-  if (held === undefined) return readThrough(cache, key, readItem, decode, signal);
+  if (held === undefined) return readThrough(cache, ref, key, readItem, decode, signal);
   try {
     return Promise.resolve(held === ABSENT ? undefined : decode(itemFromText(held)));
   } catch (error) {
-    return dropAndRead(cache, key, readItem, decode, error);
+    return dropAndRead(cache, ref, key, readItem, decode, error);
   }
 }
 
 async function readThrough<T>(
   cache: ModelCache,
+  ref: CacheRef,
   key: Item,
   readItem: (key: Item) => Promise<Item | undefined>,
   decode: (item: Item) => T,
@@ -39,26 +41,27 @@ async function readThrough<T>(
     const item = await readItem(key);
     return item ? { text: itemToText(item), value: item } : { text: undefined };
   };
-  const read = await cache.read(cache.itemRef(key), load, signal);
+  const read = await cache.read(ref, load, signal);
   if (read.text === undefined || read.text === ABSENT) return undefined;
   if (read.loaded) return decode(read.loaded);
   try {
     return decode(itemFromText(read.text));
   } catch (error) {
     if (!read.cached) throw error;
-    return dropAndRead(cache, key, readItem, decode, error);
+    return dropAndRead(cache, ref, key, readItem, decode, error);
   }
 }
 
 /** A cached entry that did not read back: reported, dropped, and the item read from DynamoDB. */
 async function dropAndRead<T>(
   cache: ModelCache,
+  ref: CacheRef,
   key: Item,
   readItem: (key: Item) => Promise<Item | undefined>,
   decode: (item: Item) => T,
   error: unknown,
 ): Promise<T | undefined> {
-  await cache.dropGarbage(cache.itemRef(key), error instanceof Error ? error.message : String(error));
+  await cache.dropGarbage(ref, error instanceof Error ? error.message : String(error));
   const item = await readItem(key);
   return item === undefined ? undefined : decode(item);
 }

@@ -1,4 +1,5 @@
 import type { Cache, CacheHit, CacheInvalidation, CacheLookup, CacheRef } from '@dynamodel/cache';
+import { Deadlines } from './deadlines';
 
 export interface CacheGuardOptions {
   /** The longest a store call may take before the caller goes to DynamoDB without it. */
@@ -15,11 +16,14 @@ export interface CacheGuardOptions {
  */
 export class GuardedCache {
   private restingUntil = 0;
+  private readonly deadlines: Deadlines;
 
   constructor(
     readonly store: Cache,
     private readonly options: CacheGuardOptions,
-  ) {}
+  ) {
+    this.deadlines = new Deadlines(options.timeoutMs);
+  }
 
   /**
    * An item's entry if the store holds it in this process (`Cache.peek`): no promise, no timer.
@@ -83,7 +87,7 @@ export class GuardedCache {
     };
     try {
       // A store in this process's memory cannot hang on I/O: no timer for it.
-      const done = this.store.inProcess ? work() : withTimeout(work(), this.options.timeoutMs);
+      const done = this.store.inProcess ? work() : withDeadline(work(), this.deadlines, this.options.timeoutMs);
       return done.then(undefined, failed);
     } catch (error) {
       return Promise.resolve(failed(error));
@@ -91,23 +95,17 @@ export class GuardedCache {
   }
 }
 
-/**
- * `work`, or a rejection once it has taken `timeoutMs` (its late outcome is then ignored). The
- * rejection waits for the event loop's next I/O phase (`setImmediate` runs after it): timers run
- * before sockets are read, so after a long stretch of synchronous work (hits served from memory, one
- * after another) a reply that arrived in time would otherwise count as late.
- */
-function withTimeout<R>(work: Promise<R>, timeoutMs: number): Promise<R> {
+/** `work`, or a rejection once it has taken longer than its deadline (its late outcome is then ignored). */
+function withDeadline<R>(work: Promise<R>, deadlines: Deadlines, timeoutMs: number): Promise<R> {
   return new Promise<R>((resolve, reject) => {
-    const expire = (): void => reject(new Error(`the store took over ${timeoutMs} ms`));
-    const timer = setTimeout(() => setImmediate(expire), timeoutMs);
+    const deadline = deadlines.start(() => reject(new Error(`the store took over ${timeoutMs} ms`)));
     work.then(
       (value) => {
-        clearTimeout(timer);
+        deadline.settle();
         resolve(value);
       },
       (error: unknown) => {
-        clearTimeout(timer);
+        deadline.settle();
         reject(error instanceof Error ? error : new Error(String(error)));
       },
     );

@@ -1,0 +1,72 @@
+/** A call waiting for its deadline: `settle()` once it has an outcome. */
+export interface Deadline {
+  settle(): void;
+}
+
+interface Waiting extends Deadline {
+  readonly at: number;
+  readonly expire: () => void;
+  done: boolean;
+}
+
+/**
+ * Timeouts for calls that all share one duration (a connection's store calls): they expire in the
+ * order they began, so one timer, armed for the oldest call still waiting, serves them all — a
+ * cached read then costs a queue entry instead of a timer of its own. `expire` runs after the event
+ * loop's next I/O phase (`setImmediate`): timers run before sockets are read, so after a long stretch
+ * of synchronous work (hits served from memory, one after another) a reply that arrived in time
+ * would otherwise count as late.
+ */
+export class Deadlines {
+  private readonly queue: Waiting[] = [];
+  private head = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly timeoutMs: number) {}
+
+  /** Calls `expire` once `timeoutMs` have passed, unless settled first. */
+  start(expire: () => void): Deadline {
+    const waiting: Waiting = {
+      at: Date.now() + this.timeoutMs,
+      expire,
+      done: false,
+      settle() {
+        this.done = true;
+      },
+    };
+    this.queue.push(waiting);
+    if (!this.timer) this.arm(waiting.at);
+    return waiting;
+  }
+
+  private arm(at: number): void {
+    this.timer = setTimeout(this.fire, Math.max(0, at - Date.now()));
+    // The calls themselves keep the process alive while they are pending; this timer need not.
+    this.timer.unref();
+  }
+
+  private readonly fire = (): void => {
+    this.timer = undefined;
+    const now = Date.now();
+    const { queue } = this;
+    while (this.head < queue.length) {
+      const waiting = queue[this.head] as Waiting;
+      if (!waiting.done && waiting.at > now) break;
+      this.head++;
+      if (!waiting.done) {
+        waiting.done = true;
+        setImmediate(waiting.expire);
+      }
+    }
+    if (this.head === queue.length) {
+      queue.length = 0;
+      this.head = 0;
+    } else {
+      if (this.head > 1_024) {
+        queue.splice(0, this.head);
+        this.head = 0;
+      }
+      this.arm((queue[this.head] as Waiting).at);
+    }
+  };
+}
