@@ -216,7 +216,9 @@ export class ModelCache {
   }
 
   private emitHits(tier: 'near' | 'store', count: number): void {
-    this.events()?.emit({ type: 'cache', kind: 'hit', table: this.tableName, count, tier });
+    const events = this.events();
+    // Every hit reports one: build it only for a listener.
+    if (events?.listens('cache')) events.emit({ type: 'cache', kind: 'hit', table: this.tableName, count, tier });
   }
 
   private emit(kind: CacheEventKind, count: number, reason?: string): void {

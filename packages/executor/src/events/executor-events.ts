@@ -112,6 +112,11 @@ export class ExecutorEvents {
     return () => set.delete(wrapped);
   }
 
+  /** Whether an event of `type` would reach anyone (so a hot path need not build one for nobody). */
+  listens(type: ExecutorEventType): boolean {
+    return (this.listeners.get(type)?.size ?? 0) > 0 || this.diagnostics.hasSubscribers;
+  }
+
   emit(event: ExecutorEvent): void {
     const set = this.listeners.get(event.type);
     if (set) {
