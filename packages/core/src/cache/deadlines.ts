@@ -5,8 +5,8 @@ export interface Deadline {
 
 interface Waiting extends Deadline {
   readonly at: number;
-  readonly expire: () => void;
-  done: boolean;
+  /** Dropped when settled: the call's promise need not live until its deadline. */
+  expire: (() => void) | undefined;
 }
 
 /**
@@ -29,12 +29,22 @@ export class Deadlines {
     const waiting: Waiting = {
       at: Date.now() + this.timeoutMs,
       expire,
-      done: false,
       settle() {
-        this.done = true;
+        this.expire = undefined;
       },
     };
-    this.queue.push(waiting);
+    // Calls mostly settle in the order they began: drop the settled ones at the front as we go,
+    // so the queue holds about the calls in flight, not every call of the last timeout.
+    const { queue } = this;
+    while (this.head < queue.length && (queue[this.head] as Waiting).expire === undefined) this.head++;
+    if (this.head === queue.length) {
+      queue.length = 0;
+      this.head = 0;
+    } else if (this.head > 1_024) {
+      queue.splice(0, this.head);
+      this.head = 0;
+    }
+    queue.push(waiting);
     if (!this.timer) this.arm(waiting.at);
     return waiting;
   }
@@ -51,11 +61,12 @@ export class Deadlines {
     const { queue } = this;
     while (this.head < queue.length) {
       const waiting = queue[this.head] as Waiting;
-      if (!waiting.done && waiting.at > now) break;
+      const { expire } = waiting;
+      if (expire && waiting.at > now) break;
       this.head++;
-      if (!waiting.done) {
-        waiting.done = true;
-        setImmediate(waiting.expire);
+      if (expire) {
+        waiting.expire = undefined;
+        setImmediate(expire);
       }
     }
     if (this.head === queue.length) {
