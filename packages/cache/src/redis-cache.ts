@@ -192,24 +192,25 @@ export class RedisCache implements Cache {
    * for the key arrived while the script was in flight.
    */
   private async readForNear(near: NearTier, ticket: NearTicket, keys: ScopeKeys, key: string): Promise<CacheLookup> {
-    let reply: unknown;
+    let kept: string | null = null;
+    let ttlMs = 0;
     try {
-      reply = await this.run(SCRIPTS.nearRead, [keys.generation, key], [newToken(), String(this.generationTtlMs)]);
+      const reply = await this.run(
+        SCRIPTS.nearRead,
+        [keys.generation, key],
+        [newToken(), String(this.generationTtlMs)],
+      );
+      if (Array.isArray(reply) && typeof reply[1] === 'string') {
+        if (reply.length === 3 && reply[0] === 1 && typeof reply[2] === 'number') {
+          [kept, ttlMs] = [reply[1], reply[2]];
+          return { hit: true, value: reply[1] };
+        }
+        if (reply.length === 2 && reply[0] === 0) return { hit: false, token: reply[1] };
+      }
+      throw garbage('near read script', reply);
     } finally {
-      if (reply === undefined) near.settle(ticket, null, 0);
+      near.settle(ticket, kept, ttlMs); // every ticket is settled, whatever the reply
     }
-    if (Array.isArray(reply) && typeof reply[1] === 'string') {
-      if (reply.length === 3 && reply[0] === 1 && typeof reply[2] === 'number') {
-        near.settle(ticket, reply[1], reply[2]);
-        return { hit: true, value: reply[1] };
-      }
-      if (reply.length === 2 && reply[0] === 0) {
-        near.settle(ticket, null, 0);
-        return { hit: false, token: reply[1] };
-      }
-    }
-    near.settle(ticket, null, 0);
-    throw garbage('near read script', reply);
   }
 
   /**

@@ -22,11 +22,7 @@ export function cachedGet<T>(
   const ref = cache.itemRef(key);
   const held = cache.peek(ref);
   if (held === undefined) return readThrough(cache, ref, key, readItem, decode, signal);
-  try {
-    return Promise.resolve(held === ABSENT ? undefined : decode(itemFromText(held)));
-  } catch (error) {
-    return dropAndRead(cache, ref, key, readItem, decode, error);
-  }
+  return decodeCached(cache, ref, key, readItem, decode, held);
 }
 
 async function readThrough<T>(
@@ -42,17 +38,27 @@ async function readThrough<T>(
     return item ? { text: itemToText(item), value: item } : { text: undefined };
   };
   const read = await cache.read(ref, load, signal);
-  if (read.text === undefined || read.text === ABSENT) return undefined;
   if (read.loaded) return decode(read.loaded);
+  // Without an item loaded, a text is the store's (a load that found the item hands it over).
+  return read.text === undefined ? undefined : decodeCached(cache, ref, key, readItem, decode, read.text);
+}
+
+/** A cached text decoded; one that does not read back is dropped and the item read from DynamoDB. */
+function decodeCached<T>(
+  cache: ModelCache,
+  ref: CacheRef,
+  key: Item,
+  readItem: (key: Item) => Promise<Item | undefined>,
+  decode: (item: Item) => T,
+  text: string,
+): Promise<T | undefined> {
   try {
-    return decode(itemFromText(read.text));
+    return Promise.resolve(text === ABSENT ? undefined : decode(itemFromText(text)));
   } catch (error) {
-    if (!read.cached) throw error;
     return dropAndRead(cache, ref, key, readItem, decode, error);
   }
 }
 
-/** A cached entry that did not read back: reported, dropped, and the item read from DynamoDB. */
 async function dropAndRead<T>(
   cache: ModelCache,
   ref: CacheRef,

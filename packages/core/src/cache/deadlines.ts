@@ -37,13 +37,7 @@ export class Deadlines {
     // so the queue holds about the calls in flight, not every call of the last timeout.
     const { queue } = this;
     while (this.head < queue.length && (queue[this.head] as Waiting).expire === undefined) this.head++;
-    if (this.head === queue.length) {
-      queue.length = 0;
-      this.head = 0;
-    } else if (this.head > 1_024) {
-      queue.splice(0, this.head);
-      this.head = 0;
-    }
+    this.compact();
     queue.push(waiting);
     if (!this.timer) this.arm(waiting.at);
     return waiting;
@@ -69,15 +63,16 @@ export class Deadlines {
         setImmediate(expire);
       }
     }
-    if (this.head === queue.length) {
-      queue.length = 0;
-      this.head = 0;
-    } else {
-      if (this.head > 1_024) {
-        queue.splice(0, this.head);
-        this.head = 0;
-      }
-      this.arm((queue[this.head] as Waiting).at);
-    }
+    this.compact();
+    if (this.head < queue.length) this.arm((queue[this.head] as Waiting).at);
   };
+
+  /** Drops the entries before `head` (all settled or expired). */
+  private compact(): void {
+    const { queue } = this;
+    if (this.head === queue.length) queue.length = 0;
+    else if (this.head > 1_024) queue.splice(0, this.head);
+    else return;
+    this.head = 0;
+  }
 }

@@ -34,9 +34,7 @@ export class GuardedCache {
     try {
       return this.store.peek(ref);
     } catch (error) {
-      this.restingUntil = Date.now() + this.options.restMs;
-      onFailure(`cache peek failed: ${error instanceof Error ? error.message : String(error)}`);
-      return undefined;
+      return this.failed('peek', error, onFailure);
     }
   }
 
@@ -80,11 +78,7 @@ export class GuardedCache {
       onFailure(`the cache store failed recently; skipping it until ${new Date(this.restingUntil).toISOString()}`);
       return Promise.resolve(undefined);
     }
-    const failed = (error: unknown): undefined => {
-      this.restingUntil = Date.now() + this.options.restMs;
-      onFailure(`cache ${step} failed: ${error instanceof Error ? error.message : String(error)}`);
-      return undefined;
-    };
+    const failed = (error: unknown): undefined => this.failed(step, error, onFailure);
     try {
       // A store in this process's memory cannot hang on I/O: no timer for it.
       const done = this.store.inProcess ? work() : withDeadline(work(), this.deadlines, this.options.timeoutMs);
@@ -92,6 +86,13 @@ export class GuardedCache {
     } catch (error) {
       return Promise.resolve(failed(error));
     }
+  }
+
+  /** A store call that failed: reported, and the store rested. */
+  private failed(step: string, error: unknown, onFailure: (reason: string) => void): undefined {
+    this.restingUntil = Date.now() + this.options.restMs;
+    onFailure(`cache ${step} failed: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
   }
 }
 

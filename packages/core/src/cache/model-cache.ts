@@ -216,18 +216,20 @@ export class ModelCache {
   }
 
   private emitHits(tier: 'near' | 'store', count: number): void {
-    const events = this.events();
-    // Every hit reports one: build it only for a listener.
-    if (events?.listens('cache')) events.emit({ type: 'cache', kind: 'hit', table: this.tableName, count, tier });
+    this.emit('hit', count, undefined, tier);
   }
 
-  private emit(kind: CacheEventKind, count: number, reason?: string): void {
-    this.events()?.emit({
+  private emit(kind: CacheEventKind, count: number, reason?: string, tier?: 'near' | 'store'): void {
+    const events = this.events();
+    // Every cached read reports one: build it only for a listener.
+    if (!events?.listens('cache')) return;
+    events.emit({
       type: 'cache',
       kind,
       table: this.tableName,
       count,
       ...(reason !== undefined ? { reason } : {}),
+      ...(tier !== undefined ? { tier } : {}),
     });
   }
 }
