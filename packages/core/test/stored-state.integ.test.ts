@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { localTestConfig, uniqueTablePrefix } from '@dynamodel/local/jest';
 import {
   Attribute,
@@ -13,12 +13,19 @@ import {
   createConnection,
   transact,
   type Connection,
+  type UserCodec,
 } from '../src';
 import { gatedExecutor, type GatedExecutor } from './support/gated-executor';
 
 // Issue 25 §1: save() always knows what is really stored — what a write sent, not what the instance
 // holds when the answer arrives; what a batch wrote; bytes changed in place; old values returned by
 // an update; and a way to write attributes whatever the stored state says.
+
+const rawMapCodec: UserCodec<Record<string, AttributeValue>> = {
+  toDynamo: (map) => ({ M: map }),
+  fromDynamo: (value) => value.M ?? {},
+  storedType: 'M',
+};
 
 @Table({ name: 'notes' })
 class Note extends Model {
@@ -31,6 +38,8 @@ class Note extends Model {
   @Attribute({ type: Set, of: Uint8Array, optional: true }) blobs?: Set<Uint8Array>;
   @Attribute({ type: Json, optional: true }) extra?: Record<string, unknown>;
   @Attribute({ type: String, optional: true }) nickname?: string;
+  /** A user codec handing over the stored map itself (what `fromDynamo` is given). */
+  @Attribute({ codec: rawMapCodec, optional: true }) raw?: Record<string, AttributeValue>;
 }
 
 const config = localTestConfig();
@@ -201,6 +210,18 @@ describe('bytes changed in place on a read instance are saved', () => {
     (j.extra as { raw: Uint8Array }).raw[0] = 0x7c;
     await j.save();
     expect(Array.from((await stored('bytes'))?.extra?.M?.raw?.B ?? [])).toEqual([0x7c, 5]);
+  });
+
+  it("a user codec's value that is part of the stored item (fromDynamo is given a copy)", async () => {
+    await notes().create({ id: 'raw', text: 't', raw: { a: { S: 'one' } } });
+    const r = await notes().getOrFail('raw');
+    (r.raw as Record<string, AttributeValue>).b = { S: 'two' };
+    await r.save();
+    expect((await stored('raw'))?.raw?.M).toEqual({ a: { S: 'one' }, b: { S: 'two' } });
+    // What the save sent is what it remembers, not the instance's map it was encoded from.
+    (r.raw as Record<string, AttributeValue>).c = { S: 'three' };
+    await r.save();
+    expect((await stored('raw'))?.raw?.M).toEqual({ a: { S: 'one' }, b: { S: 'two' }, c: { S: 'three' } });
   });
 });
 

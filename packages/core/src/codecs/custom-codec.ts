@@ -1,6 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { CodecError, storedTypeOf, type Codec, type StoredType } from './codec';
 import { checkAttributeValue } from './check-attribute-value';
+import { copyAttributeValue } from './copy-attribute-value';
 
 /**
  * A user's own conversion. `storedType` is required when the attribute is a key (DynamoDB must be
@@ -59,7 +60,8 @@ export function customCodec<T>(user: UserCodec<T>, label: string): Codec<T> {
       : {}),
     decode(value) {
       try {
-        return user.fromDynamo(value);
+        // A copy: what fromDynamo returns may be the value itself, and the instance may change it in place.
+        return user.fromDynamo(copyAttributeValue(value));
       } catch (error) {
         if (error instanceof CodecError) throw error;
         throw new CodecError(`the codec's fromDynamo threw: ${(error as Error).message}`, 'stored-type', value);
