@@ -3,6 +3,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { MemoryCache, type Cache } from '@dynamodel/cache';
 import { DynamodelError, HashKey, Model, Table, compileModel, createConnection, type ModelCacheOptions } from '../src';
 import { Deadlines } from '../src/cache/deadlines';
+import { PARSED_TEXTS_MAX_ENTRIES, PARSED_TEXTS_MAX_TEXT, ParsedTexts } from '../src/cache/parsed-texts';
 import { ItemTextError, itemFromText, itemToText } from '../src/cache/item-text';
 import { definitionError } from './support/definition-error';
 
@@ -42,6 +43,44 @@ describe('item text', () => {
     ['a set of non-strings', '{"a":[2,[1]]}'],
   ])('refuses %s', (_what, text) => {
     expect(() => itemFromText(text)).toThrow(ItemTextError);
+  });
+});
+
+describe('parsed texts (a hot entry parsed once per connection)', () => {
+  const text = itemToText({ id: { S: 'a' }, list: { L: [{ M: { n: { N: '1' } } }] }, b: { B: new Uint8Array([1]) } });
+
+  it('hands back the same item for the same text, frozen all the way down but for bytes', () => {
+    const parsed = new ParsedTexts();
+    const item = parsed.item(text);
+    expect(parsed.item(String([text]))).toBe(item); // equal text, another string
+    expect(item).toEqual(itemFromText(text));
+    expect(Object.isFrozen(item)).toBe(true);
+    expect(Object.isFrozen(item.list?.L)).toBe(true);
+    expect(Object.isFrozen(item.list?.L?.[0]?.M?.n)).toBe(true);
+    expect(() => (item.list?.L as AttributeValue[]).push({ S: 'x' })).toThrow(/not extensible/);
+    expect(item.b?.B).toEqual(new Uint8Array([1]));
+  });
+
+  it('keeps nothing for a text that is not an item', () => {
+    const parsed = new ParsedTexts();
+    expect(() => parsed.item('{"a":1}')).toThrow(ItemTextError);
+    expect(parsed.size).toBe(0);
+  });
+
+  it(`keeps at most ${PARSED_TEXTS_MAX_ENTRIES.toLocaleString('en')} items, of at most ${PARSED_TEXTS_MAX_TEXT} characters of text`, () => {
+    const parsed = new ParsedTexts();
+    for (let i = 0; i < PARSED_TEXTS_MAX_ENTRIES + 10; i++) parsed.item(itemToText({ id: { S: `item-${i}` } }));
+    expect(parsed.size).toBe(PARSED_TEXTS_MAX_ENTRIES);
+
+    const bytes = new ParsedTexts();
+    const quarter = (i: number): string =>
+      itemToText({ id: { S: String(i) }, body: { S: 'x'.repeat(PARSED_TEXTS_MAX_TEXT / 4) } });
+    for (let i = 0; i < 5; i++) bytes.item(quarter(i));
+    expect(bytes.size).toBe(3); // four texts of a quarter and a little more do not fit
+    // A text larger than the whole budget is parsed, and not kept.
+    const huge = itemToText({ id: { S: 'huge' }, body: { S: 'x'.repeat(PARSED_TEXTS_MAX_TEXT) } });
+    expect(bytes.item(huge).body?.S).toHaveLength(PARSED_TEXTS_MAX_TEXT);
+    expect(bytes.size).toBe(3);
   });
 });
 

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { Cluster, Redis } from 'ioredis';
 import { localTestConfig, uniqueTablePrefix } from '@dynamodel/local/jest';
 import {
@@ -12,6 +13,7 @@ import {
   Attribute,
   HashKey,
   Index,
+  Json,
   Keys,
   Model,
   RangeKey,
@@ -21,6 +23,7 @@ import {
   type CacheEvent,
   type CacheEventKind,
   type Connection,
+  type UserCodec,
 } from '../src';
 import { gatedExecutor, type GatedExecutor } from './support/gated-executor';
 import { gatedStore, type GatedStore } from './support/gated-store';
@@ -28,6 +31,12 @@ import { gatedStore, type GatedStore } from './support/gated-store';
 // Issue 13: the read-through cache against DynamoDB Local and each real store — MemoryCache, a
 // redis-server and a 3-node Redis Cluster, started here on free loopback ports. Races are made
 // deterministic by holding a request's answer at the executor (no sleeps), and repeated 200 times.
+
+const rawMapCodec: UserCodec<Record<string, AttributeValue>> = {
+  toDynamo: (map) => ({ M: map }),
+  fromDynamo: (value) => value.M ?? {},
+  storedType: 'M',
+};
 
 @Table({ name: 'tweets', cache: { ttl: '1h', negativeTtl: '1h' } })
 class Tweet extends Model {
@@ -51,6 +60,20 @@ class Post extends Model {
   @RangeKey() postId!: string;
   @Attribute() text!: string;
   @Index('byTopic', { hash: true }) @Attribute() topic!: string;
+}
+
+/** Every kind of value a read can share with the item it was decoded from, if a codec let it. */
+@Table({ name: 'profiles', cache: { ttl: '1h' } })
+class Profile extends Model {
+  declare [Keys]?: 'id';
+  @HashKey() id!: string;
+  @Attribute({ type: Array, of: String }) names!: string[];
+  @Attribute({ type: Map, of: Number }) scores!: Map<string, number>;
+  @Attribute({ type: Set, of: String }) tags!: Set<string>;
+  @Attribute({ type: Json }) extra!: { nested: { list: number[] } };
+  @Attribute({ type: Uint8Array }) data!: Uint8Array;
+  @Attribute() seen!: Date;
+  @Attribute({ codec: rawMapCodec }) raw!: Record<string, AttributeValue>;
 }
 
 const config = localTestConfig();
@@ -132,7 +155,7 @@ describe.each(stores)('%s', (storeName, makeStore) => {
       // The machines are shared: a slow moment must not count as the store failing.
       cacheTimeoutMs: 2_000,
     });
-    await connection.syncTables([Tweet, ShortTweet, Post]);
+    await connection.syncTables([Tweet, ShortTweet, Post, Profile]);
     executor.events?.on('cache', (event) => events.push(event));
   });
   afterAll(async () => {
@@ -170,6 +193,49 @@ describe.each(stores)('%s', (storeName, makeStore) => {
       expect(second).not.toBe(first); // every hit decodes its own instance
       expect(second.text).toBe('hello');
       expect([count('miss'), count('fill'), count('hit')]).toEqual([1, 1, 1]);
+    });
+
+    it('instances read from one cached entry share nothing: a change in place reaches neither the cache nor another instance, and is saved', async () => {
+      const profiles = Profile.using(connection);
+      const original = {
+        id: 'shared',
+        names: ['ann'],
+        scores: new Map([['a', 1]]),
+        tags: new Set(['x']),
+        extra: { nested: { list: [1] } },
+        data: Uint8Array.from([1, 2]),
+        seen: new Date('2026-01-01T00:00:00Z'),
+        raw: { a: { S: 'one' } } as Record<string, AttributeValue>,
+      };
+      await profiles.create(original);
+      await profiles.get('shared'); // the miss that fills it
+      const changed = await profiles.getOrFail('shared');
+      changed.names.push('bob');
+      changed.scores.set('b', 2);
+      changed.tags.add('y');
+      changed.extra.nested.list.push(2);
+      changed.data[0] = 9;
+      changed.seen.setUTCFullYear(2030);
+      changed.raw.b = { S: 'two' };
+      // Read from the cache again, many times (a hot entry is parsed once and shared): as stored.
+      for (let i = 0; i < 3; i++) {
+        const other = await profiles.getOrFail('shared');
+        expect({ ...other }).toEqual(original);
+      }
+      expect(count('hit')).toBe(4);
+      await changed.save();
+      await expect(profiles.getOrFail('shared', { consistent: true })).resolves.toMatchObject({
+        names: ['ann', 'bob'],
+        scores: new Map([
+          ['a', 1],
+          ['b', 2],
+        ]),
+        tags: new Set(['x', 'y']),
+        extra: { nested: { list: [1, 2] } },
+        data: Uint8Array.from([9, 2]),
+        seen: new Date('2030-01-01T00:00:00Z'),
+        raw: { a: { S: 'one' }, b: { S: 'two' } },
+      });
     });
 
     it('expires entries after the model TTL', async () => {

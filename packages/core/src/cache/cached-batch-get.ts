@@ -2,7 +2,7 @@ import { BatchAbortedError, BatchStoppedError } from '@dynamodel/executor';
 import type { Item } from '../codecs/object-codec';
 import type { BatchGetResult, KeyInput } from '../model/attributes';
 import { ABSENT, type ModelCache } from './model-cache';
-import { itemFromText, itemToText } from './item-text';
+import { itemToText } from './item-text';
 
 /** Reads the keys the cache did not hold (strongly consistent, the raw items kept for filling). */
 export type ReadMisses<T> = (keys: {
@@ -33,7 +33,7 @@ export async function cachedBatchGet<T>(
       absent.push(position);
     } else {
       try {
-        items[position] = decode(itemFromText(entry.hit));
+        items[position] = decode(cache.parseItem(entry.hit));
       } catch (error) {
         await cache.dropGarbage(cache.itemRef(keys.encoded[position] as Item), describe(error));
         misses.push(position);

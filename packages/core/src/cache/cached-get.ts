@@ -1,7 +1,7 @@
 import type { CacheRef } from '@dynamodel/cache';
 import type { Item } from '../codecs/object-codec';
 import { ABSENT, type Loaded, type ModelCache } from './model-cache';
-import { itemFromText, itemToText } from './item-text';
+import { itemToText } from './item-text';
 
 /**
  * `get` through the cache: a hit is decoded from the cached text — at once, with no promise to
@@ -53,7 +53,7 @@ function decodeCached<T>(
   text: string,
 ): Promise<T | undefined> {
   try {
-    return Promise.resolve(text === ABSENT ? undefined : decode(itemFromText(text)));
+    return Promise.resolve(text === ABSENT ? undefined : decode(cache.parseItem(text)));
   } catch (error) {
     return dropAndRead(cache, ref, key, readItem, decode, error);
   }

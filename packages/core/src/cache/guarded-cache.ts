@@ -1,5 +1,6 @@
 import type { Cache, CacheHit, CacheInvalidation, CacheLookup, CacheRef } from '@dynamodel/cache';
 import { Deadlines } from './deadlines';
+import { ParsedTexts } from './parsed-texts';
 
 export interface CacheGuardOptions {
   /** The longest a store call may take before the caller goes to DynamoDB without it. */
@@ -15,6 +16,8 @@ export interface CacheGuardOptions {
  * store could not be used, having told `onFailure` why; it never rejects.
  */
 export class GuardedCache {
+  /** The items of the store's texts this connection read most recently, parsed once (`parsed-texts.ts`). */
+  readonly parsed = new ParsedTexts();
   private restingUntil = 0;
   private readonly deadlines: Deadlines;
 
@@ -30,7 +33,7 @@ export class GuardedCache {
    * `undefined` means ask `lookup` (which reports a resting store).
    */
   peek(ref: CacheRef, onFailure: (reason: string) => void): CacheHit | undefined {
-    if (!this.store.peek || Date.now() < this.restingUntil) return undefined;
+    if (!this.store.peek || this.resting()) return undefined;
     try {
       return this.store.peek(ref);
     } catch (error) {
@@ -74,7 +77,7 @@ export class GuardedCache {
     onFailure: (reason: string) => void,
     evenResting: boolean,
   ): Promise<R | undefined> {
-    if (!evenResting && Date.now() < this.restingUntil) {
+    if (!evenResting && this.resting()) {
       onFailure(`the cache store failed recently; skipping it until ${new Date(this.restingUntil).toISOString()}`);
       return Promise.resolve(undefined);
     }
@@ -86,6 +89,14 @@ export class GuardedCache {
     } catch (error) {
       return Promise.resolve(failed(error));
     }
+  }
+
+  /** Whether the store rests after a failure (the clock is read only after one). */
+  private resting(): boolean {
+    if (this.restingUntil === 0) return false;
+    if (Date.now() < this.restingUntil) return true;
+    this.restingUntil = 0;
+    return false;
   }
 
   /** A store call that failed: reported, and the store rested. */

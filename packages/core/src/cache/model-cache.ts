@@ -116,6 +116,11 @@ export class ModelCache {
     return found.value;
   }
 
+  /** The item of an entry's text (`ItemTextError` when it is not one), parsed once while it stays hot. */
+  parseItem(text: string): Item {
+    return this.guard.parsed.item(text);
+  }
+
   /** The cached entries of `keys` (for a batch read): hits, and tokens for the misses (`undefined`: store unavailable). */
   async lookupItems(keys: readonly Item[]): Promise<{ readonly hit?: string; readonly token?: string }[]> {
     const refs = keys.map((key) => this.itemRef(key));
