@@ -31,7 +31,14 @@ export interface PageWriting {
   readonly guard: WriteGuard;
   /** Writes in flight at once for one page. */
   readonly concurrency: number;
+  /** The caller's: aborts writes in flight. */
   readonly signal: AbortSignal | undefined;
+  /**
+   * The run's or the segment's stop (a failure elsewhere, a lost lease), with the caller's signal:
+   * once it fires no write starts, and those in flight are waited for rather than aborted — an
+   * aborted write may still be applied after the run has told its caller it stopped.
+   */
+  readonly stop: AbortSignal | undefined;
 }
 
 /** What became of a page's items. */
@@ -85,6 +92,7 @@ export async function migratePage(
     }
   });
   if (batched.length > 0) {
+    writing.stop?.throwIfAborted();
     const report = await batchWrite(writing.executor, writing.tableName, batched, {
       keyAttributes: writing.target.keyNames,
       concurrency: writing.concurrency,
@@ -123,6 +131,7 @@ async function writeConditionally(
   let result: Awaited<ReturnType<typeof migrateItem>> = migration;
   for (let attempt = 0; attempt < MAX_RACES; attempt++) {
     if (result.kind !== 'write') return result;
+    writing.stop?.throwIfAborted();
     try {
       await writing.executor.send(
         'UpdateItem',
@@ -155,17 +164,27 @@ async function writeConditionally(
   return { kind: 'failed', reason: `changed by other writers between read and write ${MAX_RACES} times in a row` };
 }
 
-/** `work` over `items`, `size` at a time, results in input order. */
+/**
+ * `work` over `items`, `size` at a time, results in input order. After a failure no item is
+ * started, and the first failure is thrown once every item already started has settled: nothing
+ * this page started is still writing when its caller hears of the failure.
+ */
 async function inPool<T, R>(items: readonly T[], size: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
+  let failure: { error: unknown } | undefined;
   await Promise.all(
     Array.from({ length: Math.max(1, Math.min(size, items.length)) }, async () => {
-      while (next < items.length) {
+      while (next < items.length && !failure) {
         const index = next++;
-        results[index] = await work(items[index] as T);
+        try {
+          results[index] = await work(items[index] as T);
+        } catch (error) {
+          failure ??= { error };
+        }
       }
     }),
   );
+  if (failure) throw failure.error;
   return results;
 }

@@ -73,7 +73,8 @@ export async function runSegments(plan: MigrationStepPlan, runId: string, caller
   const stop = new AbortController();
   const signal = caller.signal ? AbortSignal.any([caller.signal, stop.signal]) : stop.signal;
   setMaxListeners(0, signal);
-  const settings: WorkerSettings = { ...caller, signal, writing: { ...caller.writing, signal } };
+  // Writes are not aborted by the stop, only no longer started (migrate-page.ts, PageWriting.stop).
+  const settings: WorkerSettings = { ...caller, signal, writing: { ...caller.writing, stop: signal } };
   const meter = new ProgressMeter(plan, settings);
   const store = settings.store;
   const lanes = Math.max(1, Math.min(settings.parallel, settings.segments));
@@ -175,7 +176,7 @@ async function migrateSegment(
         });
       }, settings.leaseMs / 3)
     : undefined;
-  const writing: PageWriting = { ...settings.writing, signal };
+  const writing: PageWriting = { ...settings.writing, stop: signal };
   try {
     let cursor = from;
     do {

@@ -300,6 +300,7 @@ export class Migrator {
         guard: settings.guard,
         concurrency: settings.concurrency,
         signal: options.signal,
+        stop: options.signal,
       },
       segments,
       parallel: settings.parallel,
