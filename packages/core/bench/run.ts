@@ -15,6 +15,7 @@ import { batchBenchmarks } from './batch';
 import { cacheBenchmarks } from './cache';
 import { hotReadBenchmarks } from './hot-reads';
 import { nearDelayBenchmarks } from './near-delay';
+import { requestTurnBenchmarks } from './request-turns';
 import { localBenchmarks } from './local';
 import { migrationBenchmarks } from './migration';
 import { singleTableBenchmarks } from './single-table';
@@ -145,11 +146,12 @@ function pinCodecWorkers(): boolean {
   return pinning;
 }
 
-/** BENCH_PART=codec, local (or get), batch, cache, hot-reads, near-delay, single-table or migration runs one part; by default all eight run. */
+/** BENCH_PART=codec, local (or get), request-turns, batch, cache, hot-reads, near-delay, single-table or migration runs one part; by default all nine run. */
 async function main(): Promise<void> {
   const part = process.env.BENCH_PART;
   if (part === undefined || part === 'codec') codecThroughput();
   if (part === undefined || part === 'local' || part === 'get') await localBenchmarks();
+  if (part === undefined || part === 'request-turns') await requestTurnBenchmarks();
   if (part === undefined || part === 'batch') await batchBenchmarks();
   if (part === undefined || part === 'cache') await cacheBenchmarks();
   if (part === undefined || part === 'hot-reads') await hotReadBenchmarks();

@@ -298,6 +298,41 @@ describe('DynamoExecutor', () => {
     expect(got.$metadata.attempts).toBe(3);
   });
 
+  it('starts the requests made in one turn of the event loop together, after it (src/sdk/next-turn.ts)', async () => {
+    let reachedClient = 0;
+    const counting = new DynamoExecutor({ endpoint: proxy.endpoint, region: 'us-east-1', credentials: CANARY });
+    counting.client.middlewareStack.add(
+      (next) => (args) => {
+        reachedClient++;
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    try {
+      const sends = Array.from({ length: 20 }, () =>
+        counting.send('GetItem', { TableName: table, Key: { pk: { S: 'a' } } }),
+      );
+      await Promise.resolve();
+      expect(reachedClient).toBe(0);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(reachedClient).toBe(20);
+      expect((await Promise.all(sends)).every((output) => output.Item?.pk?.S === 'a')).toBe(true);
+    } finally {
+      counting.destroy();
+    }
+  });
+
+  it('sends nothing for a request aborted before its turn came', async () => {
+    const controller = new AbortController();
+    const pending = failure(
+      executor.send('GetItem', { TableName: table, Key: { pk: { S: 'a' } } }, { signal: controller.signal }),
+    );
+    controller.abort();
+    const error = await pending;
+    expect(error).toBeInstanceOf(RequestAbortedError);
+    expect(proxy.records).toHaveLength(0);
+  });
+
   it('rejects promptly with AbortError when aborted during a throttling backoff', async () => {
     proxy.enqueue('pte', 'pte', 'pte');
     const controller = new AbortController();

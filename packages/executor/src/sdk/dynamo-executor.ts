@@ -11,6 +11,7 @@ import { tableOf, type InputOf, type OperationName, type OutputOf } from '../ope
 import { ATTEMPT_GUARD_OPTIONS, attemptGuard, guardRequest, isGuarded, releaseRequest } from './attempt-guard';
 import { createCommand } from './commands';
 import { NativeJsonProtocol } from './native-json-protocol';
+import { startNextTurn } from './next-turn';
 import { redactingLogger } from './redacting-logger';
 
 export interface DynamoExecutorOptions {
@@ -75,10 +76,12 @@ export class DynamoExecutor implements Executor {
       // Without options, our own client (`cacheMiddleware`, guard added before its first request)
       // reuses its resolved stack. A client given to us may have cached a stack without the guard
       // before it was added, so its calls get options, which make the SDK resolve the stack again.
-      const sent =
+      // Started with the other requests of this turn of the event loop (next-turn.ts says why).
+      const sent = startNextTurn(() =>
         this.ownsClient && !options.signal
           ? this.client.send(command)
-          : this.client.send(command, { abortSignal: options.signal });
+          : this.client.send(command, { abortSignal: options.signal }),
+      );
       const output = (await sent) as OutputOf<Op>;
       this.events.emit({
         type: 'response',
