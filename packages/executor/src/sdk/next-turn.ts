@@ -10,12 +10,13 @@ import { setImmediate } from 'node:timers';
  * while the loop is still handling the responses that came with it. Started there, each request's
  * building, signing and writing interleaves with the reading of the others' responses; started
  * here, the responses of a pass are read together and the requests then built and sent together.
- * `pnpm bench` (part `request-turns`, `packages/core/bench/request-turns.ts`) measures it on one
- * SDK client against DynamoDB Local, 32 callers each sending its next `GetItem` as its last
- * returns: about half this process's CPU per request, and 1.7–1.9× the requests a second, on Node
- * 20 and 24 alike; one caller at a time sees no difference (a run of one kind of work keeps its
- * code and data warm in the CPU's caches — our reading of it, not measured inside the CPU). The
- * cost: a request made outside any I/O callback waits for the rest of the loop's current pass.
+ * That run of one kind of work keeps its code and data warm in the CPU's caches (our reading of
+ * it, not measured inside the CPU). `pnpm bench` (part `request-turns`,
+ * `packages/core/bench/request-turns.ts`) measures it on one SDK client against DynamoDB Local, 32
+ * callers each sending its next `GetItem` as its last returns: about half this process's CPU per
+ * request, and 1.7–1.9× the requests a second, on Node 20 and 24 alike. The cost: a request made
+ * outside any I/O callback waits for the rest of the loop's current pass, and one caller at a time
+ * got 0.96× the requests a second (the control 0.98×).
  */
 export function startNextTurn<R>(start: () => Promise<R>): Promise<R> {
   return new Promise<R>((resolve, reject) => {
