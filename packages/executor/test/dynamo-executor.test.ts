@@ -298,7 +298,7 @@ describe('DynamoExecutor', () => {
     expect(got.$metadata.attempts).toBe(3);
   });
 
-  it('starts the requests made in one turn of the event loop together, after it (src/sdk/next-turn.ts)', async () => {
+  it('starts the requests made in one turn of the event loop together, after it (src/sdk/next-turn.ts); one with none other in flight at once', async () => {
     let reachedClient = 0;
     const counting = new DynamoExecutor({ endpoint: proxy.endpoint, region: 'us-east-1', credentials: CANARY });
     counting.client.middlewareStack.add(
@@ -313,10 +313,14 @@ describe('DynamoExecutor', () => {
         counting.send('GetItem', { TableName: table, Key: { pk: { S: 'a' } } }),
       );
       await Promise.resolve();
-      expect(reachedClient).toBe(0);
+      expect(reachedClient).toBe(1); // the first had none other in flight
       await new Promise((resolve) => setImmediate(resolve));
       expect(reachedClient).toBe(20);
       expect((await Promise.all(sends)).every((output) => output.Item?.pk?.S === 'a')).toBe(true);
+      // Nothing in flight any more: the next request starts at once again.
+      const alone = counting.send('GetItem', { TableName: table, Key: { pk: { S: 'a' } } });
+      expect(reachedClient).toBe(21);
+      await alone;
     } finally {
       counting.destroy();
     }
@@ -324,13 +328,16 @@ describe('DynamoExecutor', () => {
 
   it('sends nothing for a request aborted before its turn came', async () => {
     const controller = new AbortController();
+    const first = executor.send('GetItem', { TableName: table, Key: { pk: { S: 'a' } } });
+    // With the first in flight, this one waits for the turn to end.
     const pending = failure(
-      executor.send('GetItem', { TableName: table, Key: { pk: { S: 'a' } } }, { signal: controller.signal }),
+      executor.send('GetItem', { TableName: table, Key: { pk: { S: 'b' } } }, { signal: controller.signal }),
     );
     controller.abort();
     const error = await pending;
+    await first;
     expect(error).toBeInstanceOf(RequestAbortedError);
-    expect(proxy.records).toHaveLength(0);
+    expect(proxy.records).toHaveLength(1); // the first only
   });
 
   it('rejects promptly with AbortError when aborted during a throttling backoff', async () => {

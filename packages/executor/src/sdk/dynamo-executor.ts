@@ -44,6 +44,8 @@ export class DynamoExecutor implements Executor {
   readonly client: DynamoDBClient;
   readonly events: ExecutorEvents;
   private readonly ownsClient: boolean;
+  /** Requests sent and not yet settled. */
+  private inFlight = 0;
 
   constructor(options: DynamoExecutorOptions = {}) {
     this.events = options.events ?? new ExecutorEvents();
@@ -76,12 +78,13 @@ export class DynamoExecutor implements Executor {
       // Without options, our own client (`cacheMiddleware`, guard added before its first request)
       // reuses its resolved stack. A client given to us may have cached a stack without the guard
       // before it was added, so its calls get options, which make the SDK resolve the stack again.
-      // Started with the other requests of this turn of the event loop (next-turn.ts says why).
-      const sent = startNextTurn(() =>
+      const start = (): Promise<unknown> =>
         this.ownsClient && !options.signal
           ? this.client.send(command)
-          : this.client.send(command, { abortSignal: options.signal }),
-      );
+          : this.client.send(command, { abortSignal: options.signal });
+      // Started with the other requests of this turn of the event loop (next-turn.ts says why); a
+      // request with none other in flight has nothing to be started with, and starts at once.
+      const sent = this.inFlight++ === 0 ? start() : startNextTurn(start);
       const output = (await sent) as OutputOf<Op>;
       this.events.emit({
         type: 'response',
@@ -103,6 +106,7 @@ export class DynamoExecutor implements Executor {
       });
       throw mapped;
     } finally {
+      this.inFlight--;
       releaseRequest(request);
     }
   }

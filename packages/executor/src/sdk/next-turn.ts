@@ -15,8 +15,10 @@ import { setImmediate } from 'node:timers';
  * `packages/core/bench/request-turns.ts`) measures it on one SDK client against DynamoDB Local, 32
  * callers each sending its next `GetItem` as its last returns: about half this process's CPU per
  * request, and 1.7–1.9× the requests a second, on Node 20 and 24 alike. The cost: a request made
- * outside any I/O callback waits for the rest of the loop's current pass, and one caller at a time
- * got 0.96× the requests a second (the control 0.98×).
+ * outside any I/O callback waits for the rest of the loop's current pass. A request with none other
+ * of its executor in flight is started at once by the executor (`dynamo-executor.ts`): there is
+ * nothing to start it with, and waiting cost one caller at a time 0.96× the requests a second
+ * (the control 0.98×).
  */
 export function startNextTurn<R>(start: () => Promise<R>): Promise<R> {
   return new Promise<R>((resolve, reject) => {
