@@ -5,7 +5,7 @@ import type { Cache, CacheHit, CacheInvalidation, CacheLookup, CacheRef, FillOpt
 import { CacheStoreError } from './cache-store-error';
 import { NearTier, type NearCacheOptions, type NearTicket } from './near/near-tier';
 import { NearTracking } from './near/near-tracking';
-import { scopeKeys, type ScopeKeys } from './redis-keys';
+import { isTagSafePrefix, itemKeys, scopeKeys, type ScopeKeys } from './redis-keys';
 import { FILL, INVALIDATE, LOOKUP, NEAR_READ } from './redis-scripts';
 
 export interface RedisCacheOptions {
@@ -35,8 +35,6 @@ const DEFAULT_GENERATION_TTL_MS = 10 * 60_000;
 const DEFAULT_HEARTBEAT_MS = 1_000;
 /** Commands held back at most before the socket writes them (see `batchWrites`). */
 const WRITE_BATCH = 8;
-/** Scopes whose key names are remembered; past it the memory starts again empty (cheaper than an LRU). */
-const MAX_SCOPES = 10_000;
 
 /** A Lua script and its SHA-1, sent with EVALSHA (EVAL once per node that does not know it yet). */
 interface Script {
@@ -67,8 +65,6 @@ export class RedisCache implements Cache {
   private readonly owned: boolean;
   private readonly prefix: string;
   private readonly generationTtlMs: number;
-  /** The key names of recently used scopes (their hash tag is a SHA-1), emptied when it reaches MAX_SCOPES. */
-  private readonly scopes = new Map<string, ScopeKeys>();
   private readonly near: NearTier | undefined;
   private readonly tracking: NearTracking | undefined;
   /** The socket whose writes are held until this turn ends (see `batchWrites`). */
@@ -84,6 +80,11 @@ export class RedisCache implements Cache {
       this.owned = false;
     }
     this.prefix = options.prefix ?? 'dynamodel:';
+    if (!isTagSafePrefix(this.prefix)) {
+      throw new TypeError(
+        `RedisCache: the prefix ${JSON.stringify(this.prefix)} holds a brace, which Redis Cluster reads as a hash tag`,
+      );
+    }
     this.generationTtlMs = options.generationTtlMs ?? DEFAULT_GENERATION_TTL_MS;
     if (options.near) {
       const near = options.near === true ? {} : options.near;
@@ -100,7 +101,7 @@ export class RedisCache implements Cache {
   peek(ref: CacheRef): CacheHit | undefined {
     const near = this.near;
     if (!near || ref.member) return undefined;
-    const value = near.get(this.keys(ref.table, ref.scope).entry(ref.entry));
+    const value = near.get(itemKeys(this.prefix, ref.table, ref.scope, ref.entry).entry);
     return value === undefined ? undefined : { hit: true, value, tier: 'near' };
   }
 
@@ -151,15 +152,15 @@ export class RedisCache implements Cache {
   }
 
   private async lookupOne(ref: CacheRef): Promise<CacheLookup> {
-    const keys = this.keys(ref.table, ref.scope);
     if (!ref.member) {
-      const key = keys.entry(ref.entry);
+      const keys = itemKeys(this.prefix, ref.table, ref.scope, ref.entry);
+      const key = keys.entry;
       const near = this.near;
       if (near) {
         const value = near.get(key);
         if (value !== undefined) return { hit: true, value, tier: 'near' };
         const ticket = near.begin(key); // before the read is sent: a push for it may overtake its reply
-        if (ticket) return this.readForNear(near, ticket, keys, key);
+        if (ticket) return this.readForNear(near, ticket, keys.generation, key);
       }
       // An item's entry exists only while its scope's generation is the one it was filled under
       // (fills check the token, invalidations delete the entry), so reading the entry and the
@@ -174,6 +175,7 @@ export class RedisCache implements Cache {
       if (value !== null || (token !== null && typeof token !== 'string')) throw garbage('MGET of an entry', reply);
       if (typeof token === 'string') return { hit: false, token };
     }
+    const keys = this.keys(ref.table, ref.scope);
     const reply = await this.run(
       SCRIPTS.lookup,
       [keys.generation, keys.entry(ref.entry)],
@@ -191,15 +193,11 @@ export class RedisCache implements Cache {
    * tier may keep it), or the scope's token, in one script. The tier keeps the value unless a push
    * for the key arrived while the script was in flight.
    */
-  private async readForNear(near: NearTier, ticket: NearTicket, keys: ScopeKeys, key: string): Promise<CacheLookup> {
+  private async readForNear(near: NearTier, ticket: NearTicket, generation: string, key: string): Promise<CacheLookup> {
     let kept: string | null = null;
     let ttlMs = 0;
     try {
-      const reply = await this.run(
-        SCRIPTS.nearRead,
-        [keys.generation, key],
-        [newToken(), String(this.generationTtlMs)],
-      );
+      const reply = await this.run(SCRIPTS.nearRead, [generation, key], [newToken(), String(this.generationTtlMs)]);
       if (Array.isArray(reply) && typeof reply[1] === 'string') {
         if (reply.length === 3 && reply[0] === 1 && typeof reply[2] === 'number') {
           [kept, ttlMs] = [reply[1], reply[2]];
@@ -242,15 +240,8 @@ export class RedisCache implements Cache {
     });
   }
 
-  /** A scope's key names, remembered (a hot key's scope is looked up again and again). */
   private keys(table: string, scope: string): ScopeKeys {
-    const id = `${table.length}:${table}${scope}`;
-    let keys = this.scopes.get(id);
-    if (!keys) {
-      if (this.scopes.size >= MAX_SCOPES) this.scopes.clear();
-      this.scopes.set(id, (keys = scopeKeys(this.prefix, table, scope)));
-    }
-    return keys;
+    return scopeKeys(this.prefix, table, scope);
   }
 
   /** EVALSHA, and EVAL when this node has not seen the script yet (after a restart, or a new Cluster node). */

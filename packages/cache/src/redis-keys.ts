@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-
 /** The Redis keys of one scope: every one carries the same hash tag, so they share a Cluster slot. */
 export interface ScopeKeys {
   readonly generation: string;
@@ -10,19 +8,47 @@ export interface ScopeKeys {
 }
 
 /**
- * `<prefix><table>:{<tag>}:<kind>`: readable by table, and tagged by a hash of (table, scope),
- * since a scope (an encoded partition key) may hold any character, `{` and `}` included. The
- * entry keys carry the whole scope too, so two scopes whose tags collide share a slot and a
- * generation (which only costs refused fills), never an entry.
+ * `<prefix><table>:{#<scope>}:<kind>`: readable, and tagged by the scope itself. A scope (an encoded
+ * partition key) may hold any character, so the braces Redis Cluster reads as a hash tag's ends
+ * (and `%`, the escape) are escaped, in the table's name too: the names stay one-to-one with
+ * (table, scope), and `#` keeps the tag from being empty (Redis hashes a whole key whose tag is
+ * `{}`). Built on every call: cheaper than remembering them, and no hash to compute (a SHA-1 tag
+ * and a map of recent scopes cost a hit ~0.8 µs at 10,000 partitions, `packages/core/bench/hot-reads.ts`).
  */
 export function scopeKeys(prefix: string, table: string, scope: string): ScopeKeys {
-  const tag = createHash('sha1').update(table).update('\0').update(scope).digest('base64url').slice(0, 16);
-  const base = `${prefix}${table}:{${tag}}:`;
-  const scoped = `${base}e:${scope.length}:${scope}`;
+  const base = scopeBase(prefix, table, scope);
   return {
     generation: `${base}g`,
     hold: `${base}h`,
     members: `${base}m`,
-    entry: (entry) => `${scoped}${entry.length}:${entry}`,
+    entry: (entry) => entryKey(base, entry),
   };
+}
+
+/** An item's entry key alone (a lookup needs only it and the generation). */
+export function itemKeys(prefix: string, table: string, scope: string, entry: string): ItemKeys {
+  const base = scopeBase(prefix, table, scope);
+  return { generation: `${base}g`, entry: entryKey(base, entry) };
+}
+
+const scopeBase = (prefix: string, table: string, scope: string): string =>
+  `${prefix}${escapeBraces(table)}:{#${escapeBraces(scope)}}:`;
+
+export interface ItemKeys {
+  readonly generation: string;
+  readonly entry: string;
+}
+
+const entryKey = (base: string, entry: string): string => `${base}e:${entry.length}:${entry}`;
+
+const SPECIAL = /[{}%]/;
+const ESCAPES: Readonly<Record<string, string>> = { '{': '%7B', '}': '%7D', '%': '%25' };
+
+function escapeBraces(name: string): string {
+  return SPECIAL.test(name) ? name.replace(/[{}%]/g, (special) => ESCAPES[special] as string) : name;
+}
+
+/** Whether a key prefix keeps every key's hash tag where `scopeKeys` puts it. */
+export function isTagSafePrefix(prefix: string): boolean {
+  return !prefix.includes('{') && !prefix.includes('}');
 }

@@ -16,7 +16,7 @@ import {
   type CacheLookup,
   type CacheRef,
 } from '@dynamodel/cache';
-import { scopeKeys } from '../src/redis-keys';
+import { itemKeys, scopeKeys } from '../src/redis-keys';
 
 let server: LocalRedis;
 let cluster: LocalRedisCluster;
@@ -157,14 +157,36 @@ describe.each(stores)('%s', (_name, makeStore) => {
 });
 
 describe('RedisCache specifics', () => {
-  it('puts every key of a scope in one Cluster slot', async () => {
-    const keys = scopeKeys('dynamodel:', 'tweets', 'a}{b');
-    const slots = await Promise.all(
-      [keys.generation, keys.hold, keys.members, keys.entry('x'), `${keys.entry('x')}@token`].map((key) =>
-        redis.call('CLUSTER', 'KEYSLOT', key).catch(() => clusterClient.call('CLUSTER', 'KEYSLOT', key)),
-      ),
-    );
-    expect(new Set(slots).size).toBe(1);
+  it.each(['a}{b', '', '}', '%7D', '{}', 'plain'])(
+    'puts every key of the scope %j in one Cluster slot',
+    async (scope) => {
+      const keys = scopeKeys('dynamodel:', 'tweets', scope);
+      const slots = await Promise.all(
+        [keys.generation, keys.hold, keys.members, keys.entry('x'), `${keys.entry('x')}@token`].map((key) =>
+          redis.call('CLUSTER', 'KEYSLOT', key).catch(() => clusterClient.call('CLUSTER', 'KEYSLOT', key)),
+        ),
+      );
+      expect(new Set(slots).size).toBe(1);
+    },
+  );
+
+  it('names every (table, scope, entry) apart, braces and escapes included', () => {
+    const named = [
+      ['t', '}', 'e'],
+      ['t', '%7D', 'e'],
+      ['t}', '', 'e'],
+      ['t%7D', '', 'e'],
+      ['t', '', '}e'],
+      ['t:{', 'x', 'e'],
+      ['t', ':{x', 'e'],
+    ].map(([table, scope, entry]) => scopeKeys('p:', table as string, scope as string).entry(entry as string));
+    expect(new Set(named).size).toBe(named.length);
+    const keys = scopeKeys('p:', 't', 's');
+    expect(itemKeys('p:', 't', 's', 'e')).toEqual({ generation: keys.generation, entry: keys.entry('e') });
+  });
+
+  it('refuses a key prefix holding a brace (Redis Cluster would read it as the hash tag)', () => {
+    expect(() => new RedisCache(redis, { prefix: 'app{1}:' })).toThrow(/prefix "app\{1\}:" holds a brace/);
   });
 
   it('loads its scripts again after Redis forgot them (SCRIPT FLUSH, a restarted node)', async () => {
@@ -225,11 +247,12 @@ describe('RedisCache specifics', () => {
     expect((await since(before)).slice(1)).toEqual([0, 1]);
   });
 
-  it('prefixes its keys and namespaces them by table', async () => {
+  it('prefixes its keys, names them by table and tags them by scope (readable in redis-cli)', async () => {
     const store = new RedisCache(redis, { prefix: 'app1:' });
-    await store.lookup([ref('a')]);
+    const at = ref('a');
+    await store.fill(at, ((await store.lookup([at]))[0] as { token: string }).token, 'v', { ttlMs: 60_000 });
     const keys = await redis.keys(`app1:t${table}:*`);
-    expect(keys).toEqual([expect.stringMatching(new RegExp(`^app1:t${table}:\\{[A-Za-z0-9_-]{16}\\}:g$`))]);
+    expect(keys.sort()).toEqual([`app1:t${table}:{#${at.scope}}:e:1:a`, `app1:t${table}:{#${at.scope}}:g`]);
   });
 
   it('fails at once, not after a wait, when its own client cannot reach Redis', async () => {

@@ -22,6 +22,7 @@ import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { Session } from 'node:inspector/promises';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { DynamoDBClient, GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
@@ -32,6 +33,7 @@ import { startLocalDynamo, type LocalDynamo } from '@dynamodel/local';
 import { startLocalRedis } from '@dynamodel/local/redis';
 import { benchTweets, concurrently, zipfRanks } from './hot-keys';
 import { pin } from './local';
+import { cpuBetween, threadTimes } from './server-cpu';
 
 @Table({ name: 'hot_tweets', cache: { ttl: '1h' } })
 class HotTweet extends Model {
@@ -55,21 +57,87 @@ const CONTROL = 'GET/SETEX again (control)';
 const NEAR = 'Dynamodel + RedisCache, near tier';
 const CSC = 'node-redis 5 client-side cache';
 
+/** BENCH_HOT_PREFILL=1: each variant reads every tweet once before it is timed (hits only, at full size). */
+const PREFILL = process.env.BENCH_HOT_PREFILL === '1';
 /** BENCH_HOT_PROFILE=<folder>: a CPU profile of each variant's timed reads (nothing else) per round. */
 const PROFILE_DIR = process.env.BENCH_HOT_PROFILE;
+/**
+ * BENCH_HOT_HEAP=<folder>: instead, a sampling heap profile of the same reads, keeping the samples
+ * the garbage collector freed (what a read allocates, not what it keeps).
+ */
+const HEAP_DIR = process.env.BENCH_HOT_HEAP;
 
 async function startProfile(): Promise<Session> {
   const session = new Session();
   session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
+  if (HEAP_DIR) {
+    await session.post('HeapProfiler.enable');
+    await session.post('HeapProfiler.startSampling', {
+      samplingInterval: 1024,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+  } else {
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  }
   return session;
 }
 
-async function stopProfile(session: Session, file: string): Promise<void> {
-  const { profile } = await session.post('Profiler.stop');
-  writeFileSync(file, JSON.stringify(profile));
+async function stopProfile(session: Session, name: string): Promise<void> {
+  if (HEAP_DIR) {
+    const { profile } = await session.post('HeapProfiler.stopSampling');
+    writeFileSync(`${HEAP_DIR}/${name}.heapprofile`, JSON.stringify(profile));
+  } else {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(`${PROFILE_DIR}/${name}.cpuprofile`, JSON.stringify(profile));
+  }
   session.disconnect();
+}
+
+/** One variant's timed reads: reads/s, the share of the time spent collecting garbage, CPU per read. */
+interface Run {
+  readonly speed: number;
+  readonly gets: number;
+  readonly gcShare: number;
+  /** CPU µs per read of this process, of redis-server and of DynamoDB Local (`NaN` where /proc is missing). */
+  readonly cpu: number;
+  readonly redisCpu: number;
+  readonly dynamoCpu: number;
+}
+
+/**
+ * `work` timed: wall, garbage collection (every kind), and the CPU time of this process, of
+ * redis-server and of DynamoDB Local — the three share two cores, so a variant's reads/s is bound by
+ * the CPU it spends in all three, not only here.
+ */
+async function timed(
+  reads: number,
+  redisPid: number,
+  dynamoPid: number,
+  work: () => Promise<void>,
+): Promise<Omit<Run, 'gets'>> {
+  let gcMs = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcMs += entry.duration;
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const [redisBefore, dynamoBefore, cpuBefore] = [threadTimes(redisPid), threadTimes(dynamoPid), process.cpuUsage()];
+  const started = performance.now();
+  await work();
+  const elapsed = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  const [redisAfter, dynamoAfter] = [threadTimes(redisPid), threadTimes(dynamoPid)];
+  // GC entries are delivered after the turn they were recorded in.
+  await new Promise((resolve) => setImmediate(resolve));
+  observer.disconnect();
+  return {
+    speed: reads / (elapsed / 1000),
+    gcShare: gcMs / elapsed,
+    cpu: (cpu.user + cpu.system) / reads,
+    redisCpu: cpuBetween(redisBefore, redisAfter) / reads,
+    dynamoCpu: cpuBetween(dynamoBefore, dynamoAfter) / reads,
+  };
 }
 
 /** Resolves once a near tier serves (its invalidation connection is up): timing starts warm. */
@@ -247,35 +315,39 @@ export async function hotReadBenchmarks(): Promise<void> {
         `${CONCURRENCY} in flight, ${distinct.toLocaleString('en')} distinct keys; after ${WARMUP_READS.toLocaleString('en')} ` +
         `warm-up reads, ${ROUNDS} rounds in rotating order, medians`,
     );
-    const speeds = new Map<string, number[]>(variants.map((variant) => [variant.name, []]));
-    const sent = new Map<string, number[]>(variants.map((variant) => [variant.name, []]));
+    const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]);
+    const runs = new Map<string, Run[]>(variants.map((variant) => [variant.name, []]));
     for (let round = 0; round < ROUNDS; round++) {
       const order = variants.map((_, i) => variants[(i + round) % variants.length] as Variant);
       for (const variant of order) {
         const { read, gets, close } = await variant.start();
-        const profiler = PROFILE_DIR ? await startProfile() : undefined;
-        const started = performance.now();
-        await concurrently(READS, CONCURRENCY, async (i) => {
-          if (!(await read(ids[ranks[i] as number] as string))) throw new Error(`${variant.name}: a tweet is missing`);
-        });
-        speeds.get(variant.name)?.push(READS / ((performance.now() - started) / 1000));
-        if (profiler)
-          await stopProfile(profiler, `${PROFILE_DIR}/${variant.name.replace(/\W+/g, '-')}-${round}.cpuprofile`);
-        sent.get(variant.name)?.push(gets());
+        if (PREFILL) await concurrently(TWEETS, CONCURRENCY, async (i) => void (await read(ids[i] as string)));
+        const profiler = PROFILE_DIR || HEAP_DIR ? await startProfile() : undefined;
+        const run = await timed(READS, redisPid, db.pid, () =>
+          concurrently(READS, CONCURRENCY, async (i) => {
+            if (!(await read(ids[ranks[i] as number] as string)))
+              throw new Error(`${variant.name}: a tweet is missing`);
+          }),
+        );
+        if (profiler) await stopProfile(profiler, `${variant.name.replace(/\W+/g, '-')}-${round}`);
+        runs.get(variant.name)?.push({ ...run, gets: gets() });
         await close();
       }
     }
-    console.log('    variant                              reads/s   GetItem sent   (each round)');
+    console.log(
+      '    variant                              reads/s   GetItem sent   GC time   CPU µs/read: here  Redis  DynamoDB   (reads/s each round)',
+    );
     for (const variant of variants) {
-      const runs = speeds.get(variant.name) ?? [];
+      const of = (field: keyof Run): number => median((runs.get(variant.name) ?? []).map((run) => run[field]));
+      const µs = (field: keyof Run, width: number): string => of(field).toFixed(1).padStart(width);
       console.log(
-        `    ${variant.name.padEnd(34)} ${Math.round(median(runs)).toLocaleString('en').padStart(9)} ` +
-          `${Math.round(median(sent.get(variant.name) ?? []))
-            .toLocaleString('en')
-            .padStart(14)}   ` +
-          runs.map((run) => Math.round(run).toLocaleString('en')).join(' / '),
+        `    ${variant.name.padEnd(34)} ${Math.round(of('speed')).toLocaleString('en').padStart(9)} ` +
+          `${Math.round(of('gets')).toLocaleString('en').padStart(14)}   ${(of('gcShare') * 100).toFixed(1).padStart(6)}%   ` +
+          `${µs('cpu', 17)} ${µs('redisCpu', 6)} ${µs('dynamoCpu', 9)}   ` +
+          (runs.get(variant.name) ?? []).map((run) => Math.round(run.speed).toLocaleString('en')).join(' / '),
       );
     }
+    const speeds = new Map([...runs].map(([name, measured]) => [name, measured.map((run) => run.speed)]));
     /** The median over rounds of a's speed ÷ b's in the same round. */
     const ratio = (a: string, b: string): string =>
       median((speeds.get(a) ?? []).map((speed, round) => speed / (speeds.get(b)?.[round] ?? NaN))).toFixed(2);

@@ -3,6 +3,8 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { MemoryCache, type Cache } from '@dynamodel/cache';
 import { DynamodelError, HashKey, Model, Table, compileModel, createConnection, type ModelCacheOptions } from '../src';
 import { Deadlines } from '../src/cache/deadlines';
+import { GuardedCache } from '../src/cache/guarded-cache';
+import { ModelCache } from '../src/cache/model-cache';
 import { PARSED_TEXTS_MAX_ENTRIES, PARSED_TEXTS_MAX_TEXT, ParsedTexts } from '../src/cache/parsed-texts';
 import { ItemTextError, itemFromText, itemToText } from '../src/cache/item-text';
 import { definitionError } from './support/definition-error';
@@ -81,6 +83,62 @@ describe('parsed texts (a hot entry parsed once per connection)', () => {
     const huge = itemToText({ id: { S: 'huge' }, body: { S: 'x'.repeat(PARSED_TEXTS_MAX_TEXT) } });
     expect(bytes.item(huge).body?.S).toHaveLength(PARSED_TEXTS_MAX_TEXT);
     expect(bytes.size).toBe(3);
+  });
+});
+
+describe('which cached texts are kept parsed', () => {
+  @Table({ name: 'parsed', cache: { ttl: '1h' } })
+  class Parsed extends Model {
+    @HashKey() id!: string;
+  }
+  const text = itemToText({ id: { S: 'a' } });
+  const ref = { table: 'parsed', scope: 'pa', entry: 'a' };
+  const modelCache = (store: Cache) => {
+    const guard = new GuardedCache(store, { timeoutMs: 1_000, restMs: 1_000 });
+    const schema = compileModel(Parsed);
+    return {
+      guard,
+      cache: new ModelCache(
+        guard,
+        schema,
+        'parsed',
+        schema.cache,
+        () => undefined,
+        () => 'parsed',
+      ),
+    };
+  };
+  /** A store across the network: every hit's text is a new string. */
+  const remote = (tier?: 'near'): Cache => ({
+    lookup: (refs) =>
+      Promise.resolve(refs.map(() => ({ hit: true, value: String([text]), ...(tier ? { tier } : {}) }))),
+    fill: () => Promise.resolve(true),
+    invalidate: () => Promise.resolve(),
+  });
+  const noLoad = () => Promise.reject(new Error('a hit loads nothing'));
+
+  it('parses a text that came over the network each time, and keeps none of them', async () => {
+    const { guard, cache } = modelCache(remote());
+    const read = await cache.read(ref, noLoad);
+    expect(read).toEqual({ text, cached: true, held: false });
+    expect(cache.parseItem(read.text as string, read.held === true)).toEqual({ id: { S: 'a' } });
+    expect(guard.parsed.size).toBe(0);
+    const [looked] = await cache.lookupItems([{ id: { S: 'a' } }]);
+    expect(looked).toEqual({ hit: text, held: false });
+  });
+
+  it("keeps the texts a store holds in this process parsed: the near tier's, an in-process store's", async () => {
+    const near = modelCache(remote('near'));
+    await expect(near.cache.read(ref, noLoad)).resolves.toMatchObject({ held: true });
+    await expect(near.cache.lookupItems([{ id: { S: 'a' } }])).resolves.toEqual([{ hit: text, held: true }]);
+
+    const memory = new MemoryCache();
+    const held = modelCache(memory);
+    await memory.fill(ref, ((await memory.lookup([ref]))[0] as { token: string }).token, text, { ttlMs: 60_000 });
+    await expect(held.cache.read(ref, noLoad)).resolves.toMatchObject({ text, held: true });
+    const item = held.cache.parseItem(text, true);
+    expect(held.cache.parseItem(text, true)).toBe(item);
+    expect(held.guard.parsed.size).toBe(1);
   });
 });
 

@@ -33,7 +33,7 @@ export async function cachedBatchGet<T>(
       absent.push(position);
     } else {
       try {
-        items[position] = decode(cache.parseItem(entry.hit));
+        items[position] = decode(cache.parseItem(entry.hit, entry.held === true));
       } catch (error) {
         await cache.dropGarbage(cache.itemRef(keys.encoded[position] as Item), describe(error));
         misses.push(position);

@@ -22,7 +22,7 @@ export function cachedGet<T>(
   const ref = cache.itemRef(key);
   const held = cache.peek(ref);
   if (held === undefined) return readThrough(cache, ref, key, readItem, decode, signal);
-  return decodeCached(cache, ref, key, readItem, decode, held);
+  return decodeCached(cache, ref, key, readItem, decode, held, true);
 }
 
 async function readThrough<T>(
@@ -40,7 +40,9 @@ async function readThrough<T>(
   const read = await cache.read(ref, load, signal);
   if (read.loaded) return decode(read.loaded);
   // Without an item loaded, a text is the store's (a load that found the item hands it over).
-  return read.text === undefined ? undefined : decodeCached(cache, ref, key, readItem, decode, read.text);
+  return read.text === undefined
+    ? undefined
+    : decodeCached(cache, ref, key, readItem, decode, read.text, read.held === true);
 }
 
 /** A cached text decoded; one that does not read back is dropped and the item read from DynamoDB. */
@@ -51,9 +53,10 @@ function decodeCached<T>(
   readItem: (key: Item) => Promise<Item | undefined>,
   decode: (item: Item) => T,
   text: string,
+  held: boolean,
 ): Promise<T | undefined> {
   try {
-    return Promise.resolve(text === ABSENT ? undefined : decode(cache.parseItem(text)));
+    return Promise.resolve(text === ABSENT ? undefined : decode(cache.parseItem(text, held)));
   } catch (error) {
     return dropAndRead(cache, ref, key, readItem, decode, error);
   }

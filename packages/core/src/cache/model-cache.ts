@@ -6,6 +6,7 @@ import { DEFAULT_INDEX_SETTLE_MS, type CacheSchema } from '../schema/compile-cac
 import type { ModelSchema } from '../schema/compile-model';
 import { keyAttributeNames } from '../operations/key';
 import type { GuardedCache } from './guarded-cache';
+import { itemFromText } from './item-text';
 
 /** The cached text of a key that holds no item (item texts are JSON objects, so never this). */
 export const ABSENT = '-';
@@ -14,6 +15,8 @@ export const ABSENT = '-';
 export interface ReadText<V = never> {
   readonly text: string | undefined;
   readonly cached: boolean;
+  /** The store holds the text in this process (the same string on every hit): see `parseItem`. */
+  readonly held?: boolean;
   /** What the load read, when it was loaded (not cached): its callers decode it instead of parsing the text. */
   readonly loaded?: V | undefined;
 }
@@ -85,7 +88,7 @@ export class ModelCache {
     const found = (await this.guard.lookup([ref], this.reportError))?.[0];
     if (found?.hit) {
       this.emitHits(found.tier ?? 'store', 1);
-      return { text: found.value, cached: true };
+      return { text: found.value, cached: true, held: this.held(found.tier) };
     }
     this.emit('miss', 1);
     // The store is unavailable: read DynamoDB directly, fill nothing.
@@ -116,13 +119,28 @@ export class ModelCache {
     return found.value;
   }
 
-  /** The item of an entry's text (`ItemTextError` when it is not one), parsed once while it stays hot. */
-  parseItem(text: string): Item {
-    return this.guard.parsed.item(text);
+  /**
+   * The item of an entry's text (`ItemTextError` when it is not one). A text the store holds in this
+   * process (`held`: a `peek` hit, the near tier's, an in-process store's) is parsed once while it
+   * stays hot (`parsed-texts.ts`): the store hands back the same string, whose hash V8 keeps. A text
+   * that came over the network is a new string each time; looking it up would hash it anew, and
+   * with a working set beyond the memo's size every miss of it would also freeze and evict — parsing
+   * it is cheaper (packages/core/bench/hot-reads.ts, 2026-12-06: `RedisCache` 49.7 µs of CPU a read
+   * without the memo against 51.4 with it, the near tier 32.4 against 34.5, 10,000 keys).
+   */
+  parseItem(text: string, held: boolean): Item {
+    return held ? this.guard.parsed.item(text) : itemFromText(text);
+  }
+
+  /** Whether a hit's text is held in this process (see `parseItem`). */
+  private held(tier: 'near' | 'store' | undefined): boolean {
+    return tier === 'near' || this.guard.store.inProcess === true;
   }
 
   /** The cached entries of `keys` (for a batch read): hits, and tokens for the misses (`undefined`: store unavailable). */
-  async lookupItems(keys: readonly Item[]): Promise<{ readonly hit?: string; readonly token?: string }[]> {
+  async lookupItems(
+    keys: readonly Item[],
+  ): Promise<{ readonly hit?: string; readonly held?: boolean; readonly token?: string }[]> {
     const refs = keys.map((key) => this.itemRef(key));
     const found = await this.guard.lookup(refs, this.reportError);
     if (!found) return keys.map(() => ({}));
@@ -132,7 +150,7 @@ export class ModelCache {
       if (!entry.hit) return { token: entry.token };
       if (entry.tier === 'near') nearHits++;
       else storeHits++;
-      return { hit: entry.value };
+      return { hit: entry.value, held: this.held(entry.tier) };
     });
     if (nearHits > 0) this.emitHits('near', nearHits);
     if (storeHits > 0) this.emitHits('store', storeHits);

@@ -10,8 +10,8 @@ export const PARSED_TEXTS_MAX_TEXT = 1 << 20;
  * The items of the cached texts a connection read most recently, parsed once: a hot item's hits
  * then cost a map lookup instead of `JSON.parse` and a copy of every value (two thirds of a
  * `MemoryCache` hit's own time). Keyed by the text itself — a pure function's memo, whichever
- * store, entry or model the text came from. An in-process store hands back the same string on each
- * hit, whose hash V8 keeps; a Redis reply is a new string, hashed once per lookup.
+ * store, entry or model the text came from. Only texts the store holds in this process come here
+ * (`ModelCache.parseItem`): the store hands back the same string on each hit, whose hash V8 keeps.
  *
  * The items are shared by every instance decoded from them, as the item `save()` compares with
  * (`model/stored-state.ts`), so nothing may change them: they are frozen, decoders build new values
