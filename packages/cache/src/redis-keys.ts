@@ -41,11 +41,12 @@ export interface ItemKeys {
 
 const entryKey = (base: string, entry: string): string => `${base}e:${entry.length}:${entry}`;
 
-const SPECIAL = /[{}%]/;
 const ESCAPES: Readonly<Record<string, string>> = { '{': '%7B', '}': '%7D', '%': '%25' };
 
 function escapeBraces(name: string): string {
-  return SPECIAL.test(name) ? name.replace(/[{}%]/g, (special) => ESCAPES[special] as string) : name;
+  // `includes` three times costs a hit less than one regular expression test (names are short).
+  if (!name.includes('{') && !name.includes('}') && !name.includes('%')) return name;
+  return name.replace(/[{}%]/g, (special) => ESCAPES[special] as string);
 }
 
 /** Whether a key prefix keeps every key's hash tag where `scopeKeys` puts it. */

@@ -86,6 +86,47 @@ describe('parsed texts (a hot entry parsed once per connection)', () => {
   });
 });
 
+describe('the store guard', () => {
+  const slowStore = (outcome: 'resolves' | 'rejects', afterMs: number): Cache => ({
+    lookup: () =>
+      new Promise((resolve, reject) =>
+        setTimeout(
+          () => (outcome === 'resolves' ? resolve([{ hit: true, value: '{}' }]) : reject(new Error('late failure'))),
+          afterMs,
+        ),
+      ),
+    fill: () => Promise.resolve(true),
+    invalidate: () => Promise.resolve(),
+  });
+  const ref = { table: 't', scope: 's', entry: 'e' };
+
+  it.each(['resolves', 'rejects'] as const)(
+    'answers undefined at the deadline and reports it once, whatever the late call then %s',
+    async (outcome) => {
+      const guard = new GuardedCache(slowStore(outcome, 60), { timeoutMs: 10, restMs: 1_000 });
+      const reasons: string[] = [];
+      await expect(guard.lookup([ref], (reason) => reasons.push(reason))).resolves.toBeUndefined();
+      await new Promise((resolve) => setTimeout(resolve, 80)); // the late outcome arrives
+      expect(reasons).toEqual([expect.stringMatching(/cache lookup failed: the store took over 10 ms/)]);
+    },
+  );
+
+  it('answers undefined for a store call that fails in time, and reports why', async () => {
+    const guard = new GuardedCache(slowStore('rejects', 1), { timeoutMs: 1_000, restMs: 1_000 });
+    const reasons: string[] = [];
+    await expect(guard.lookup([ref], (reason) => reasons.push(reason))).resolves.toBeUndefined();
+    expect(reasons).toEqual(['cache lookup failed: late failure']);
+    // Resting: the next lookup does not call the store.
+    await expect(guard.lookup([ref], (reason) => reasons.push(reason))).resolves.toBeUndefined();
+    expect(reasons[1]).toMatch(/failed recently; skipping it until/);
+  });
+
+  it("hands a store call's answer through", async () => {
+    const guard = new GuardedCache(slowStore('resolves', 1), { timeoutMs: 1_000, restMs: 1_000 });
+    await expect(guard.lookup([ref], () => undefined)).resolves.toEqual([{ hit: true, value: '{}' }]);
+  });
+});
+
 describe('which cached texts are kept parsed', () => {
   @Table({ name: 'parsed', cache: { ttl: '1h' } })
   class Parsed extends Model {

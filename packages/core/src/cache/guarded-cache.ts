@@ -84,8 +84,8 @@ export class GuardedCache {
     const failed = (error: unknown): undefined => this.failed(step, error, onFailure);
     try {
       // A store in this process's memory cannot hang on I/O: no timer for it.
-      const done = this.store.inProcess ? work() : withDeadline(work(), this.deadlines, this.options.timeoutMs);
-      return done.then(undefined, failed);
+      if (this.store.inProcess) return work().then(undefined, failed);
+      return withDeadline(work(), this.deadlines, this.options.timeoutMs, failed);
     } catch (error) {
       return Promise.resolve(failed(error));
     }
@@ -107,10 +107,22 @@ export class GuardedCache {
   }
 }
 
-/** `work`, or a rejection once it has taken longer than its deadline (its late outcome is then ignored). */
-function withDeadline<R>(work: Promise<R>, deadlines: Deadlines, timeoutMs: number): Promise<R> {
-  return new Promise<R>((resolve, reject) => {
-    const deadline = deadlines.start(() => reject(new Error(`the store took over ${timeoutMs} ms`)));
+/**
+ * What `work` resolves to, or `failed`'s answer once it rejects or has taken longer than its deadline
+ * (its late outcome is then ignored). Never rejects; one turn of the microtask queue after `work`.
+ */
+function withDeadline<R>(
+  work: Promise<R>,
+  deadlines: Deadlines,
+  timeoutMs: number,
+  failed: (error: unknown) => undefined,
+): Promise<R | undefined> {
+  return new Promise<R | undefined>((resolve) => {
+    let late = false;
+    const deadline = deadlines.start(() => {
+      late = true;
+      resolve(failed(new Error(`the store took over ${timeoutMs} ms`)));
+    });
     work.then(
       (value) => {
         deadline.settle();
@@ -118,7 +130,8 @@ function withDeadline<R>(work: Promise<R>, deadlines: Deadlines, timeoutMs: numb
       },
       (error: unknown) => {
         deadline.settle();
-        reject(error instanceof Error ? error : new Error(String(error)));
+        // A failure after the deadline was reported as the timeout already.
+        if (!late) resolve(failed(error));
       },
     );
   });
