@@ -5,6 +5,7 @@ import type { Cache, CacheHit, CacheInvalidation, CacheLookup, CacheRef, FillOpt
 import { CacheStoreError } from './cache-store-error';
 import { NearTier, type NearCacheOptions, type NearTicket } from './near/near-tier';
 import { NearTracking } from './near/near-tracking';
+import { EntryReads, type EntryRead } from './entry-reads';
 import { isTagSafePrefix, itemKeys, scopeKeys, type ScopeKeys } from './redis-keys';
 import { FILL, INVALIDATE, LOOKUP, NEAR_READ } from './redis-scripts';
 
@@ -67,6 +68,8 @@ export class RedisCache implements Cache {
   private readonly generationTtlMs: number;
   private readonly near: NearTier | undefined;
   private readonly tracking: NearTracking | undefined;
+  /** Item-entry reads merged per turn (`entry-reads.ts`); a Cluster reads each entry alone. */
+  private readonly entryReads: EntryReads | undefined;
   /** The socket whose writes are held until this turn ends (see `batchWrites`). */
   private corked: { cork(): void; uncork(): void } | undefined;
   private batched = 0;
@@ -86,6 +89,12 @@ export class RedisCache implements Cache {
       );
     }
     this.generationTtlMs = options.generationTtlMs ?? DEFAULT_GENERATION_TTL_MS;
+    if (!this.client.isCluster) {
+      this.entryReads = new EntryReads(
+        (keys) => this.mgetNow(keys),
+        (reply) => garbage('MGET of an entry', reply),
+      );
+    }
     if (options.near) {
       const near = options.near === true ? {} : options.near;
       this.near = new NearTier(near);
@@ -169,14 +178,42 @@ export class RedisCache implements Cache {
     // scope's token in one MGET (one slot: they share a hash tag) is the lookup script's answer
     // read atomically, at the cost of a GET. Only a scope without a token yet (its first miss, or
     // after the token expired) runs the script, which creates one.
-    this.batchWrites();
-    return this.client.mget(key, keys.generation).then((reply: unknown) => {
-      if (!Array.isArray(reply) || reply.length !== 2) throw garbage('MGET of an entry', reply);
-      const [value, token] = reply as unknown[];
+    const read = this.entryReads
+      ? this.entryReads.read(key, keys.generation)
+      : this.mget([key, keys.generation]).then((reply) => {
+          if (!Array.isArray(reply) || reply.length !== 2) throw garbage('MGET of an entry', reply);
+          return reply as unknown as EntryRead;
+        });
+    return read.then(([value, token]) => {
       if (typeof value === 'string') return { hit: true, value };
-      if (value !== null || (token !== null && typeof token !== 'string')) throw garbage('MGET of an entry', reply);
+      if (value !== null || (token !== null && typeof token !== 'string')) {
+        throw garbage('MGET of an entry', [value, token]);
+      }
       return typeof token === 'string' ? { hit: false, token } : this.lookupByScript(ref);
     });
+  }
+
+  /** An MGET, sent with the turn's other commands (see `batchWrites`). */
+  private mget(keys: string[]): Promise<unknown> {
+    this.batchWrites();
+    return this.client.mget(keys);
+  }
+
+  /**
+   * A merged MGET (`entry-reads.ts`), written at once with whatever the socket held back: it
+   * carries up to MAX_MERGED_READS reads already, and Redis starts on it while this process goes on
+   * with the turn (held until the turn's end, Redis sat idle meanwhile: hits only, 10,000 keys,
+   * 2026-12-06, ~0.78× the seed's pattern held, ~1.05× written at once).
+   */
+  private mgetNow(keys: string[]): Promise<unknown> {
+    const sent = this.client.mget(keys);
+    const corked = this.corked;
+    if (corked) {
+      corked.uncork();
+      corked.cork();
+      this.batched = 0;
+    }
+    return sent;
   }
 
   /** The lookup script: an entry, or its scope's token, created when the scope has none. */

@@ -157,6 +157,30 @@ describe.each(stores)('%s', (_name, makeStore) => {
 });
 
 describe('RedisCache specifics', () => {
+  it.each([
+    ['a single Redis merges the entry reads of one turn into MGETs of up to 16', () => redis, [16, 4]],
+    ['a Cluster reads each entry alone (one command may touch one slot)', () => clusterClient, Array(20).fill(1)],
+  ] as const)('%s, each answered as if alone', async (_what, client, mgets) => {
+    const store = new RedisCache(client());
+    const refs = Array.from({ length: 20 }, (_, i) => ref(`e${i}`, `s${i % 5}`));
+    const tokens = await store.lookup(refs); // every scope gets its token
+    await Promise.all(
+      refs.map((at, i) =>
+        i % 2 === 0 ? store.fill(at, (tokens[i] as { token: string }).token, `v${i}`, { ttlMs: 60_000 }) : undefined,
+      ),
+    );
+    const mget = jest.spyOn(client(), 'mget');
+    try {
+      const answers = await Promise.all(refs.map((at) => store.lookup([at])));
+      expect(answers.map(([answer]) => answer)).toEqual(
+        refs.map((_, i) => (i % 2 === 0 ? { hit: true, value: `v${i}` } : { hit: false, token: expect.any(String) })),
+      );
+      expect(mget.mock.calls.map((call) => (call[0] as unknown as string[]).length / 2)).toEqual(mgets);
+    } finally {
+      mget.mockRestore();
+    }
+  });
+
   it.each(['a}{b', '', '}', '%7D', '{}', 'plain'])(
     'puts every key of the scope %j in one Cluster slot',
     async (scope) => {

@@ -1,0 +1,81 @@
+import { EntryReads, MAX_MERGED_READS } from '../src/entry-reads';
+
+// The item-entry reads of one turn merged into one MGET (src/entry-reads.ts), against a fake MGET
+// that records its calls; tests/stores.test.ts runs it against a real Redis.
+
+/** A fake MGET answering each key with its name and "token"s with a token, once `answer` is called. */
+function fakeMget() {
+  const calls: string[][] = [];
+  const pending: { keys: string[]; resolve: (reply: unknown) => void; reject: (error: unknown) => void }[] = [];
+  const mget = (keys: string[]): Promise<unknown> => {
+    calls.push(keys);
+    return new Promise((resolve, reject) => pending.push({ keys, resolve, reject }));
+  };
+  const answerAll = () => {
+    for (const call of pending.splice(0))
+      call.resolve(call.keys.map((key) => (key.startsWith('g') ? 'token' : `v:${key}`)));
+  };
+  return { calls, pending, mget, answerAll };
+}
+
+const garbage = (reply: unknown) => new Error(`garbage: ${JSON.stringify(reply)}`);
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('merged entry reads', () => {
+  it('sends the reads asked for in one turn as one MGET, after the turn, and answers each its pair', async () => {
+    const fake = fakeMget();
+    const reads = new EntryReads(fake.mget, garbage);
+    const answers = [reads.read('e1', 'g1'), reads.read('e2', 'g2'), reads.read('e3', 'g3')];
+    expect(fake.calls).toEqual([]); // nothing during the turn
+    await turn();
+    expect(fake.calls).toEqual([['e1', 'g1', 'e2', 'g2', 'e3', 'g3']]);
+    fake.answerAll();
+    await expect(Promise.all(answers)).resolves.toEqual([
+      ['v:e1', 'token'],
+      ['v:e2', 'token'],
+      ['v:e3', 'token'],
+    ]);
+  });
+
+  it(`sends ${MAX_MERGED_READS} reads at once, without waiting for the turn's end, and the rest after it`, async () => {
+    const fake = fakeMget();
+    const reads = new EntryReads(fake.mget, garbage);
+    const answers = Array.from({ length: MAX_MERGED_READS + 3 }, (_, i) => reads.read(`e${i}`, `g${i}`));
+    expect(fake.calls.map((keys) => keys.length)).toEqual([2 * MAX_MERGED_READS]);
+    await turn();
+    expect(fake.calls.map((keys) => keys.length)).toEqual([2 * MAX_MERGED_READS, 6]);
+    fake.answerAll();
+    const answered = await Promise.all(answers);
+    expect(answered.map(([value]) => value)).toEqual(answers.map((_, i) => `v:e${i}`));
+  });
+
+  it('rejects every read of a failed MGET, and only those', async () => {
+    const fake = fakeMget();
+    const reads = new EntryReads(fake.mget, garbage);
+    const failed = [reads.read('e1', 'g1'), reads.read('e2', 'g2')];
+    await turn();
+    const later = reads.read('e3', 'g3');
+    await turn();
+    fake.pending[0]?.reject(new Error('connection lost'));
+    fake.pending[1]?.resolve(['v', null]);
+    for (const read of failed) await expect(read).rejects.toThrow('connection lost');
+    await expect(later).resolves.toEqual(['v', null]);
+  });
+
+  it('rejects every read of a reply that is not one value per key, as garbage', async () => {
+    const fake = fakeMget();
+    const reads = new EntryReads(fake.mget, garbage);
+    const answers = [reads.read('e1', 'g1'), reads.read('e2', 'g2')];
+    await turn();
+    fake.pending[0]?.resolve(['v', null, 'w']);
+    for (const read of answers) await expect(read).rejects.toThrow('garbage: ["v",null,"w"]');
+  });
+
+  it('rejects the reads when sending throws', async () => {
+    const reads = new EntryReads(() => {
+      throw new Error('client closed');
+    }, garbage);
+    const answers = [reads.read('e1', 'g1'), reads.read('e2', 'g2')];
+    for (const read of answers) await expect(read).rejects.toThrow('client closed');
+  });
+});
