@@ -165,9 +165,9 @@ describe('RedisCache specifics', () => {
     const refs = Array.from({ length: 20 }, (_, i) => ref(`e${i}`, `s${i % 5}`));
     const tokens = await store.lookup(refs); // every scope gets its token
     await Promise.all(
-      refs.map((at, i) =>
-        i % 2 === 0 ? store.fill(at, (tokens[i] as { token: string }).token, `v${i}`, { ttlMs: 60_000 }) : undefined,
-      ),
+      refs
+        .filter((_, i) => i % 2 === 0)
+        .map((at, j) => store.fill(at, (tokens[2 * j] as { token: string }).token, `v${2 * j}`, { ttlMs: 60_000 })),
     );
     const mget = jest.spyOn(client(), 'mget');
     try {
