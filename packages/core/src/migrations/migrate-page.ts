@@ -16,6 +16,7 @@ import {
   type WriteGuard,
 } from './migration-item';
 import { zeroCounts, type RunCounts } from './migration-store';
+import { inSettledPool } from './settled-pool';
 
 /** How a run writes migrated items. */
 export interface PageWriting {
@@ -65,11 +66,15 @@ export async function migratePage(
   };
   const items = scanned.filter(writing.target.owns);
   counts.scanned = items.length;
-  const results = await inPool(items, writing.write === 'batch' ? Infinity : writing.concurrency, async (item) => {
-    const result = await migrateItem(plan, writing.target, item);
-    if (result.kind !== 'write' || writing.write !== 'conditional') return result;
-    return writeConditionally(plan, writing, item, result);
-  });
+  const results = await inSettledPool(
+    items,
+    writing.write === 'batch' ? Infinity : writing.concurrency,
+    async (item) => {
+      const result = await migrateItem(plan, writing.target, item);
+      if (result.kind !== 'write' || writing.write !== 'conditional') return result;
+      return writeConditionally(plan, writing, item, result);
+    },
+  );
   const batched: { read: Item; item: Item; unchanged: boolean }[] = [];
   results.forEach((result, index) => {
     const item = items[index] as Item;
@@ -162,29 +167,4 @@ async function writeConditionally(
     result = await migrateItem(plan, writing.target, current);
   }
   return { kind: 'failed', reason: `changed by other writers between read and write ${MAX_RACES} times in a row` };
-}
-
-/**
- * `work` over `items`, `size` at a time, results in input order. After a failure no item is
- * started, and the first failure is thrown once every item already started has settled: nothing
- * this page started is still writing when its caller hears of the failure.
- */
-async function inPool<T, R>(items: readonly T[], size: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  await Promise.all(
-    Array.from({ length: Math.max(1, Math.min(size, items.length)) }, async () => {
-      while (next < items.length && !failure) {
-        const index = next++;
-        try {
-          results[index] = await work(items[index] as T);
-        } catch (error) {
-          failure ??= { error };
-        }
-      }
-    }),
-  );
-  if (failure) throw failure.error;
-  return results;
 }

@@ -8,6 +8,7 @@ import { repositoryFor, type Repository } from '../model/repository';
 import type { ModelSchema } from '../schema/compile-model';
 import { compileTemplate, type CompiledTemplate } from '../single-table/compile-template';
 import type { KeyTemplates } from '../single-table/compile-entity';
+import { inSettledPool } from './settled-pool';
 
 export interface MoveEntityKeysOptions {
   /** The key templates the items were written with (the entity now declares the new ones). */
@@ -86,7 +87,7 @@ export async function moveEntityKeys(model: AnyClass, options: MoveEntityKeysOpt
     );
     const items = page.Items ?? [];
     result.scanned += items.length;
-    await inPool(items, options.concurrency ?? 8, async (item) => {
+    await inSettledPool(items, options.concurrency ?? 8, async (item) => {
       const outcome = await moveOne(target.executor, target.tableName, repository, schema, old, item, options.signal);
       if (outcome === 'moved') result.moved++;
       else if (outcome === 'already') result.alreadyMoved++;
@@ -176,13 +177,3 @@ const keyText = (item: Item, hash: string, range: string | undefined): Record<st
   [hash]: item[hash]?.S,
   ...(range ? { [range]: item[range]?.S } : {}),
 });
-
-/** `work` over `items`, `size` at a time. */
-async function inPool<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.max(1, Math.min(size, items.length)) }, async () => {
-      while (next < items.length) await work(items[next++] as T);
-    }),
-  );
-}
