@@ -1,8 +1,10 @@
 /** An item entry's read: its value, or `null`, and its scope's generation token, or `null`. */
 export type EntryRead = readonly [value: unknown, token: unknown];
 
-interface Waiting {
-  readonly resolve: (read: EntryRead) => void;
+interface Waiting<C> {
+  readonly context: C;
+  readonly answer: (read: EntryRead, context: C) => unknown;
+  readonly resolve: (answer: unknown) => void;
   readonly reject: (error: unknown) => void;
 }
 
@@ -24,9 +26,9 @@ export const MAX_MERGED_READS = 16;
  * An `MGET` is one command Redis runs without interleaving any other, so each pair is read
  * atomically as before. Only for a single Redis: on a Cluster one command may touch one slot.
  */
-export class EntryReads {
+export class EntryReads<C> {
   private keys: string[] = [];
-  private waiting: Waiting[] = [];
+  private waiting: Waiting<C>[] = [];
 
   constructor(
     /** Sends the `MGET`; its reply must hold one value per key, in order. */
@@ -35,12 +37,22 @@ export class EntryReads {
     private readonly garbage: (reply: unknown) => Error,
   ) {}
 
-  /** The entry at `entryKey` and the token at `generationKey`, read together. */
-  read(entryKey: string, generationKey: string): Promise<EntryRead> {
-    return new Promise<EntryRead>((resolve, reject) => {
+  /**
+   * `answer` of the entry at `entryKey` and the token at `generationKey`, read together (and of
+   * `context`). It runs as the reply is taken apart, so the read's promise resolves to the caller's
+   * answer itself: one turn of the microtask queue for a cached read where a pair handed on to be
+   * interpreted cost another (this runs on every cached read). A throw rejects this read only.
+   */
+  read<R>(
+    entryKey: string,
+    generationKey: string,
+    context: C,
+    answer: (read: EntryRead, context: C) => R | PromiseLike<R>,
+  ): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
       if (this.waiting.length === 0) process.nextTick(this.flush);
       this.keys.push(entryKey, generationKey);
-      this.waiting.push({ resolve, reject });
+      this.waiting.push({ context, answer, resolve: resolve as (answer: unknown) => void, reject });
       if (this.waiting.length >= MAX_MERGED_READS) this.flush();
     });
   }
@@ -64,7 +76,14 @@ export class EntryReads {
           for (const one of waiting) one.reject(error);
           return;
         }
-        for (let i = 0; i < waiting.length; i++) (waiting[i] as Waiting).resolve([reply[2 * i], reply[2 * i + 1]]);
+        for (let i = 0; i < waiting.length; i++) {
+          const one = waiting[i] as Waiting<C>;
+          try {
+            one.resolve(one.answer([reply[2 * i], reply[2 * i + 1]], one.context));
+          } catch (error) {
+            one.reject(error);
+          }
+        }
       },
       (error: unknown) => {
         for (const one of waiting) one.reject(error);

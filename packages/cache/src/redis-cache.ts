@@ -32,6 +32,11 @@ export interface NearCacheStatus {
 
 type RedisClient = Redis | Cluster;
 
+/** An item entry's MGET pair, or its lookup answered already (by the lookup script, or the near tier). */
+type EntryOutcome = EntryRead | CacheLookup;
+
+const isEntryRead = (read: EntryOutcome): read is EntryRead => Array.isArray(read);
+
 const DEFAULT_GENERATION_TTL_MS = 10 * 60_000;
 const DEFAULT_HEARTBEAT_MS = 1_000;
 /** Commands held back at most before the socket writes them (see `batchWrites`). */
@@ -69,7 +74,7 @@ export class RedisCache implements Cache {
   private readonly near: NearTier | undefined;
   private readonly tracking: NearTracking | undefined;
   /** Item-entry reads merged per turn (`entry-reads.ts`); a Cluster reads each entry alone. */
-  private readonly entryReads: EntryReads | undefined;
+  private readonly entryReads: EntryReads<CacheRef> | undefined;
   /** The socket whose writes are held until this turn ends (see `batchWrites`). */
   private corked: { cork(): void; uncork(): void } | undefined;
   private batched = 0;
@@ -116,9 +121,10 @@ export class RedisCache implements Cache {
 
   lookup(refs: readonly CacheRef[]): Promise<CacheLookup[]> {
     // One lookup per entry (entries of a batch may sit on different Cluster slots); ioredis
-    // pipelines them on the connection. A single `get` is most calls: no Promise.all for it.
-    if (refs.length === 1) return this.lookupOne(refs[0] as CacheRef).then((found) => [found]);
-    return Promise.all(refs.map((ref) => this.lookupOne(ref)));
+    // pipelines them on the connection. A single `get` is most calls: its lookup answers the list
+    // itself, with no Promise.all and no extra `then` to wrap it.
+    if (refs.length === 1) return this.lookupOne(refs[0] as CacheRef, this.answerInList);
+    return Promise.all(refs.map((ref) => this.lookupOne(ref, this.answerAlone)));
   }
 
   async fill(ref: CacheRef, token: string, value: string, options: FillOptions): Promise<boolean> {
@@ -162,36 +168,48 @@ export class RedisCache implements Cache {
 
   // Written with `then` rather than `async`/`await` on the path of a hit: it runs on every cached
   // read, and an async function's frame and promise cost a hit more than the rest of this method.
-  private lookupOne(ref: CacheRef): Promise<CacheLookup> {
-    if (ref.member) return this.lookupByScript(ref);
+  // `answer` shapes the entry's lookup (alone, or as a list of one) where it is taken apart.
+  private lookupOne<R>(ref: CacheRef, answer: (read: EntryOutcome, ref: CacheRef) => R | Promise<R>): Promise<R> {
+    if (ref.member) return this.lookupByScript(ref).then((found) => answer(found, ref));
     const keys = itemKeys(this.prefix, ref.table, ref.scope, ref.entry);
     const key = keys.entry;
     const near = this.near;
     if (near) {
       const value = near.get(key);
-      if (value !== undefined) return Promise.resolve({ hit: true, value, tier: 'near' });
+      if (value !== undefined) return Promise.resolve(answer({ hit: true, value, tier: 'near' }, ref));
       const ticket = near.begin(key); // before the read is sent: a push for it may overtake its reply
-      if (ticket) return this.readForNear(near, ticket, keys.generation, key);
+      if (ticket) return this.readForNear(near, ticket, keys.generation, key).then((found) => answer(found, ref));
     }
     // An item's entry exists only while its scope's generation is the one it was filled under
     // (fills check the token, invalidations delete the entry), so reading the entry and the
     // scope's token in one MGET (one slot: they share a hash tag) is the lookup script's answer
     // read atomically, at the cost of a GET. Only a scope without a token yet (its first miss, or
     // after the token expired) runs the script, which creates one.
-    const read = this.entryReads
-      ? this.entryReads.read(key, keys.generation)
-      : this.mget([key, keys.generation]).then((reply) => {
-          if (!Array.isArray(reply) || reply.length !== 2) throw garbage('MGET of an entry', reply);
-          return reply as unknown as EntryRead;
-        });
-    return read.then(([value, token]) => {
-      if (typeof value === 'string') return { hit: true, value };
-      if (value !== null || (token !== null && typeof token !== 'string')) {
-        throw garbage('MGET of an entry', [value, token]);
-      }
-      return typeof token === 'string' ? { hit: false, token } : this.lookupByScript(ref);
+    if (this.entryReads) return this.entryReads.read(key, keys.generation, ref, answer);
+    return this.mget([key, keys.generation]).then((reply) => {
+      if (!Array.isArray(reply) || reply.length !== 2) throw garbage('MGET of an entry', reply);
+      return answer(reply as unknown as EntryRead, ref);
     });
   }
+
+  /** An item's lookup from its entry and its scope's token, read together (see `lookupOne`). */
+  private entryLookup(read: EntryOutcome, ref: CacheRef): CacheLookup | Promise<CacheLookup> {
+    if (!isEntryRead(read)) return read;
+    const [value, token] = read;
+    if (typeof value === 'string') return { hit: true, value };
+    if (value !== null || (token !== null && typeof token !== 'string')) {
+      throw garbage('MGET of an entry', [value, token]);
+    }
+    return typeof token === 'string' ? { hit: false, token } : this.lookupByScript(ref);
+  }
+
+  private readonly answerAlone = (read: EntryOutcome, ref: CacheRef): CacheLookup | Promise<CacheLookup> =>
+    this.entryLookup(read, ref);
+
+  private readonly answerInList = (read: EntryOutcome, ref: CacheRef): CacheLookup[] | Promise<CacheLookup[]> => {
+    const found = this.entryLookup(read, ref);
+    return found instanceof Promise ? found.then((one) => [one]) : [found];
+  };
 
   /** An MGET, sent with the turn's other commands (see `batchWrites`). */
   private mget(keys: string[]): Promise<unknown> {
