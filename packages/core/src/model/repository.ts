@@ -1,12 +1,5 @@
-import type { WriteRequest } from '@aws-sdk/client-dynamodb';
 import { EntityMismatchError } from '../errors/item-errors';
-import {
-  ConditionFailedError,
-  OutcomeUnknownError,
-  type OutputOf,
-  type SendOptions,
-  type SizedWriteRequest,
-} from '@dynamodel/executor';
+import { ConditionFailedError, OutcomeUnknownError, type OutputOf, type SendOptions } from '@dynamodel/executor';
 import { UNKNOWN_ATTRIBUTES, type Item } from '../codecs/object-codec';
 import { setOwn } from '../codecs/own-property';
 import type { Connection } from '../connection/connection';
@@ -63,17 +56,14 @@ import {
   type TransactionWrite,
 } from '../transactions/transaction-actions';
 import type { ConditionInput } from '../expressions/condition';
-import { deleteRequest, putRequest } from '../operations/batch/batch-requests';
-import { sendBatchWrite } from '../operations/batch/send-batch-write';
-import { BatchTracking } from '../operations/batch/batch-tracking';
 import { writeMany } from './bulk-writes';
 import { stateToSave, updateResult } from './write-states';
-import { encodeBatchKeys, sendBatchGet } from '../operations/batch/send-batch-get';
 import type { ReadResult } from '../operations/read/paged-read';
 import { modelValidationError } from '../operations/to-validation-error';
 import { recordNotStored, recordState, snapshotPart, snapshotWritten, storedStateOf } from './stored-state';
 import { bindConnection } from './instance-slots';
 import { ItemDecoder } from './item-decoder';
+import { ModelBatches } from './model-batches';
 import { ModelReads } from './model-reads';
 import { TableSender } from './table-sender';
 import { begin, outcomeOf, sendTracked, settle, type Assigned, type TrackedWrite } from './tracked-write';
@@ -81,7 +71,6 @@ import { saveParams, type SavePlan } from '../operations/save/save-params';
 import { buildCondition, optionalCondition, type Condition } from '../expressions/condition';
 import { ModelCache } from '../cache/model-cache';
 import { cachedGet } from '../cache/cached-get';
-import { cachedBatchGet } from '../cache/cached-batch-get';
 
 /** Send options of a request that may be re-sent after a lost answer, when the caller gave no signal. */
 const IDEMPOTENT: SendOptions = Object.freeze({ idempotent: true });
@@ -139,6 +128,7 @@ export class Repository<T extends object> {
   private itemDecoder: ItemDecoder<T> | undefined;
   private tableSender: TableSender | undefined;
   private modelReads: ModelReads<T> | undefined;
+  private modelBatches: ModelBatches<T> | undefined;
 
   constructor(
     readonly model: AnyClass,
@@ -227,7 +217,7 @@ export class Repository<T extends object> {
   }
 
   /** The cache a read goes through: none for a model that does not cache, a strongly consistent read or `cache: false`. */
-  private readCache(options: { consistent?: boolean; cache?: boolean } | undefined): ModelCache | undefined {
+  readCache(options: { consistent?: boolean; cache?: boolean } | undefined): ModelCache | undefined {
     if (options?.consistent || options?.cache === false || !this.schema.cache) return undefined;
     return this.cache;
   }
@@ -520,28 +510,11 @@ export class Repository<T extends object> {
    * position, attribute and rule) and never sent, while the rest are written. Like `put`, each
    * replaces any item under its key. Resolves to the engine's lossless report.
    */
-  async batchPut(
+  batchPut(
     items: Iterable<T | CreateAttributes<T>> | AsyncIterable<T | CreateAttributes<T>>,
     options: BatchWriteOptions<T, T | CreateAttributes<T>> = {},
   ): Promise<BatchWriteResult<T, T | CreateAttributes<T>>> {
-    const { schema, model } = this;
-    this.refuseVersionedBatch('batchPut');
-    const target = this.connection.ready(schema) ?? (await this.connection.prepare(schema));
-    // Attributes are built into instances nobody holds: only instances given as input record what was written.
-    const isInstance = (input: T | CreateAttributes<T>): boolean => input instanceof model;
-    // A subclass entity's instance is encoded and tracked by its own repository (`ownerOf`).
-    const toRequest = (input: T | CreateAttributes<T>): SizedWriteRequest =>
-      isInstance(input)
-        ? putRequest(this.ownerOf(input).schema, input)
-        : putRequest(schema, buildInstance(schema, input as BuildAttributes<T>));
-    const tracker = new BatchTracking((instance, request) => {
-      const item = request.PutRequest?.Item;
-      return item ? this.ownerOf(instance).trackedWrite(instance, item, []) : undefined;
-    });
-    return sendBatchWrite(target.executor, schema, target.tableName, items, toRequest, options, this.cache, {
-      tracker,
-      isInstance,
-    });
+    return this.batches.batchPut(items, options);
   }
 
   /**
@@ -569,21 +542,11 @@ export class Repository<T extends object> {
   }
 
   /** Deletes the items under many keys with `BatchWriteItem`; a bad key is reported and never sent. */
-  async batchDelete(
+  batchDelete(
     keys: Iterable<KeyInput<T>> | AsyncIterable<KeyInput<T>>,
     options: BatchWriteOptions<T, KeyInput<T>> = {},
   ): Promise<BatchWriteResult<T, KeyInput<T>>> {
-    const { schema } = this;
-    this.refuseVersionedBatch('batchDelete');
-    const target = this.connection.ready(schema) ?? (await this.connection.prepare(schema));
-    const toRequest = (key: KeyInput<T>): WriteRequest => deleteRequest(schema, key);
-    // An instance given as its own key is, once deleted, not stored: its save() stores it again.
-    const tracker = new BatchTracking((instance) => ({ instance, snapshot: undefined, assigned: [] }));
-    const isInstance = (key: KeyInput<T>): boolean => key instanceof this.model;
-    return sendBatchWrite(target.executor, schema, target.tableName, keys, toRequest, options, this.cache, {
-      tracker,
-      isInstance,
-    });
+    return this.batches.batchDelete(keys, options);
   }
 
   /**
@@ -591,38 +554,11 @@ export class Repository<T extends object> {
    * unprocessed keys re-sent). `items` holds each key's item at the key's position, `absent` the
    * positions that hold none. Every key is checked before anything is sent.
    */
-  async batchGet<P extends AttributeName<T> = never>(
+  batchGet<P extends AttributeName<T> = never>(
     keys: Iterable<KeyInput<T>> | AsyncIterable<KeyInput<T>>,
     options: BatchGetOptions<T, P> = {},
   ): Promise<BatchGetResult<Projected<T, P>, T>> {
-    const encoded = await encodeBatchKeys<T>(this.schema, keys);
-    const target = this.connection.ready(this.schema) ?? (await this.connection.prepare(this.schema));
-    // Cached items are whole: a projected read goes to DynamoDB.
-    const cache = options.projection ? undefined : this.readCache(options);
-    if (cache) {
-      const result = await cachedBatchGet<T>(
-        cache,
-        encoded,
-        (item) => this.decode(item),
-        // Misses are read strongly consistently, as for `get`.
-        (misses) =>
-          sendBatchGet(
-            target.executor,
-            this.schema,
-            target.tableName,
-            misses,
-            { ...options, consistent: true },
-            (item) => ({
-              item,
-              instance: this.decode(item),
-            }),
-          ),
-      );
-      return result;
-    }
-    return sendBatchGet(target.executor, this.schema, target.tableName, encoded, options, (item, projected) =>
-      projected ? (this.decodePart(item, projected) as Projected<T, P>) : (this.decode(item) as Projected<T, P>),
-    );
+    return this.batches.batchGet(keys, options);
   }
 
   /** A put for `transact`: built and checked now, as `put` would (versions and timestamps included). */
@@ -693,6 +629,11 @@ export class Repository<T extends object> {
     return this.reads.scan(options);
   }
 
+  /** How the model's batch writes and reads are checked, sent and tracked (`model-batches.ts`). */
+  private get batches(): ModelBatches<T> {
+    return (this.modelBatches ??= new ModelBatches<T>(this));
+  }
+
   /** How the model's queries and scans are planned, sent page by page and decoded (`model-reads.ts`). */
   get reads(): ModelReads<T> {
     return (this.modelReads ??= new ModelReads<T>(this, this.sender));
@@ -747,7 +688,6 @@ export class Repository<T extends object> {
     return { instance, snapshot: snapshotWritten(this.schema, instance, item, assigned), assigned };
   }
 
-  /** An instance of the model: `item` itself, or one built from its attributes. */
   /**
    * The repository that writes `value`: this one, or for an instance of a subclass entity (a `Car`
    * given to `Vehicle.put`) the subclass's on the same connection, which writes all its fields and
@@ -759,6 +699,7 @@ export class Repository<T extends object> {
     return cls === this.model ? this : repositoryFor<T>(cls, this.connection);
   }
 
+  /** An instance of the model: `item` itself, or one built from its attributes. */
   instanceFrom(item: T | CreateAttributes<T>): T {
     return item instanceof this.model ? (item as T) : this.build(item as BuildAttributes<T>);
   }
@@ -786,19 +727,6 @@ export class Repository<T extends object> {
     if (!isVersionConflict(this.schema, error.item, check.expected, check.absent)) return error;
     return versionConflictError(this.schema, this.tableName, key, error, check.expected, (item) =>
       this.decodeQuietly(item),
-    );
-  }
-
-  /** `BatchWriteItem` takes no condition, so a batch could not check versions: refused before anything is sent. */
-  private refuseVersionedBatch(operation: string): void {
-    const version = this.schema.lifecycle.version;
-    if (!version) return;
-    throw modelValidationError(
-      this.schema,
-      `has a @Version attribute, and ${operation} cannot check versions (BatchWriteItem takes no condition), ` +
-        'so it would overwrite concurrent changes unseen; use transact(), or put/save/delete one by one',
-      'versioned-batch',
-      version.property,
     );
   }
 
