@@ -8,7 +8,7 @@ export interface GatedExecutor extends Executor {
   count(operation?: OperationName): number;
   /** Holds the answer of the next `operation` sent: the gate is reached once DynamoDB answered it. */
   holdNext(operation: OperationName): Gate;
-  /** The next `operation` is sent to DynamoDB, then rejected with `error` instead of answered. */
+  /** The next `operation` is sent to DynamoDB, then rejected with `error` instead of answered (after its hold, if held). */
   failNext(operation: OperationName, error: Error): void;
   destroy(): void;
 }
@@ -27,11 +27,12 @@ export function gatedExecutor(config: LocalClientConfig, inner: Executor = new D
       const failure = failing.get(operation);
       if (failure) failing.delete(operation);
       const output = await inner.send(operation, input, options);
-      if (failure) throw failure;
+      // Held first, then failed: a test can hold a failing answer until everything it races has happened.
       if (hold) {
         hold.arrive();
         await hold.released;
       }
+      if (failure) throw failure;
       return output;
     },
     count: (operation) => calls.filter((call) => !operation || call.operation === operation).length,
