@@ -193,7 +193,7 @@ export class RedisCache implements Cache {
   }
 
   /** An item's lookup from its entry and its scope's token, read together (see `lookupOne`). */
-  private entryLookup(read: EntryOutcome, ref: CacheRef): CacheLookup | Promise<CacheLookup> {
+  private readonly answerAlone = (read: EntryOutcome, ref: CacheRef): CacheLookup | Promise<CacheLookup> => {
     if (!isEntryRead(read)) return read;
     const [value, token] = read;
     if (typeof value === 'string') return { hit: true, value };
@@ -201,13 +201,11 @@ export class RedisCache implements Cache {
       throw garbage('MGET of an entry', [value, token]);
     }
     return typeof token === 'string' ? { hit: false, token } : this.lookupByScript(ref);
-  }
+  };
 
-  private readonly answerAlone = (read: EntryOutcome, ref: CacheRef): CacheLookup | Promise<CacheLookup> =>
-    this.entryLookup(read, ref);
-
+  /** `answerAlone`'s lookup as the list of one that `lookup` answers. */
   private readonly answerInList = (read: EntryOutcome, ref: CacheRef): CacheLookup[] | Promise<CacheLookup[]> => {
-    const found = this.entryLookup(read, ref);
+    const found = this.answerAlone(read, ref);
     return found instanceof Promise ? found.then((one) => [one]) : [found];
   };
 
