@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { DynamoDBClient, PutItemCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { DynamodelError, wrapExecutor } from '@dynamodel/executor';
 import { localTestConfig, uniqueTablePrefix } from '@dynamodel/local/jest';
 import { Attribute, Entity, Model, createConnection, defineTable, moveEntityKeys, type Connection } from '../src';
 
@@ -127,5 +128,55 @@ describe('moveEntityKeys', () => {
     expect(result.failures).toHaveLength(1);
     expect(result.failures[0]?.reason.message).toMatch(/the new key .* holds another item/);
     expect((await keysByUser()).get('u1000')).toEqual(['USER#u1000']);
+  });
+
+  it('a request that fails stops the move, thrown only once the transactions in flight have settled; a rerun moves the rest', async () => {
+    for (let i = 2000; i < 2040; i++) await raw.send(new PutItemCommand({ TableName: tableName, Item: oldItem(i) }));
+    let inFlight = 0;
+    let sent = 0;
+    let startedAfterFailure = 0;
+    let failed = false;
+    const failing = createConnection({
+      ...config,
+      prefix: connection.prefix,
+      // The 6th move fails outright (not a refused condition); every other answer comes back slowly,
+      // so moves are still in flight when the failure happens.
+      wrap: (executor) =>
+        wrapExecutor(executor, async (operation, input, options, next) => {
+          if (operation !== 'TransactWriteItems') return next(operation, input, options);
+          if (failed) startedAfterFailure++;
+          inFlight++;
+          try {
+            if (++sent === 6) {
+              failed = true;
+              throw new DynamodelError('injected: the network went away');
+            }
+            const output = await next(operation, input, options);
+            await new Promise((resolve) => setTimeout(resolve, 100));
+            return output;
+          } finally {
+            inFlight--;
+          }
+        }),
+    });
+    try {
+      let inFlightAtRejection = -1;
+      await expect(
+        moveEntityKeys(User, { from, connection: failing, concurrency: 4 }).catch((error: unknown) => {
+          inFlightAtRejection = inFlight;
+          throw error;
+        }),
+      ).rejects.toThrow('injected: the network went away');
+      expect({ inFlightAtRejection, startedAfterFailure }).toEqual({ inFlightAtRejection: 0, startedAfterFailure: 0 });
+    } finally {
+      await failing.close();
+    }
+    const midway = await keysByUser();
+    for (let i = 2000; i < 2040; i++) expect(midway.get(`u${i}`)).toHaveLength(1);
+
+    const rerun = await moveEntityKeys(User, { from, connection });
+    expect(rerun.failures.map((failure) => failure.key.pk?.S)).toEqual(['USER#u1000']); // the squatted key, as before
+    const after = await keysByUser();
+    for (let i = 2000; i < 2040; i++) expect(after.get(`u${i}`)).toEqual([`TENANT#t${i % 3}#USER#u${i}`]);
   });
 });
